@@ -1,0 +1,126 @@
+"""The docgen command line: a thin adapter over the library."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import DocgenError
+
+DATA_HELP = "Folder with the data files (client.yaml, vendors.yaml, …)."
+OUT_HELP = "Folder the documents are written to."
+
+
+class _Group(click.Group):
+    """Maps every DocgenError to one 'Error: …' message and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DocgenError as e:
+            raise click.ClickException(str(e)) from e
+
+
+def data_option(fn: Any) -> Any:
+    return click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("data"),
+                        show_default=True, help=DATA_HELP)(fn)
+
+
+def out_option(fn: Any) -> Any:
+    return click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("out"),
+                        show_default=True, help=OUT_HELP)(fn)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="docgen")
+def cli() -> None:
+    """Contracts, forms and service reports for IT-outsourcing vendor management.
+
+    Reads YAML and CSV files describing the client, its vendors, their agreements and
+    records, and writes DOCX and PDF documents.
+    """
+
+
+@cli.command()
+@data_option
+def validate(data_dir: Path) -> None:
+    """Check every data file and the references between them.
+
+    Prints the number of records per entity, or every problem found as
+    FILE:LINE:COL: FIELD: MESSAGE (exit code 1).
+
+    Example: docgen validate --data data
+    """
+    from .validate import counts, load_dataset
+
+    dataset = load_dataset(data_dir)
+    for kind, n in counts(dataset).items():
+        click.echo(f"{kind:<12}{n:>6}")
+    click.echo(f"{data_dir}: all data valid (policy version {dataset.policy.version}).")
+
+
+@cli.command()
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("schema"),
+              show_default=True, help="Folder the JSON Schema files are written to.")
+def schema(out_dir: Path) -> None:
+    """Write a JSON Schema for each YAML data file.
+
+    Point your editor's YAML extension at them, e.g. with a first line
+    '# yaml-language-server: $schema=../schema/vendors.schema.json' in data/vendors.yaml,
+    to get completion and checks as you type.
+    """
+    from .schema import data_file_schemas
+    from .record import write_atomic
+
+    for name, doc in data_file_schemas().items():
+        path = out_dir / f"{name}.schema.json"
+        write_atomic(path, (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+        click.echo(str(path))
+
+
+@cli.command()
+@click.argument("agreement")
+@click.argument("kind", type=click.Choice(["contract", "sla", "nda"]))
+@click.option("--format", "fmt", type=click.Choice(["docx", "pdf", "both"]), default="both", show_default=True,
+              help="Which files to write.")
+@data_option
+@out_option
+def render(agreement: str, kind: str, fmt: str, data_dir: Path, out_dir: Path) -> None:
+    """Render one document of one agreement.
+
+    AGREEMENT is an agreement id from agreements.yaml; KIND is contract, sla or nda.
+
+    Example: docgen render hx-2026 contract --format pdf
+    """
+    from .build import make
+    from .errors import DocgenError as _E
+    from .plan import plan
+    from .validate import load_dataset
+
+    dataset = load_dataset(data_dir)
+    jobs = [j for j in plan(dataset, [kind]) if j.key == agreement]
+    if not jobs:
+        known = ", ".join(a.id for a in dataset.agreements)
+        raise click.BadParameter(f"no agreement {agreement!r}; known: {known}", param_hint="AGREEMENT")
+    start = time.monotonic()
+    made = make(jobs, out_dir, author=dataset.client.name, pdf=fmt in ("pdf", "both"), docx=fmt in ("docx", "both"))
+    for path in made.written:
+        click.echo(str(path))
+    if made.failed:
+        raise _E("\n".join(f"{k}: {v}" for k, v in made.failed.items()))
+    click.echo(f"done in {time.monotonic() - start:.1f} s", err=True)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="docgen")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

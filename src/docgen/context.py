@@ -1,0 +1,64 @@
+"""Build the template context of each document kind from the validated models.
+
+Why: this is the only place where models become dicts. Figures that a document shows but the
+data does not hold (payment amounts, bond, caps) are computed here with Decimal, so templates
+only format values and never compute them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from . import models as m
+
+CENT = Decimal("0.01")
+
+
+def pct_of(amount: Decimal, pct: Decimal) -> Decimal:
+    """`pct` percent of `amount`, rounded half-up to the fen."""
+    return (amount * pct / Decimal(100)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def months_between(start: date, end: date) -> int:
+    """Whole months of a term whose last day is `end`: 2026-01-01..2026-12-31 → 12."""
+    after = end + timedelta(days=1)
+    months = (after.year - start.year) * 12 + (after.month - start.month)
+    return months if after.day >= start.day else months - 1
+
+
+def agreement_figures(agreement: m.Agreement, policy: m.Policy) -> dict[str, Any]:
+    """Derived amounts shown in the contract, the SLA annex and the NDA."""
+    fees = agreement.fees
+    performance = pct_of(fees.total, fees.performance_share_pct)
+    payments = []
+    remaining = fees.total
+    for i, inst in enumerate(fees.payment):
+        amount = remaining if i == len(fees.payment) - 1 else pct_of(fees.total, inst.percent)
+        remaining -= amount
+        payments.append({"stage": inst.stage, "percent": inst.percent, "condition": inst.condition, "amount": amount})
+    tax = (fees.total * fees.tax_rate_pct / (Decimal(100) + fees.tax_rate_pct)).quantize(CENT, rounding=ROUND_HALF_UP)
+    return {
+        "term_months": months_between(agreement.start, agreement.end),
+        "performance_amount": performance,
+        "base_amount": fees.total - performance,
+        "tax_amount": tax,
+        "net_amount": fees.total - tax,
+        "bond_amount": pct_of(fees.total, agreement.performance_bond_pct),
+        "deduction_cap_amount": pct_of(fees.monthly, policy.deductions.monthly_cap_pct),
+        "credit_cap_amount": pct_of(fees.monthly, agreement.sla.credit_cap_pct),
+        "payments": payments,
+    }
+
+
+def agreement_context(dataset: m.Dataset, agreement: m.Agreement, doc_number: str) -> dict[str, Any]:
+    """Context of the contract, SLA annex and NDA of one agreement."""
+    return {
+        "client": dataset.client.model_dump(),
+        "vendor": dataset.vendor(agreement.vendor).model_dump(),
+        "agreement": agreement.model_dump(),
+        "policy": dataset.policy.model_dump(),
+        "calc": agreement_figures(agreement, dataset.policy),
+        "doc": {"number": doc_number},
+    }

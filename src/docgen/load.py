@@ -1,0 +1,207 @@
+"""Read YAML and CSV data files, keeping the line and column of every value.
+
+Why: every error docgen reports must point at the exact place in the user's file, so the
+loader keeps ruamel's round-trip nodes and refuses YAML features that make a file mean
+something other than what it shows (tags, aliases, version directives, duplicate keys).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.events import AliasEvent, CollectionStartEvent, DocumentStartEvent, ScalarEvent
+
+from .errors import InputError, Problem
+
+MAX_YAML_BYTES = 20 * 1024 * 1024
+MAX_CSV_BYTES = 500 * 1024 * 1024
+
+
+class _Constructor(RoundTripConstructor):
+    """Round-trip constructor that keeps dates as text and reads decimals exactly."""
+
+
+def _construct_text(self: RoundTripConstructor, node: Any) -> Any:
+    return self.construct_scalar(node)
+
+
+def _construct_decimal(self: RoundTripConstructor, node: Any) -> Any:
+    text = str(self.construct_scalar(node)).replace("_", "")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return float("nan") if "nan" in text.lower() else float(text.replace(".inf", "inf").replace(".Inf", "inf"))
+    return value if value.is_finite() else float(value)
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _construct_text)
+_Constructor.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+
+
+@dataclass(frozen=True)
+class CsvRow:
+    """One data row of a CSV file, with the file line it ends on."""
+
+    line: int
+    values: dict[str, str]
+
+
+@dataclass(frozen=True)
+class CsvTable:
+    header: list[str]
+    rows: list[CsvRow]
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def _read_text(path: Path, display: str, limit: int) -> str:
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise InputError([Problem(display, None, None, "", "file not found")]) from None
+    if size > limit:
+        raise InputError([Problem(display, None, None, "", f"file is {size} bytes, over the limit of {limit}")])
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
+        msg = f"is not UTF-8 (byte 0x{raw[e.start]:02X}); save the file as UTF-8"
+        raise InputError([Problem(display, line, col, "", msg)]) from None
+
+
+def _mark(mark: Any) -> tuple[int | None, int | None]:
+    if mark is None:
+        return None, None
+    return mark.line + 1, mark.column + 1
+
+
+def _screen_events(yaml: YAML, text: str, display: str) -> list[Problem]:
+    """Refuse version directives, tags and aliases before anything is constructed."""
+    problems: list[Problem] = []
+    documents = 0
+    for event in yaml.parse(io.StringIO(text)):
+        line, col = _mark(event.start_mark)
+        if isinstance(event, DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                problems.append(Problem(display, line, col, "", "only one YAML document per file is allowed"))
+            if getattr(event, "version", None):
+                problems.append(Problem(display, line, col, "", "version directive not allowed (%YAML); remove it"))
+        elif isinstance(event, AliasEvent):
+            problems.append(Problem(display, line, col, "", f"aliases not allowed (*{event.anchor}); write the value out"))
+            if len(problems) > 50:
+                break
+        elif isinstance(event, (ScalarEvent, CollectionStartEvent)):
+            if event.anchor:
+                problems.append(Problem(display, line, col, "", f"anchors not allowed (&{event.anchor})"))
+            tag = event.tag
+            tag_text = getattr(tag, "value", tag)
+            if tag_text and not (isinstance(event, ScalarEvent) and tag_text == "!" ):
+                problems.append(Problem(display, line, col, "", f"tags not allowed ({tag_text}); remove it"))
+    return problems
+
+
+def _first_key_line(text: str, key: str, start: int, dup_line: int, col: int) -> int:
+    """Line of the first `key:` at the same indentation as the duplicate, after `start`."""
+    lines = text.splitlines()
+    for i in range(start, dup_line - 1):
+        line = lines[i]
+        if line[col - 1:].startswith((f"{key}:", f'"{key}":', f"'{key}':")) and not line[: col - 1].strip(" -"):
+            return i + 1
+    return start + 1
+
+
+def load_yaml(path: Path, display: str | None = None) -> CommentedMap:
+    """Load one YAML data file into a positioned mapping, or raise InputError."""
+    display = display or str(path)
+    text = _read_text(path, display, MAX_YAML_BYTES)
+    if not text.strip():
+        raise InputError([Problem(display, 1, 1, "", "file is empty")])
+    yaml = _yaml()
+    try:
+        problems = _screen_events(yaml, text, display)
+        if problems:
+            raise InputError(problems)
+        data = _yaml().load(text)
+    except DuplicateKeyError as e:
+        line, col = _mark(e.problem_mark)
+        key = str(e.problem).split('"')[1] if '"' in str(e.problem) else ""
+        first = _first_key_line(text, key, e.context_mark.line if e.context_mark else 0, line or 1, col or 1)
+        msg = f"duplicate key {key!r}; first defined at line {first}"
+        raise InputError([Problem(display, line, col, "", msg)]) from None
+    except MarkedYAMLError as e:
+        line, col = _mark(e.problem_mark or e.context_mark)
+        msg = " ".join(s for s in (e.context, e.problem) if s) or "YAML syntax error"
+        raise InputError([Problem(display, line, col, "", f"YAML syntax error: {msg}")]) from None
+    if not isinstance(data, CommentedMap):
+        kind = "a list" if isinstance(data, CommentedSeq) else "a single value"
+        raise InputError([Problem(display, 1, 1, "", f"expected a mapping at the top of the file, found {kind}")])
+    return data
+
+
+def load_csv(path: Path, display: str | None = None) -> CsvTable:
+    """Load a CSV export (UTF-8, header row) and keep each row's line number."""
+    display = display or str(path)
+    text = _read_text(path, display, MAX_CSV_BYTES)
+    if not text.strip():
+        raise InputError([Problem(display, 1, 1, "", "file is empty; expected a header row")])
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip() for h in next(reader)]
+        rows: list[CsvRow] = []
+        for cells in reader:
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) != len(header):
+                raise InputError([Problem(display, reader.line_num, 1, "",
+                                          f"row has {len(cells)} cells, the header has {len(header)}")])
+            rows.append(CsvRow(reader.line_num, dict(zip(header, cells, strict=True))))
+    except csv.Error as e:
+        raise InputError([Problem(display, reader.line_num, 1, "", f"CSV syntax error: {e}")]) from None
+    return CsvTable(header, rows)
+
+
+def node_position(node: Any, loc: tuple[Any, ...], *, point_at_key: bool = False) -> tuple[int, int, tuple[Any, ...]]:
+    """Find the 1-based line and column of the value at `loc` inside a ruamel tree.
+
+    Returns the deepest existing position and the part of `loc` that exists in the data,
+    so a missing key is reported at its parent's position.
+    """
+    line, col = 1, 1
+    if isinstance(node, (CommentedMap, CommentedSeq)) and node.lc.line is not None:
+        line, col = node.lc.line + 1, node.lc.col + 1
+    walked: list[Any] = []
+    for i, part in enumerate(loc):
+        last = i == len(loc) - 1
+        if isinstance(node, CommentedMap) and isinstance(part, str) and part in node:
+            pos = node.lc.key(part) if (last and point_at_key) else node.lc.value(part)
+            if pos is None or pos[0] is None:
+                pos = node.lc.key(part)
+            line, col = pos[0] + 1, pos[1] + 1
+            node = node[part]
+        elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
+            pos = node.lc.item(part)
+            line, col = pos[0] + 1, pos[1] + 1
+            node = node[part]
+        else:
+            if last and isinstance(part, str):
+                walked.append(part)
+            break
+        walked.append(part)
+    return line, col, tuple(walked)

@@ -1,0 +1,504 @@
+"""Typed data model of clients, vendors, agreements, staff, records and the policy."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+# --------------------------------------------------------------------------- scalar types
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def _no_control_chars(value: str) -> str:
+    match = _CONTROL.search(value)
+    if match:
+        code = f"U+{ord(match.group()):04X}"
+        raise ValueError(f"contains the control character {code} at position {match.start() + 1}; remove it")
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+Text = Annotated[StrictStr, AfterValidator(_no_control_chars)]
+"""Non-blank text without XML-illegal control characters."""
+
+Id = Annotated[
+    StrictStr,
+    Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$", description="ASCII letters, digits, '-' and '_'"),
+]
+"""An identifier that is safe to use in file names."""
+
+Money = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2, allow_inf_nan=False)]
+Percent = Annotated[Decimal, Field(ge=0, le=100, decimal_places=2, allow_inf_nan=False)]
+
+
+def _date_text_only(value: Any) -> Any:
+    if isinstance(value, (bool, int, float, Decimal)):
+        raise ValueError("write dates as YYYY-MM-DD")
+    return value
+
+
+Date = Annotated[date, BeforeValidator(_date_text_only)]
+DateTime = Annotated[datetime, BeforeValidator(_date_text_only)]
+
+_DURATION = re.compile(r"^\s*(\d+)\s*(m|min|h|d)\s*$")
+_UNIT_MINUTES = {"m": 1, "min": 1, "h": 60, "d": 1440}
+
+
+def _parse_duration(value: Any) -> Any:
+    if isinstance(value, str):
+        match = _DURATION.match(value)
+        if not match:
+            raise ValueError("write durations like '30m', '2h' or '3d'")
+        return int(match.group(1)) * _UNIT_MINUTES[match.group(2)]
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("write durations like '30m', '2h' or '3d'")
+    return value
+
+
+Minutes = Annotated[int, BeforeValidator(_parse_duration), Field(ge=0)]
+"""A duration in minutes, written in the data as '30m', '2h' or '3d'."""
+
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def uscc_check_char(first17: str) -> str:
+    """Return the GB 32100-2015 check character for the first 17 characters of a USCC."""
+    total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(first17, USCC_WEIGHTS, strict=True))
+    return USCC_ALPHABET[(31 - total % 31) % 31]
+
+
+def _valid_uscc(value: str) -> str:
+    if len(value) != 18:
+        raise ValueError(f"统一社会信用代码 must have 18 characters, got {len(value)}")
+    bad = [c for c in value if c not in USCC_ALPHABET]
+    if bad:
+        raise ValueError(f"统一社会信用代码 contains {bad[0]!r}, not allowed (no I, O, Z, S, V or lower case)")
+    expected = uscc_check_char(value[:17])
+    if value[17] != expected:
+        raise ValueError(f"统一社会信用代码 check character is {value[17]!r}, expected {expected!r}")
+    return value
+
+
+USCC = Annotated[StrictStr, AfterValidator(_valid_uscc)]
+
+
+class Model(BaseModel):
+    """Base of every model: unknown keys are errors, models are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+# --------------------------------------------------------------------------- parties
+
+class Contact(Model):
+    name: Text
+    phone: Text
+    email: Text | None = None
+
+
+class BankAccount(Model):
+    bank: Text = Field(description="开户银行")
+    account: Annotated[StrictStr, Field(pattern=r"^[0-9 ]{8,40}$")] = Field(description="银行账号")
+
+
+class Party(Model):
+    name: Text = Field(description="名称")
+    uscc: USCC = Field(description="统一社会信用代码 (GB 32100-2015)")
+    legal_rep: Text = Field(description="法定代表人")
+    address: Text = Field(description="住所")
+    contact: Contact
+    bank: BankAccount
+
+
+class Client(Party):
+    """甲方."""
+
+    short_name: Text
+    city: Text = Field(description="甲方所在地, used for court jurisdiction")
+    department: Text = Field(description="the unit that manages the vendors, e.g. 信息中心")
+
+
+VendorTier = Literal["战略级", "常规级", "临时级"]
+ServiceCategory = Literal["硬件维护", "软件支持", "网络安全", "网络运维", "数据库运维", "桌面运维", "机房运维", "应用运维"]
+
+
+class Vendor(Party):
+    """乙方."""
+
+    id: Id
+    short_name: Text
+    tier: VendorTier
+    categories: list[ServiceCategory] = Field(min_length=1)
+    qualifications: list[Text] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- agreements
+
+Severity = Literal["P1", "P2", "P3", "P4"]
+
+
+class SlaLevel(Model):
+    level: Severity
+    name: Text = Field(description="e.g. 一级故障")
+    definition: Text
+    response: Minutes
+    arrival: Minutes | None = Field(description="null when on-site arrival is not required (按需)")
+    restore: Minutes
+    closure: Minutes
+
+
+class CreditTier(Model):
+    below_pct: Percent = Field(description="availability below this value ...")
+    credit_pct: Percent = Field(description="... credits this share of the monthly fee")
+
+
+class Sla(Model):
+    service_window: Literal["5×8", "7×24"]
+    levels: list[SlaLevel] = Field(min_length=1)
+    availability_target_pct: Percent
+    availability_systems: list[Text] = Field(min_length=1)
+    credits: list[CreditTier] = Field(default_factory=list)
+    credit_cap_pct: Percent = Decimal("50")
+
+    @field_validator("levels")
+    @classmethod
+    def _unique_levels(cls, levels: list[SlaLevel]) -> list[SlaLevel]:
+        seen = [lv.level for lv in levels]
+        dupes = sorted({s for s in seen if seen.count(s) > 1})
+        if dupes:
+            raise ValueError(f"severity level {dupes[0]} is defined twice")
+        return levels
+
+
+class Installment(Model):
+    stage: Text = Field(description="e.g. 第一季度服务费")
+    percent: Percent
+    condition: Text
+
+
+class Fees(Model):
+    total: Money = Field(description="含税合同总价 for the whole term")
+    monthly: Money = Field(description="monthly service fee, basis of credits and deduction caps")
+    tax_rate_pct: Percent = Decimal("6")
+    performance_share_pct: Percent = Field(default=Decimal("20"), description="share of the fee tied to assessment")
+    payment: list[Installment] = Field(min_length=1)
+
+    @field_validator("payment")
+    @classmethod
+    def _payment_sums_to_100(cls, payment: list[Installment]) -> list[Installment]:
+        total = sum((p.percent for p in payment), Decimal(0))
+        if total != 100:
+            raise ValueError(f"payment percentages add up to {total}, not 100")
+        return payment
+
+
+class ScopeItem(Model):
+    name: Text
+    description: Text
+
+
+class NdaTerms(Model):
+    years_after_term: StrictInt = Field(default=3, ge=0, le=30)
+    liquidated_damages: Money
+    incident_report_hours: StrictInt = Field(default=24, ge=1, le=168)
+
+
+class Disputes(Model):
+    method: Literal["诉讼", "仲裁"]
+    arbitration_commission: Text | None = None
+
+    @model_validator(mode="after")
+    def _one_forum(self) -> Disputes:
+        if self.method == "仲裁" and not self.arbitration_commission:
+            raise ValueError("arbitration needs arbitration_commission (the named 仲裁委员会)")
+        if self.method == "诉讼" and self.arbitration_commission:
+            raise ValueError("choose 诉讼 or 仲裁, not both: remove arbitration_commission")
+        return self
+
+
+class Agreement(Model):
+    id: Id
+    contract_no: Annotated[StrictStr, Field(pattern=r"^[A-Z0-9][A-Z0-9-]{2,40}$")]
+    vendor: Id
+    project_name: Text
+    signing_date: Date
+    signing_place: Text
+    start: Date
+    end: Date
+    scope: list[ScopeItem] = Field(min_length=1)
+    service_mode: Literal["驻场", "远程", "驻场+远程"]
+    fees: Fees
+    performance_bond_pct: Percent = Field(default=Decimal("10"), le=10)
+    exit_transition_months: StrictInt = Field(default=3, ge=0, le=24)
+    sla: Sla
+    nda: NdaTerms
+    disputes: Disputes
+    counterparts: StrictInt = Field(default=4, ge=2, le=10)
+
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, end: date, info: ValidationInfo) -> date:
+        start = info.data.get("start")
+        if start is not None and end <= start:
+            raise ValueError(f"end {end} is not after start {start}")
+        return end
+
+
+# --------------------------------------------------------------------------- staff and records
+
+PostType = Literal["5×8", "7×24"]
+
+
+class StaffMember(Model):
+    id: Id
+    name: Text
+    vendor: Id
+    agreement: Id
+    role: Text = Field(description="岗位")
+    post_type: PostType
+    start_date: Date
+    phone: Text
+    pledge_signed: StrictBool = Field(description="个人保密承诺书已签")
+    certificates: list[Text] = Field(default_factory=list)
+    years_experience: StrictInt = Field(ge=0, le=60)
+
+
+class Ticket(Model):
+    """One incident from the ticket system export (CSV)."""
+
+    id: Id
+    agreement: Id
+    severity: Severity
+    category: Text
+    system: Text
+    summary: Text
+    opened: datetime
+    responded: datetime | None = None
+    arrived: datetime | None = None
+    restored: datetime | None = None
+    closed: datetime | None = None
+    assignee: Id | None = None
+    satisfaction: int | None = Field(default=None, ge=1, le=5)
+    downtime_minutes: int = Field(default=0, ge=0, description="unavailability of a covered system")
+
+    @field_validator("responded", "arrived", "restored", "closed")
+    @classmethod
+    def _not_before_opened(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
+        opened = info.data.get("opened")
+        if value is not None and opened is not None and value < opened:
+            raise ValueError(f"{info.field_name} {value:%Y-%m-%d %H:%M} is before opened {opened:%Y-%m-%d %H:%M}")
+        return value
+
+    @field_validator("closed")
+    @classmethod
+    def _closed_after_restored(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
+        restored = info.data.get("restored")
+        if value is not None and restored is None:
+            raise ValueError("a closed ticket needs a restored time")
+        if value is not None and restored is not None and value < restored:
+            raise ValueError(f"closed {value:%Y-%m-%d %H:%M} is before restored {restored:%Y-%m-%d %H:%M}")
+        return value
+
+
+class AttendanceEvent(Model):
+    """One non-conformity from the attendance export (CSV); `kind` names a policy deduction."""
+
+    id: Id
+    date: date
+    staff: Id
+    kind: Id
+    count: int = Field(default=1, ge=1, le=31, description="occurrences, or days for 旷工")
+    note: str = ""
+
+
+LeaveType = Literal["事假", "病假", "年假", "调休", "婚假", "丧假", "产假"]
+
+
+class LeaveRequest(Model):
+    id: Id
+    staff: Id
+    type: LeaveType
+    start: DateTime
+    end: DateTime
+    hours: Annotated[Decimal, Field(gt=0, le=2000, decimal_places=1)]
+    reason: Text
+    substitute: Id | None = Field(default=None, description="staff id of the 替岗人员")
+    handover: Text | None = None
+    vendor_letter_no: Text | None = Field(default=None, description="乙方函件编号")
+    approved_by: Text
+    returned: DateTime | None = Field(default=None, description="销假 time")
+
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, end: datetime, info: ValidationInfo) -> datetime:
+        start = info.data.get("start")
+        if start is not None and end <= start:
+            raise ValueError(f"end {end:%Y-%m-%d %H:%M} is not after start {start:%Y-%m-%d %H:%M}")
+        return end
+
+
+class NewPerson(Model):
+    name: Text
+    role: Text
+    certificates: list[Text] = Field(default_factory=list)
+    years_experience: StrictInt = Field(ge=0, le=60)
+
+
+class PersonnelChange(Model):
+    id: Id
+    agreement: Id
+    type: Literal["新增", "替换", "撤离"]
+    old_staff: Id | None = None
+    new_person: NewPerson | None = None
+    reason: Text
+    requested: Date
+    effective: Date
+    handover: list[Text] = Field(default_factory=list)
+    access_revoked: StrictBool
+    pledge_signed: StrictBool
+    vendor_letter_no: Text
+
+    @field_validator("effective")
+    @classmethod
+    def _effective_after_request(cls, effective: date, info: ValidationInfo) -> date:
+        requested = info.data.get("requested")
+        if requested is not None and effective < requested:
+            raise ValueError(f"effective {effective} is before requested {requested}")
+        return effective
+
+    @model_validator(mode="after")
+    def _people_match_type(self) -> PersonnelChange:
+        if self.type in ("替换", "撤离") and self.old_staff is None:
+            raise ValueError(f"a {self.type} change needs old_staff")
+        if self.type in ("新增", "替换") and self.new_person is None:
+            raise ValueError(f"a {self.type} change needs new_person")
+        if self.type == "新增" and self.old_staff is not None:
+            raise ValueError("a 新增 change has no old_staff")
+        if self.type == "撤离" and self.new_person is not None:
+            raise ValueError("a 撤离 change has no new_person")
+        return self
+
+
+# --------------------------------------------------------------------------- policy
+
+class DeductionRule(Model):
+    code: Id
+    name: Text
+    amount: Money
+    unit: Text = Field(description="e.g. 人/次 or 人/次/天")
+    basis: Text = Field(description="the rule in words, quoted in the SLA annex")
+
+
+class DeductionPolicy(Model):
+    rules: list[DeductionRule] = Field(min_length=1)
+    monthly_cap_pct: Percent = Field(description="cap of a month's deductions, as % of the monthly fee")
+
+    @field_validator("rules")
+    @classmethod
+    def _unique_codes(cls, rules: list[DeductionRule]) -> list[DeductionRule]:
+        codes = [r.code for r in rules]
+        dupes = sorted({c for c in codes if codes.count(c) > 1})
+        if dupes:
+            raise ValueError(f"deduction code {dupes[0]!r} is defined twice")
+        return rules
+
+
+class LeaveRules(Model):
+    form_max_hours: Annotated[Decimal, Field(gt=0)] = Decimal("4")
+    letter_over_hours: Annotated[Decimal, Field(gt=0)] = Decimal("4")
+    substitute_over_hours: Annotated[Decimal, Field(gt=0)] = Decimal("8")
+
+
+class ChangeRules(Model):
+    notice_workdays: StrictInt = Field(default=15, ge=0)
+
+
+class Weight(Model):
+    key: Literal["sla", "staffing", "security", "process", "satisfaction", "improvement"]
+    name: Text
+    weight: Percent
+
+
+class GradeBand(Model):
+    name: Literal["优秀", "良好", "合格", "不合格"]
+    min_score: Annotated[Decimal, Field(ge=0, le=100)]
+
+
+class Assessment(Model):
+    weights: list[Weight] = Field(min_length=1)
+    grades: list[GradeBand] = Field(min_length=2)
+    fail_grade: Literal["不合格"] = "不合格"
+    terminate_after_consecutive_fails: StrictInt = Field(default=2, ge=1)
+    annual_quarters_pct: Percent = Decimal("70")
+
+    @field_validator("weights")
+    @classmethod
+    def _weights_sum_to_100(cls, weights: list[Weight]) -> list[Weight]:
+        total = sum((w.weight for w in weights), Decimal(0))
+        if total != 100:
+            raise ValueError(f"weights add up to {total}, not 100")
+        return weights
+
+    @field_validator("grades")
+    @classmethod
+    def _grades_descending(cls, grades: list[GradeBand]) -> list[GradeBand]:
+        scores = [g.min_score for g in grades]
+        if scores != sorted(scores, reverse=True) or len(set(scores)) != len(scores):
+            raise ValueError("grade bands must be listed from the highest min_score down, without ties")
+        if scores[-1] != 0:
+            raise ValueError("the last grade band must start at min_score 0")
+        return grades
+
+
+class Policy(Model):
+    version: Text
+    effective_date: Date
+    title: Text
+    deductions: DeductionPolicy
+    leave: LeaveRules = LeaveRules()
+    change: ChangeRules = ChangeRules()
+    assessment: Assessment
+
+
+# --------------------------------------------------------------------------- the whole data set
+
+class Dataset(Model):
+    """Everything docgen knows, after validation and cross-file checks."""
+
+    client: Client
+    policy: Policy
+    vendors: list[Vendor]
+    agreements: list[Agreement]
+    staff: list[StaffMember]
+    tickets: list[Ticket]
+    attendance: list[AttendanceEvent]
+    leave: list[LeaveRequest]
+    changes: list[PersonnelChange]
+
+    def vendor(self, vendor_id: str) -> Vendor:
+        return next(v for v in self.vendors if v.id == vendor_id)
+
+    def agreement(self, agreement_id: str) -> Agreement:
+        return next(a for a in self.agreements if a.id == agreement_id)
+
+    def staff_member(self, staff_id: str) -> StaffMember:
+        return next(s for s in self.staff if s.id == staff_id)

@@ -1,0 +1,131 @@
+"""Fill a DOCX template with docxtpl under a sandboxed, strict, autoescaping jinja2 environment."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docxtpl import DocxTemplate
+from jinja2 import StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+
+from .errors import TemplateError
+from .formatting import FILTERS
+
+LEFTOVER = re.compile(r"\{\{|\{%|\}\}|%\}")
+MAX_STRING = 1_000_000
+
+
+@dataclass(frozen=True)
+class Properties:
+    """Core document properties, set after rendering (never through jinja)."""
+
+    title: str
+    subject: str
+    author: str
+    keywords: str = ""
+    comments: str = ""
+
+
+class _Sandbox(SandboxedEnvironment):
+    """Sandbox that also refuses to build huge strings or lists with `*`."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**":
+            raise jinja2.exceptions.SecurityError("the ** operator is not allowed in templates")
+        if operator == "*":
+            seq, times = (left, right) if isinstance(left, (str, list, tuple)) else (right, left)
+            if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and len(seq) * times > MAX_STRING:
+                raise OverflowError(f"a template expression would build a value of {len(seq) * times} items")
+        return super().call_binop(context, operator, left, right)
+
+
+@lru_cache(maxsize=1)
+def environment() -> SandboxedEnvironment:
+    """The one jinja2 environment every template is rendered with."""
+    env = _Sandbox(undefined=StrictUndefined, autoescape=True, keep_trailing_newline=True)
+    env.filters.update(FILTERS)
+    return env
+
+
+class _Template(DocxTemplate):  # type: ignore[misc]
+    """docxtpl template whose core properties are left alone (set later, unescaped)."""
+
+    def render_properties(self, context: dict[str, Any], jinja_env: Any = None) -> None:
+        return None
+
+
+def _context_text(exc: Exception) -> str:
+    lines = [s.strip() for s in getattr(exc, "docx_context", []) or [] if s.strip()]
+    return " … ".join(lines)[:300]
+
+
+def _tag_of(exc: Exception) -> str:
+    source = getattr(exc, "source", None)
+    lineno = getattr(exc, "lineno", None)
+    if source and lineno:
+        line = source.splitlines()[lineno - 1] if lineno - 1 < len(source.splitlines()) else ""
+        tags = re.findall(r"\{[{%].*?[}%]\}", re.sub(r"<[^>]+>", "", line))
+        if tags:
+            return tags[0][:120]
+    return ""
+
+
+def render_docx(template: Path, context: dict[str, Any], properties: Properties) -> bytes:
+    """Render `template` with `context`; return the DOCX bytes.
+
+    Raises TemplateError naming the template, the failing tag and the nearby text.
+    """
+    try:
+        tpl = _Template(str(template))
+        tpl.render(context, jinja_env=environment(), autoescape=True)
+    except jinja2.TemplateError as e:
+        where = _context_text(e)
+        tag = _tag_of(e)
+        detail = f" in {tag}" if tag else ""
+        near = f" near: {where}" if where else ""
+        raise TemplateError(f"{template}: {type(e).__name__}{detail}: {e.message}{near}") from e
+    except OverflowError as e:
+        raise TemplateError(f"{template}: {e}") from e
+    except (zipfile.BadZipFile, KeyError, ValueError) as e:
+        raise TemplateError(f"{template}: not a valid DOCX template ({e})") from e
+    core = tpl.docx.core_properties
+    core.title, core.subject, core.author = properties.title, properties.subject, properties.author
+    core.keywords, core.comments = properties.keywords, properties.comments
+    core.language = "zh-CN"
+    buf = BytesIO()
+    tpl.save(buf)
+    data = buf.getvalue()
+    check_no_leftover_tags(template, data)
+    return data
+
+
+def docx_text_parts(data: bytes) -> dict[str, str]:
+    """Visible text of the body, headers and footers of a DOCX, by part name."""
+    out = {}
+    with zipfile.ZipFile(BytesIO(data)) as z:
+        for name in z.namelist():
+            if re.fullmatch(r"word/(document|header\d*|footer\d*|footnotes)\.xml", name):
+                xml = z.read(name).decode("utf-8")
+                text = re.sub(r"</w:p>", "\n", xml)
+                text = re.sub(r"<[^>]+>", "", text)
+                out[name] = text
+    return out
+
+
+def check_no_leftover_tags(template: Path, data: bytes) -> None:
+    """Fail when a jinja delimiter survives rendering (a tag Word broke, or a typo)."""
+    for part, text in docx_text_parts(data).items():
+        match = LEFTOVER.search(text)
+        if match:
+            start = max(match.start() - 40, 0)
+            near = text[start: match.end() + 40].replace("\n", " ")
+            raise TemplateError(f"{template}: {part}: an unrendered tag is left in the output near: {near!r}")

@@ -1,0 +1,340 @@
+"""Turn the data folder into a validated Dataset, reporting every problem in one pass."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from . import models as m
+from .errors import InputError, Problem
+from .load import CsvRow, load_csv, load_yaml, node_position
+
+
+@dataclass(frozen=True)
+class Source:
+    """One data file: its top-level key, file name and record model."""
+
+    kind: str
+    filename: str
+    model: type[BaseModel]
+    many: bool = True
+
+    @property
+    def is_csv(self) -> bool:
+        return self.filename.endswith(".csv")
+
+
+SOURCES: tuple[Source, ...] = (
+    Source("client", "client.yaml", m.Client, many=False),
+    Source("policy", "policy.yaml", m.Policy, many=False),
+    Source("vendors", "vendors.yaml", m.Vendor),
+    Source("agreements", "agreements.yaml", m.Agreement),
+    Source("staff", "staff.yaml", m.StaffMember),
+    Source("leave", "leave.yaml", m.LeaveRequest),
+    Source("changes", "changes.yaml", m.PersonnelChange),
+    Source("tickets", "tickets.csv", m.Ticket),
+    Source("attendance", "attendance.csv", m.AttendanceEvent),
+)
+
+
+@dataclass(frozen=True)
+class Record:
+    """A validated record with the place it came from."""
+
+    model: Any
+    file: str
+    node: CommentedMap | CsvRow
+    header: tuple[str, ...] = ()
+
+    def where(self, field: str) -> tuple[int, int]:
+        if isinstance(self.node, CsvRow):
+            col = self.header.index(field) + 1 if field in self.header else 1
+            return self.node.line, col
+        line, col, _ = node_position(self.node, (field,))
+        return line, col
+
+
+def _all_field_names() -> set[str]:
+    names: set[str] = set()
+    for obj in vars(m).values():
+        if isinstance(obj, type) and issubclass(obj, BaseModel):
+            names.update(obj.model_fields)
+    return names
+
+
+_FIELD_NAMES = _all_field_names()
+
+
+def _message(err: Any) -> str:
+    kind = err["type"]
+    if kind == "missing":
+        return f"missing required field {err['loc'][-1]!r}"
+    if kind == "extra_forbidden":
+        name = str(err["loc"][-1])
+        close = difflib.get_close_matches(name, _FIELD_NAMES, n=1, cutoff=0.7)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        return f"unknown field {name!r}{hint}"
+    msg: str = err["msg"]
+    msg = msg.removeprefix("Value error, ")
+    if kind in ("string_type", "bool_type", "int_type", "decimal_type", "date_type", "datetime_type"):
+        value = err.get("input")
+        if not isinstance(value, (dict, list)):
+            msg += f", got {value!r}"
+            if kind == "string_type" and isinstance(value, (int, bool)):
+                msg += " (put the value in quotes)"
+    return msg
+
+
+def _field_path(prefix: tuple[Any, ...], loc: tuple[Any, ...]) -> str:
+    return ".".join(str(p) for p in (*prefix, *loc))
+
+
+BROKEN: str = "__broken__"
+
+
+def _validate_node(source: Source, display: str, root: CommentedMap, node: Any, prefix: tuple[Any, ...],
+                   problems: list[Problem]) -> Any | None:
+    try:
+        return source.model.model_validate(node)
+    except ValidationError as e:
+        for err in e.errors():
+            loc = tuple(err["loc"])
+            line, col, walked = node_position(root, (*prefix, *loc), point_at_key=err["type"] == "extra_forbidden")
+            problems.append(Problem(display, line, col, _field_path((), walked) or source.kind, _message(err)))
+        return None
+
+
+def _load_yaml_source(source: Source, path: Path, display: str, problems: list[Problem]) -> list[Record]:
+    try:
+        root = load_yaml(path, display)
+    except InputError as e:
+        problems.extend(e.problems)
+        return []
+    for key in root:
+        if key != source.kind:
+            line, col, _ = node_position(root, (key,), point_at_key=True)
+            problems.append(Problem(display, line, col, str(key), f"unknown top-level key; this file holds {source.kind!r}"))
+    if source.kind not in root:
+        problems.append(Problem(display, 1, 1, source.kind, f"missing top-level key {source.kind!r}"))
+        return []
+    body = root[source.kind]
+    if not source.many:
+        model = _validate_node(source, display, root, body, (source.kind,), problems)
+        return [Record(model, display, body)] if model is not None else []
+    if not isinstance(body, CommentedSeq):
+        line, col, _ = node_position(root, (source.kind,))
+        problems.append(Problem(display, line, col, source.kind, "expected a list of records"))
+        return []
+    records = []
+    for i, item in enumerate(body):
+        model = _validate_node(source, display, root, item, (source.kind, i), problems)
+        if model is not None:
+            records.append(Record(model, display, item))
+    return records
+
+
+def _load_csv_source(source: Source, path: Path, display: str, problems: list[Problem]) -> list[Record]:
+    try:
+        table = load_csv(path, display)
+    except InputError as e:
+        problems.extend(e.problems)
+        return []
+    fields = source.model.model_fields
+    header_problems = []
+    for i, name in enumerate(table.header):
+        if name not in fields:
+            close = difflib.get_close_matches(name, fields, n=1, cutoff=0.7)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            header_problems.append(Problem(display, 1, i + 1, f"{source.kind}.{name}", f"unknown column {name!r}{hint}"))
+    for name, info in fields.items():
+        if info.is_required() and name not in table.header:
+            header_problems.append(Problem(display, 1, None, f"{source.kind}.{name}", f"missing column {name!r}"))
+    if header_problems:
+        problems.extend(header_problems)
+        return []
+    header = tuple(table.header)
+    records = []
+    for row in table.rows:
+        values = {k: v.strip() for k, v in row.values.items() if v.strip() != ""}
+        try:
+            model = source.model.model_validate(values)
+        except ValidationError as e:
+            for err in e.errors():
+                column = str(err["loc"][0]) if err["loc"] else ""
+                col = header.index(column) + 1 if column in header else None
+                problems.append(Problem(display, row.line, col, f"{source.kind}.{column}", _message(err)))
+            continue
+        records.append(Record(model, display, row, header))
+    return records
+
+
+def _duplicates(records: list[Record], kind: str, problems: list[Problem]) -> None:
+    seen: dict[str, Record] = {}
+    for rec in records:
+        key = rec.model.id.lower()
+        if key in seen:
+            first_line, _ = seen[key].where("id")
+            line, col = rec.where("id")
+            same = "" if seen[key].model.id == rec.model.id else f" (as {seen[key].model.id!r}; ids must differ in more than case)"
+            problems.append(Problem(rec.file, line, col, f"{kind}.id",
+                                    f"duplicate id {rec.model.id!r}, first used at line {first_line}{same}"))
+        else:
+            seen[key] = rec
+
+
+class Targets(dict[str, Record]):
+    """Valid records by id, plus the ids of records that exist but are invalid (already reported)."""
+
+    def __init__(self, records: list[Record], reported: set[str], unusable: bool) -> None:
+        super().__init__((r.model.id, r) for r in records)
+        self.reported = reported
+        self.unusable = unusable
+
+
+def _ref(rec: Record, field: str, value: str | None, targets: Targets, target_file: str,
+         what: str, problems: list[Problem]) -> Record | None:
+    if value is None:
+        return None
+    if value in targets:
+        return targets[value]
+    if targets.unusable or value in targets.reported:
+        return None  # the target's own problems are reported already
+    known = ", ".join(sorted(targets)[:12]) or "none"
+    line, col = rec.where(field)
+    problems.append(Problem(rec.file, line, col, field,
+                            f"unknown {what} {value!r}; {target_file} defines: {known}"))
+    return None
+
+
+def _cross_check(recs: dict[str, list[Record]], files: dict[str, str], problems: list[Problem],
+                 invalid_ids: dict[str, set[str]], unusable: set[str]) -> None:
+    for kind in ("vendors", "agreements", "staff", "tickets", "attendance", "leave", "changes"):
+        _duplicates(recs[kind], kind, problems)
+    vendors = Targets(recs["vendors"], invalid_ids["vendors"], "vendors" in unusable)
+    agreements = Targets(recs["agreements"], invalid_ids["agreements"], "agreements" in unusable)
+    staff = Targets(recs["staff"], invalid_ids["staff"], "staff" in unusable)
+
+    for rec in recs["agreements"]:
+        _ref(rec, "vendor", rec.model.vendor, vendors, files["vendors"], "vendor", problems)
+    for rec in recs["staff"]:
+        _ref(rec, "vendor", rec.model.vendor, vendors, files["vendors"], "vendor", problems)
+        ag = _ref(rec, "agreement", rec.model.agreement, agreements, files["agreements"], "agreement", problems)
+        if ag is not None and ag.model.vendor != rec.model.vendor:
+            line, col = rec.where("agreement")
+            problems.append(Problem(rec.file, line, col, "agreement",
+                                    f"agreement {ag.model.id!r} belongs to vendor {ag.model.vendor!r}, "
+                                    f"not {rec.model.vendor!r} ({files['agreements']})"))
+    for rec in recs["tickets"]:
+        ag = _ref(rec, "agreement", rec.model.agreement, agreements, files["agreements"], "agreement", problems)
+        person = _ref(rec, "assignee", rec.model.assignee, staff, files["staff"], "staff member", problems)
+        if ag is not None and person is not None and person.model.agreement != ag.model.id:
+            line, col = rec.where("assignee")
+            problems.append(Problem(rec.file, line, col, "assignee",
+                                    f"staff member {person.model.id!r} works under agreement "
+                                    f"{person.model.agreement!r}, not {ag.model.id!r} ({files['staff']})"))
+    policy = recs["policy"][0].model if recs["policy"] else None
+    codes = {r.code: r for r in policy.deductions.rules} if policy else {}
+    for rec in recs["attendance"]:
+        _ref(rec, "staff", rec.model.staff, staff, files["staff"], "staff member", problems)
+        if policy is not None and rec.model.kind not in codes:
+            line, col = rec.where("kind")
+            problems.append(Problem(rec.file, line, col, "kind",
+                                    f"unknown deduction kind {rec.model.kind!r}; {files['policy']} defines: "
+                                    + ", ".join(codes)))
+    for rec in recs["leave"]:
+        who = _ref(rec, "staff", rec.model.staff, staff, files["staff"], "staff member", problems)
+        sub = _ref(rec, "substitute", rec.model.substitute, staff, files["staff"], "staff member", problems)
+        if sub is not None and who is not None and sub.model.id == who.model.id:
+            line, col = rec.where("substitute")
+            problems.append(Problem(rec.file, line, col, "substitute", "the substitute cannot be the person on leave"))
+        if policy is not None:
+            _leave_rules(rec, policy, files["policy"], problems)
+    for rec in recs["changes"]:
+        _ref(rec, "agreement", rec.model.agreement, agreements, files["agreements"], "agreement", problems)
+        old = _ref(rec, "old_staff", rec.model.old_staff, staff, files["staff"], "staff member", problems)
+        if old is not None and old.model.agreement != rec.model.agreement:
+            line, col = rec.where("old_staff")
+            problems.append(Problem(rec.file, line, col, "old_staff",
+                                    f"staff member {old.model.id!r} works under agreement {old.model.agreement!r}, "
+                                    f"not {rec.model.agreement!r} ({files['staff']})"))
+
+
+def _leave_rules(rec: Record, policy: m.Policy, policy_file: str, problems: list[Problem]) -> None:
+    leave: m.LeaveRequest = rec.model
+    rules = policy.leave
+    if leave.hours > rules.letter_over_hours and not leave.vendor_letter_no:
+        line, col = rec.where("hours")
+        problems.append(Problem(rec.file, line, col, "vendor_letter_no",
+                                f"leave of {leave.hours} hours needs vendor_letter_no: {policy_file} "
+                                f"(version {policy.version}) requires a vendor letter over {rules.letter_over_hours} hours"))
+    if leave.hours > rules.substitute_over_hours and not leave.substitute:
+        line, col = rec.where("hours")
+        problems.append(Problem(rec.file, line, col, "substitute",
+                                f"leave of {leave.hours} hours needs a substitute: {policy_file} "
+                                f"(version {policy.version}) requires one over {rules.substitute_over_hours} hours"))
+
+
+def _raw_ids(path: Path, source: Source) -> set[str]:
+    """Ids of all records in a file, valid or not, read leniently."""
+    try:
+        if source.is_csv:
+            return {row.values.get("id", "") for row in load_csv(path).rows}
+        body = load_yaml(path).get(source.kind)
+    except InputError:
+        return set()
+    if isinstance(body, CommentedSeq):
+        return {str(item.get("id")) for item in body if isinstance(item, CommentedMap)}
+    return set()
+
+
+def display_path(path: Path) -> str:
+    """Show a path relative to the working folder when it lies below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def load_dataset(data_dir: Path) -> m.Dataset:
+    """Load and validate every data file; raise InputError listing all problems."""
+    if not data_dir.is_dir():
+        raise InputError([Problem(display_path(data_dir), None, None, "", "data folder not found")])
+    problems: list[Problem] = []
+    recs: dict[str, list[Record]] = {}
+    files: dict[str, str] = {}
+    invalid_ids: dict[str, set[str]] = {s.kind: set() for s in SOURCES}
+    unusable: set[str] = set()
+    for source in SOURCES:
+        path = data_dir / source.filename
+        display = display_path(path)
+        files[source.kind] = display
+        loader = _load_csv_source if source.is_csv else _load_yaml_source
+        before = len(problems)
+        recs[source.kind] = loader(source, path, display, problems)
+        if len(problems) > before:
+            invalid_ids[source.kind] = _raw_ids(path, source) - {r.model.id for r in recs[source.kind]}
+            if not recs[source.kind]:
+                unusable.add(source.kind)
+    _cross_check(recs, files, problems, invalid_ids, unusable)
+    if problems:
+        raise InputError(problems)
+    return m.Dataset.model_construct(
+        client=recs["client"][0].model,
+        policy=recs["policy"][0].model,
+        **{s.kind: [r.model for r in recs[s.kind]] for s in SOURCES if s.many},
+    )
+
+
+def counts(dataset: m.Dataset) -> dict[str, int]:
+    """Number of records per entity, for `docgen validate`."""
+    return {s.kind: (1 if not s.many else len(getattr(dataset, s.kind))) for s in SOURCES}
+
+
+def iter_sources() -> Iterable[Source]:
+    return iter(SOURCES)

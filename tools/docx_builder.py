@@ -1,0 +1,271 @@
+"""Building blocks for writing docgen's DOCX templates with python-docx.
+
+Why: the shipped templates are real Word files that lawyers edit; these helpers give every
+template the same page setup, Chinese fonts (w:eastAsia + w:lang zh-CN), clause numbering,
+bordered tables with repeating header rows and a 第 X 页 共 Y 页 footer made of page fields.
+Scripts in tools/ use them to (re)create the templates; after that the .docx files are the source.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+SONG = "宋体"
+HEI = "黑体"
+LATIN = "Times New Roman"
+CN_NUM = "零一二三四五六七八九"
+
+
+def cn_number(n: int) -> str:
+    """1 → 一, 12 → 十二, 21 → 二十一 (clause numbers up to 99)."""
+    if n < 10:
+        return CN_NUM[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else CN_NUM[tens]) + "十" + (CN_NUM[ones] if ones else "")
+
+
+def _set_run_fonts(rpr, east_asia: str, latin: str = LATIN) -> None:
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
+        fonts.set(qn(attr), latin)
+    fonts.set(qn("w:eastAsia"), east_asia)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def _style(doc, name: str, *, font: str, size: float, bold: bool = False, align=None,
+           before: float = 0, after: float = 0, line: float | None = 1.5, indent_chars: float = 0):
+    style = doc.styles[name]
+    style.font.size = Pt(size)
+    style.font.bold = bold
+    style.font.name = LATIN
+    _set_run_fonts(style.element.get_or_add_rPr(), font)
+    pf = style.paragraph_format
+    pf.space_before = Pt(before)
+    pf.space_after = Pt(after)
+    if line is not None:
+        pf.line_spacing = line
+    if align is not None:
+        pf.alignment = align
+    if indent_chars:
+        pf.first_line_indent = Pt(size * indent_chars)
+    return style
+
+
+def new_document() -> Document:
+    """An A4 document with 宋体 小四 body, 黑体 headings and zh-CN language defaults."""
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    section.top_margin = section.bottom_margin = Cm(2.54)
+    section.left_margin = section.right_margin = Cm(3.0)
+    section.header_distance = section.footer_distance = Cm(1.5)
+    # document defaults: every run without its own fonts is 宋体 / zh-CN
+    rpr_default = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _set_run_fonts(rpr_default, SONG)
+    _style(doc, "Normal", font=SONG, size=12, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent_chars=2)
+    _style(doc, "Title", font=HEI, size=22, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=12, after=12, line=1.2)
+    _style(doc, "Heading 1", font=HEI, size=14, bold=True, before=12, after=6, line=1.5)
+    _style(doc, "Heading 2", font=HEI, size=12, bold=True, before=6, after=3, line=1.5)
+    for name in ("Title", "Heading 1", "Heading 2"):
+        st = doc.styles[name]
+        st.font.color.rgb = None
+        st.paragraph_format.first_line_indent = Pt(0)
+        for el in st.element.get_or_add_rPr().findall(qn("w:color")):
+            el.getparent().remove(el)
+        st.paragraph_format.keep_with_next = True
+    _style(doc, "Header", font=SONG, size=9, align=WD_ALIGN_PARAGRAPH.RIGHT, line=1.0)
+    _style(doc, "Footer", font=SONG, size=9, align=WD_ALIGN_PARAGRAPH.CENTER, line=1.0)
+    table_text = doc.styles.add_style("表格文字", 1)
+    table_text.base_style = doc.styles["Normal"]
+    _style(doc, "表格文字", font=SONG, size=10.5, align=WD_ALIGN_PARAGRAPH.LEFT, line=1.15)
+    table_text.paragraph_format.first_line_indent = Pt(0)
+    plain = doc.styles.add_style("无缩进", 1)
+    plain.base_style = doc.styles["Normal"]
+    _style(doc, "无缩进", font=SONG, size=12, align=WD_ALIGN_PARAGRAPH.LEFT)
+    plain.paragraph_format.first_line_indent = Pt(0)
+    # drop the default empty paragraph
+    body = doc.element.body
+    for p in list(body.findall(qn("w:p"))):
+        body.remove(p)
+    return doc
+
+
+def set_core_properties(doc, *, title: str, subject: str) -> None:
+    props = doc.core_properties
+    props.title, props.subject, props.author = title, subject, "docgen"
+    props.language = "zh-CN"
+
+
+def _field(paragraph, instr: str, placeholder: str = "1") -> None:
+    """Append a Word field (PAGE, NUMPAGES) to a paragraph."""
+    def fld(kind: str):
+        run = paragraph.add_run()
+        el = OxmlElement("w:fldChar")
+        el.set(qn("w:fldCharType"), kind)
+        run._r.append(el)
+    fld("begin")
+    run = paragraph.add_run()
+    text = OxmlElement("w:instrText")
+    text.set(qn("xml:space"), "preserve")
+    text.text = f" {instr} "
+    run._r.append(text)
+    fld("separate")
+    paragraph.add_run(placeholder)
+    fld("end")
+
+
+def header_footer(doc, header_text: str) -> None:
+    """Header with `header_text` (may hold jinja tags) and footer 第 X 页 共 Y 页."""
+    section = doc.sections[0]
+    hp = section.header.paragraphs[0]
+    hp.style = doc.styles["Header"]
+    hp.text = header_text
+    pbdr = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for k, v in (("w:val", "single"), ("w:sz", "4"), ("w:space", "1"), ("w:color", "000000")):
+        bottom.set(qn(k), v)
+    pbdr.append(bottom)
+    hp._p.get_or_add_pPr().append(pbdr)
+    fp = section.footer.paragraphs[0]
+    fp.style = doc.styles["Footer"]
+    fp.add_run("第 ")
+    _field(fp, "PAGE")
+    fp.add_run(" 页 共 ")
+    _field(fp, "NUMPAGES")
+    fp.add_run(" 页")
+
+
+def title(doc, text: str) -> None:
+    doc.add_paragraph(text, style="Title")
+
+
+def heading(doc, text: str, level: int = 1) -> None:
+    doc.add_paragraph(text, style=f"Heading {level}")
+
+
+def para(doc, text: str = "", *, style: str = "Normal", bold: bool = False, align=None):
+    p = doc.add_paragraph(style=style)
+    if text:
+        p.add_run(text).bold = bold
+    if align is not None:
+        p.alignment = align
+    return p
+
+
+def tag(doc, text: str):
+    """A paragraph holding only a docxtpl paragraph tag such as '{%p if x %}'."""
+    return doc.add_paragraph(text, style="无缩进")
+
+
+def page_break(doc) -> None:
+    doc.add_paragraph(style="无缩进").add_run().add_break(WD_BREAK.PAGE)
+
+
+def _borders(table) -> None:
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        for k, v in (("w:val", "single"), ("w:sz", "4"), ("w:space", "0"), ("w:color", "000000")):
+            el.set(qn(k), v)
+        borders.append(el)
+    tbl_pr.append(borders)
+
+
+def _repeat_header(row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    tr_pr.append(el)
+    cant = OxmlElement("w:cantSplit")
+    tr_pr.append(cant)
+
+
+def table(doc, header: list[str], rows: list[list[str]], *, widths_cm: list[float] | None = None):
+    """A bordered table whose first row repeats on every page.
+
+    For a row loop, pass rows such as [["{%tr for x in xs %}"], [...cells...], ["{%tr endfor %}"]]:
+    a one-cell row is widened to span the table so docxtpl can drop it.
+    """
+    t = doc.add_table(rows=1, cols=len(header))
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _borders(t)
+    for cell, text in zip(t.rows[0].cells, header, strict=True):
+        cell.text = ""
+        p = cell.paragraphs[0]
+        p.style = doc.styles["表格文字"]
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = p.add_run(text)
+        run.bold = True
+        _set_run_fonts(run._r.get_or_add_rPr(), HEI)
+        _shade(cell, "D9D9D9")
+    _repeat_header(t.rows[0])
+    for values in rows:
+        row = t.add_row()
+        if len(values) == 1 and len(header) > 1:
+            merged = row.cells[0].merge(row.cells[-1])
+            merged.text = ""
+            merged.paragraphs[0].style = doc.styles["表格文字"]
+            merged.paragraphs[0].add_run(values[0])
+            continue
+        for cell, text in zip(row.cells, values, strict=True):
+            cell.text = ""
+            cell.paragraphs[0].style = doc.styles["表格文字"]
+            cell.paragraphs[0].add_run(text)
+    if widths_cm:
+        for row in t.rows:
+            for cell, w in zip(row.cells, widths_cm, strict=False):
+                cell.width = Cm(w)
+    return t
+
+
+def _shade(cell, fill: str) -> None:
+    tc_pr = cell._tc.get_or_add_tcPr()
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    tc_pr.append(shd)
+
+
+def seal_box(doc, party_label: str, name_expr: str) -> None:
+    """Signature block with an empty bordered box for the seal; never a drawn seal."""
+    t = doc.add_table(rows=1, cols=2)
+    _borders(t)
+    left, right = t.rows[0].cells
+    left.text = ""
+    lines = [f"{party_label}（盖章）：{name_expr}", "", "法定代表人或授权代表（签字）：", "", "日期：　　　　年　　月　　日"]
+    for i, line in enumerate(lines):
+        p = left.paragraphs[0] if i == 0 else left.add_paragraph()
+        p.style = doc.styles["表格文字"]
+        p.add_run(line)
+    right.text = ""
+    p = right.paragraphs[0]
+    p.style = doc.styles["表格文字"]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.add_run("（盖章处）")
+    for _ in range(5):
+        right.add_paragraph(style="表格文字")
+    left.width, right.width = Cm(9.5), Cm(5.5)
+
+
+def save(doc, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(path))
