@@ -99,7 +99,6 @@ def render(agreement: str, kind: str, fmt: str, data_dir: Path, out_dir: Path) -
     Example: docgen render hx-2026 contract --format pdf
     """
     from .build import make
-    from .errors import DocgenError as _E
     from .plan import plan
     from .validate import load_dataset
 
@@ -113,8 +112,33 @@ def render(agreement: str, kind: str, fmt: str, data_dir: Path, out_dir: Path) -
     for path in made.written:
         click.echo(str(path))
     if made.failed:
-        raise _E("\n".join(f"{k}: {v}" for k, v in made.failed.items()))
+        raise DocgenError("\n".join(f"{k}: {v}" for k, v in made.failed.items()))
     click.echo(f"done in {time.monotonic() - start:.1f} s", err=True)
+
+
+@cli.command()
+@data_option
+@out_option
+@click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Parallel LibreOffice workers [default: CPU count].")
+def build(data_dir: Path, out_dir: Path, jobs: int | None) -> None:
+    """Validate the data, then make every document it calls for as DOCX and PDF.
+
+    Example: docgen build --data data --out out
+    """
+    from .build import make
+    from .plan import plan
+    from .validate import load_dataset
+
+    start = time.monotonic()
+    dataset = load_dataset(data_dir)
+    todo = plan(dataset)
+    made = make(todo, out_dir, author=dataset.client.name, workers=jobs)
+    for job_id, reason in made.failed.items():
+        click.echo(f"failed: {job_id}: {reason}", err=True)
+    click.echo(f"{len(todo) - len(made.failed)} documents made, {len(made.failed)} failed, "
+               f"{len(made.written)} files in {out_dir}/ ({time.monotonic() - start:.1f} s)")
+    if made.failed:
+        raise DocgenError(f"{len(made.failed)} document(s) failed")
 
 
 def main() -> None:

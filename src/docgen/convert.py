@@ -18,7 +18,6 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -52,8 +51,10 @@ def soffice_binary() -> str:
 
 
 def fontconfig_file() -> Path:
-    """The shipped fontconfig file that maps 宋体/黑体/… to Noto CJK SC faces."""
-    return Path(str(resources.files("docgen") / "fonts" / "fonts.conf"))
+    """The fontconfig file that maps 宋体/黑体/… to Noto CJK SC faces (see fonts.py)."""
+    from .fonts import prepare
+
+    return prepare()
 
 
 def check_pdf(data: bytes, what: str) -> None:
@@ -123,7 +124,7 @@ def _wait_with_progress(proc: subprocess.Popen[bytes], outdir: Path, timeout: fl
 def _run_batch(binary: str, files: Sequence[Path], outdir: Path, timeout: float) -> str | None:
     """Run one soffice call over `files`; return an error text for a timeout or crash."""
     profile = Path(tempfile.mkdtemp(prefix="docgen-lo-profile-"))
-    env = dict(os.environ, FONTCONFIG_FILE=str(fontconfig_file()), SAL_USE_VCLPLUGIN="svp")
+    env = dict(os.environ, FONTCONFIG_FILE=str(fontconfig_file()), FC_LANG="zh-cn", SAL_USE_VCLPLUGIN="svp")
     cmd = [binary, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible", "--norestore",
            "--nologo", "--nodefault", "--nolockcheck", "--convert-to", "pdf:writer_pdf_Export",
            "--outdir", str(outdir), *[str(f) for f in files]]

@@ -178,6 +178,7 @@ class Sla(Model):
     availability_systems: list[Text] = Field(min_length=1)
     credits: list[CreditTier] = Field(default_factory=list)
     credit_cap_pct: Percent = Decimal("50")
+    attainment_target_pct: Percent = Field(default=Decimal("95"), description="share of tickets that must meet each time limit")
 
     @field_validator("levels")
     @classmethod

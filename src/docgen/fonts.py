@@ -1,0 +1,96 @@
+"""Simplified Chinese fonts for LibreOffice: 宋体/仿宋/黑体… → Noto Serif/Sans CJK SC, never JP/KR.
+
+Why: Debian ships Noto CJK as collections (.ttc) whose faces share one CFF table named after
+the Japanese face, so PDFs name the font "…CJKjp…" whichever face was chosen, and fontconfig
+may pick a JP or KR face for Chinese text. docgen copies the SC faces out of the collections
+(raw tables, the CFF font name patched to the SC name, no outlines changed), hides the
+collections, and maps the Chinese font names of Word documents to these faces.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+from importlib import resources
+from pathlib import Path
+
+from .errors import ConversionError
+
+FACES = {
+    # collection file name → (SC face family, PostScript name)
+    "NotoSerifCJK-Regular.ttc": ("Noto Serif CJK SC", "NotoSerifCJKsc-Regular"),
+    "NotoSerifCJK-Bold.ttc": ("Noto Serif CJK SC", "NotoSerifCJKsc-Bold"),
+    "NotoSansCJK-Regular.ttc": ("Noto Sans CJK SC", "NotoSansCJKsc-Regular"),
+    "NotoSansCJK-Bold.ttc": ("Noto Sans CJK SC", "NotoSansCJKsc-Bold"),
+}
+FONT_HINT = "Install the Noto CJK fonts: sudo apt-get install -y fonts-noto-cjk"
+
+
+def cache_dir() -> Path:
+    """$DOCGEN_CACHE, else $XDG_CACHE_HOME/docgen, else ~/.cache/docgen."""
+    if os.environ.get("DOCGEN_CACHE"):
+        return Path(os.environ["DOCGEN_CACHE"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "docgen"
+
+
+def _collections() -> dict[str, Path]:
+    """System Noto CJK collections by file name, found through fontconfig."""
+    try:
+        out = subprocess.run(["fc-list", "--format", "%{file}\n"], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        out = ""
+    found = {}
+    for line in out.splitlines():
+        path = Path(line.strip())
+        if path.name in FACES:
+            found[path.name] = path
+    return found
+
+
+def _extract(collection: Path, family: str, psname: str, dest: Path) -> None:
+    from fontTools.ttLib import TTCollection
+    from fontTools.ttLib.sfnt import SFNTWriter
+
+    fonts = TTCollection(str(collection), lazy=True).fonts
+    face = next((f for f in fonts if f["name"].getDebugName(1) == family), None)
+    if face is None:
+        raise ConversionError(f"{collection} has no {family} face. {FONT_HINT}")
+    reader = face.reader
+    shared = psname.replace("sc-", "jp-")
+    tmp = dest.with_suffix(".tmp")
+    with tmp.open("wb") as out:
+        writer = SFNTWriter(out, len(reader.keys()), sfntVersion=reader.sfntVersion)
+        for tag in sorted(reader.keys()):
+            data = reader[tag]
+            if tag == "CFF ":
+                data = data.replace(shared.split("-")[0].encode(), psname.split("-")[0].encode())
+            writer[tag] = data
+        writer.close()
+    os.replace(tmp, dest)
+
+
+def prepare() -> Path:
+    """Make sure the SC faces and the fontconfig file exist; return the fontconfig file."""
+    collections = _collections()
+    missing = sorted(set(FACES) - set(collections))
+    if missing:
+        raise ConversionError(f"Noto CJK fonts not found ({', '.join(missing)}). {FONT_HINT}")
+    template = (resources.files("docgen") / "fonts" / "fonts.conf").read_text(encoding="utf-8")
+    key = hashlib.sha256("|".join([template, *(f"{p}:{p.stat().st_size}:{p.stat().st_mtime_ns}"
+                                               for p in sorted(collections.values()))]).encode()).hexdigest()[:12]
+    root = cache_dir() / f"fonts-{key}"
+    font_dir = root / "fonts"
+    conf = root / "fonts.conf"
+    if conf.exists():
+        return conf
+    font_dir.mkdir(parents=True, exist_ok=True)
+    for name, (family, psname) in FACES.items():
+        dest = font_dir / f"{psname}.otf"
+        if not dest.exists():
+            _extract(collections[name], family, psname, dest)
+    text = template.replace("@FONT_DIR@", str(font_dir)).replace("@CACHE_DIR@", str(root / "fc-cache"))
+    tmp = conf.with_suffix(".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, conf)
+    return conf
