@@ -8,6 +8,7 @@ output is checked rather than its exit code trusted.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -121,12 +122,16 @@ def _wait_with_progress(proc: subprocess.Popen[bytes], outdir: Path, timeout: fl
     return True
 
 
-def _run_batch(binary: str, files: Sequence[Path], outdir: Path, timeout: float) -> str | None:
+PDF_FILTER = "pdf:writer_pdf_Export"
+
+
+def _run_batch(binary: str, files: Sequence[Path], outdir: Path, timeout: float,
+               export: str = PDF_FILTER) -> str | None:
     """Run one soffice call over `files`; return an error text for a timeout or crash."""
     profile = Path(tempfile.mkdtemp(prefix="docgen-lo-profile-"))
     env = dict(os.environ, FONTCONFIG_FILE=str(fontconfig_file()), FC_LANG="zh-cn", SAL_USE_VCLPLUGIN="svp")
     cmd = [binary, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible", "--norestore",
-           "--nologo", "--nodefault", "--nolockcheck", "--convert-to", "pdf:writer_pdf_Export",
+           "--nologo", "--nodefault", "--nolockcheck", "--convert-to", export,
            "--outdir", str(outdir), *[str(f) for f in files]]
     log_path = outdir / "soffice.log"
     try:
@@ -168,17 +173,18 @@ def _collect(files: Sequence[Path], outdir: Path, names: dict[Path, Path], failu
     return outcomes
 
 
-def _convert_chunk(binary: str, chunk: Sequence[Path], names: dict[Path, Path], timeout: float) -> list[Outcome]:
+def _convert_chunk(binary: str, chunk: Sequence[Path], names: dict[Path, Path], timeout: float,
+                   export: str) -> list[Outcome]:
     outdir = Path(tempfile.mkdtemp(prefix="docgen-lo-out-"))
     try:
-        failure = _run_batch(binary, chunk, outdir, timeout)
+        failure = _run_batch(binary, chunk, outdir, timeout, export)
         first = _collect(chunk, outdir, names, failure)
         retry = [staged for staged, o in zip(chunk, first, strict=True) if o.pdf is None]
         if not retry:
             return first
         by_source = {o.source: o for o in first}
         for staged in retry:  # one more try each, alone, with a fresh worker
-            failure = _run_batch(binary, [staged], outdir, timeout)
+            failure = _run_batch(binary, [staged], outdir, timeout, export)
             by_source[names[staged]] = _collect([staged], outdir, names, failure)[0]
         return [by_source[names[s]] for s in chunk]
     finally:
@@ -186,16 +192,24 @@ def _convert_chunk(binary: str, chunk: Sequence[Path], names: dict[Path, Path], 
 
 
 def convert(docx_files: Sequence[Path], *, jobs: int | None = None, timeout: float = DEFAULT_TIMEOUT,
-            batch_limit: int = BATCH_LIMIT, on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+            batch_limit: int = BATCH_LIMIT, watermark: str | None = None,
+            on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
     """Convert DOCX files to PDF bytes with `jobs` parallel LibreOffice workers.
 
     Each worker gets a list of at most `batch_limit` documents (then a fresh LibreOffice, which
     bounds memory growth), its own profile and a timeout of `timeout` seconds per document.
     A failed document is retried once on its own. Results come back in input order.
+    `watermark` prints a diagonal text (e.g. 草稿) on every page.
     """
     if not docx_files:
         return []
     binary = soffice_binary()
+    export = PDF_FILTER
+    if watermark:
+        export += (':{"Watermark":{"type":"string","value":' + json.dumps(watermark) + "},"
+                   '"WatermarkColor":{"type":"long","value":"13421772"},'
+                   '"WatermarkFontHeight":{"type":"long","value":"96"},'
+                   '"WatermarkRotateAngle":{"type":"long","value":"450"}}')
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(docx_files)))
     stage = Path(tempfile.mkdtemp(prefix="docgen-lo-in-"))
     try:
@@ -210,7 +224,7 @@ def convert(docx_files: Sequence[Path], *, jobs: int | None = None, timeout: flo
         results: dict[Path, Outcome] = {}
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             try:
-                for outcomes in pool.map(lambda c: _convert_chunk(binary, c, names, timeout), chunks):
+                for outcomes in pool.map(lambda c: _convert_chunk(binary, c, names, timeout, export), chunks):
                     for o in outcomes:
                         results[o.source] = o
                         if on_done is not None:
