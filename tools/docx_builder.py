@@ -83,6 +83,9 @@ def new_document() -> Document:
     _style(doc, "Title", font=HEI, size=22, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=12, after=12, line=1.2)
     _style(doc, "Heading 1", font=HEI, size=14, bold=True, before=12, after=6, line=1.5)
     _style(doc, "Heading 2", font=HEI, size=12, bold=True, before=6, after=3, line=1.5)
+    title_ppr = doc.styles["Title"].element.get_or_add_pPr()
+    for border in title_ppr.findall(qn("w:pBdr")):
+        title_ppr.remove(border)
     for name in ("Title", "Heading 1", "Heading 2"):
         st = doc.styles[name]
         st.font.color.rgb = None
@@ -230,10 +233,21 @@ def table(doc, header: list[str], rows: list[list[str]], *, widths_cm: list[floa
             cell.paragraphs[0].style = doc.styles["表格文字"]
             cell.paragraphs[0].add_run(text)
     if widths_cm:
-        for row in t.rows:
-            for cell, w in zip(row.cells, widths_cm, strict=False):
-                cell.width = Cm(w)
+        set_widths(t, widths_cm)
     return t
+
+
+def set_widths(t, widths_cm: list[float]) -> None:
+    """Column widths that both Word (cell widths) and LibreOffice (grid columns) honour."""
+    t.autofit = False
+    for col, w in zip(t.columns, widths_cm, strict=False):
+        col.width = Cm(w)
+    for row in t.rows:
+        col = 0
+        for tc in row._tr.tc_lst:
+            span = tc.grid_span
+            tc.width = Cm(sum(widths_cm[col:col + span]))
+            col += span
 
 
 def _shade(cell, fill: str) -> None:

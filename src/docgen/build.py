@@ -1,65 +1,300 @@
-"""Make documents: render every job, convert them to PDF together, write outputs atomically."""
+"""Make documents and bundles: decide what changed, render, convert in parallel, bundle, record.
+
+Why: after a policy revision exactly the documents that depend on the changed section must be
+made again. Every output carries the hashes of the inputs it was made from (records, template,
+policy sections, docgen and LibreOffice versions) in the manifest, which is written last.
+"""
 
 from __future__ import annotations
 
 import shutil
+import sys
 import tempfile
+import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
-from .convert import convert
+from . import __version__
+from . import models as m
+from .bundle import BundleInfo, Member, assemble_all
+from .convert import convert, libreoffice_version
 from .errors import DocgenError
+from .formatting import cn_date
 from .plan import Job
-from .record import safe_target, write_atomic
+from .record import (
+    Manifest,
+    changed_inputs,
+    clean_temp_files,
+    file_hash,
+    fingerprint,
+    outputs_intact,
+    safe_target,
+    write_atomic,
+)
 from .render import Properties, render_docx
 
 
-@dataclass
-class Made:
-    """What a run produced and what failed, for the summary line."""
+@dataclass(frozen=True)
+class BundleJob:
+    """One bundle to make: its members (job ids in order) and its cover details."""
 
-    written: list[Path] = field(default_factory=list)
+    name: str
+    spec: m.BundleSpec
+    key: str
+    members: list[Job]
+    output: str
+
+    @property
+    def id(self) -> str:
+        return f"bundle:{self.name}"
+
+
+@dataclass
+class Summary:
+    """What a build did, for the closing line and the exit code."""
+
+    made: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
-    pages: dict[str, int] = field(default_factory=dict)
+    reasons: dict[str, list[str]] = field(default_factory=dict)
+    written: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+class Progress:
+    """A one-line progress display on a terminal; silent otherwise."""
+
+    def __init__(self, total: int, enabled: bool | None = None) -> None:
+        self.total, self.done, self.start = total, 0, time.monotonic()
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+
+    def step(self, label: str) -> None:
+        self.done += 1
+        if not self.enabled or not self.total:
+            return
+        elapsed = time.monotonic() - self.start
+        eta = elapsed / self.done * (self.total - self.done)
+        sys.stderr.write(f"\r\033[K[{self.done}/{self.total}] {label[:50]}  {elapsed:.0f}s elapsed, ~{eta:.0f}s left")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled and self.total:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
 
 
 def properties_for(job: Job, author: str) -> Properties:
-    return Properties(title=f"{job.title}（{job.key}）" if job.key else job.title, subject=job.subject or job.title,
+    return Properties(title=f"{job.title}（{job.key}）", subject=job.subject or job.title,
                       author=author, keywords=f"docgen;{job.kind};{job.key}")
 
 
-def make(jobs: Sequence[Job], out_dir: Path, *, author: str, pdf: bool = True, docx: bool = True,
-         workers: int | None = None, progress: Callable[[str], None] | None = None) -> Made:
-    """Render `jobs` into `out_dir` as DOCX and/or PDF. One failing job does not stop the others."""
-    made = Made()
+def plan_bundles(data: m.Dataset, jobs: Sequence[Job]) -> list[BundleJob]:
+    """Bundle instances from the bundle specs: one per agreement, month or year with members."""
+    out = []
+    for spec in data.bundles:
+        groups: dict[str, list[Job]] = {}
+        for job in jobs:
+            if job.kind in spec.kinds and spec.per in job.tags:
+                groups.setdefault(job.tags[spec.per], []).append(job)
+        for key in sorted(groups):
+            members = sorted(groups[key], key=lambda j: (spec.kinds.index(j.kind), j.tags.get("vendor", ""), j.key))
+            name = f"{spec.name}-{key}"
+            out.append(BundleJob(name, spec, key, members, f"bundles/{name}_{spec.title}"))
+    return out
+
+
+def _tools_fingerprint(pdf: bool) -> dict[str, str]:
+    return {"docgen": __version__, "libreoffice": libreoffice_version() if pdf else "-"}
+
+
+def job_inputs(job: Job, tools: dict[str, str]) -> dict[str, str]:
+    """Hashes of exactly the inputs `job` depends on, by label."""
+    inputs = {label: fingerprint(value) for label, value in job.inputs.items()}
+    inputs[f"template:{job.template.parent.name}/{job.template.name}"] = file_hash(job.template)
+    inputs.update({f"tool:{k}": v for k, v in tools.items()})
+    return inputs
+
+
+def bundle_inputs(bundle: BundleJob, manifest: Manifest, draft: bool, tools: dict[str, str]) -> dict[str, str]:
+    inputs = {"bundle spec": fingerprint(bundle.spec), "draft": str(draft), "tool:docgen": tools["docgen"]}
+    for job in bundle.members:
+        files = manifest.outputs.get(job.id, {}).get("files", {})
+        inputs[f"member:{job.id}"] = files.get(job.output + ".pdf", "missing")
+    return inputs
+
+
+def explain(summary: Summary, jobs: Sequence[Job], bundles: Sequence[BundleJob]) -> list[str]:
+    """Lines such as 'policy.yaml:deductions changed → 3 服务等级协议, 1 bundle'."""
+    titles = {j.id: j.title for j in jobs} | {b.id: "bundle" for b in bundles}
+    by_reason: dict[str, Counter[str]] = {}
+    for item, reasons in summary.reasons.items():
+        for reason in reasons:
+            by_reason.setdefault(reason, Counter())[titles.get(item, item)] += 1
+    lines = []
+    for reason in sorted(by_reason):
+        parts = ", ".join(f"{n} {title}" for title, n in sorted(by_reason[reason].items()))
+        lines.append(f"{reason} → {parts}")
+    return lines
+
+
+def _reasons(entry: dict | None, inputs: dict[str, str], out_dir: Path, force: bool) -> list[str]:
+    if force:
+        return ["--force"]
+    if entry is None:
+        return ["new"]
+    changed = changed_inputs(entry.get("inputs", {}), inputs)
+    if changed:
+        return [f"{label.split(':', 1)[0] if label.startswith('member:') else label} changed" for label in changed]
+    if not outputs_intact(out_dir, entry):
+        return ["output missing or altered"]
+    return []
+
+
+def _render_convert(todo: Sequence[Job], out_dir: Path, *, author: str, workers: int | None, pdf: bool,
+                    docx: bool, summary: Summary, manifest: Manifest, inputs: dict[str, dict[str, str]],
+                    progress: Progress) -> None:
     stage = Path(tempfile.mkdtemp(prefix="docgen-render-"))
     try:
-        rendered: list[tuple[Job, Path]] = []
-        for job in jobs:
+        rendered: list[tuple[Job, Path, bytes]] = []
+        for job in todo:
             try:
                 data = render_docx(job.template, job.build_context(), properties_for(job, author))
             except DocgenError as e:
-                made.failed[job.id] = str(e)
+                summary.failed[job.id] = str(e)
+                progress.step(f"failed {job.id}")
                 continue
             staged = stage / f"{len(rendered):05d}.docx"
             staged.write_bytes(data)
-            rendered.append((job, staged))
+            rendered.append((job, staged, data))
+        converted = convert([s for _, s, _ in rendered], jobs=workers, on_done=lambda o: progress.step(o.source.name)) \
+            if pdf and rendered else []
+        for i, (job, _, data) in enumerate(rendered):
+            files: dict[str, str] = {}
+            outcome = converted[i] if converted else None
+            if outcome is not None and outcome.pdf is None:
+                summary.failed[job.id] = f"{job.output}.pdf: {outcome.error}"
+                continue
             if docx:
                 target = safe_target(out_dir, job.output + ".docx")
                 write_atomic(target, data)
-                made.written.append(target)
-            if progress:
-                progress(f"rendered {job.id}")
-        if pdf and rendered:
-            outcomes = convert([s for _, s in rendered], jobs=workers)
-            for (job, _), outcome in zip(rendered, outcomes, strict=True):
-                if outcome.pdf is None:
-                    made.failed[job.id] = f"{job.output}.pdf: {outcome.error}"
-                    continue
+                files[job.output + ".docx"] = file_hash(target)
+                summary.written.append(target)
+            if outcome is not None and outcome.pdf is not None:
                 target = safe_target(out_dir, job.output + ".pdf")
                 write_atomic(target, outcome.pdf)
-                made.written.append(target)
+                files[job.output + ".pdf"] = file_hash(target)
+                summary.written.append(target)
+            manifest.outputs[job.id] = {"inputs": inputs[job.id], "files": files, "kind": job.kind}
+            summary.made.append(job.id)
+            if not converted:
+                progress.step(job.id)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
-    return made
+
+
+def run(data: m.Dataset, jobs: Sequence[Job], out_dir: Path, *, workers: int | None = None, force: bool = False,
+        dry_run: bool = False, draft: bool = False, pdf: bool = True, docx: bool = True,
+        with_bundles: bool = True, progress: bool | None = None,
+        log: Callable[[str], None] = lambda _: None) -> Summary:
+    """Bring `out_dir` up to date for `jobs` (and their bundles); see the module docstring."""
+    start = time.monotonic()
+    summary = Summary()
+    manifest = Manifest.load(out_dir)
+    tools = _tools_fingerprint(pdf)
+    inputs = {job.id: job_inputs(job, tools) for job in jobs}
+    todo = []
+    for job in jobs:
+        reasons = _reasons(manifest.outputs.get(job.id), inputs[job.id], out_dir, force)
+        if reasons:
+            todo.append(job)
+            summary.reasons[job.id] = reasons
+        else:
+            summary.unchanged.append(job.id)
+    bundles = plan_bundles(data, jobs) if with_bundles and pdf else []
+    redo_ids = {j.id for j in todo}
+    bundle_todo = []
+    for bundle in bundles:
+        entry = manifest.outputs.get(bundle.id)
+        member_redo = [j.id for j in bundle.members if j.id in redo_ids]
+        if force:
+            reasons = ["--force"]
+        elif entry is None:
+            reasons = ["new"]
+        elif member_redo:
+            reasons = [r for j in member_redo for r in summary.reasons[j]]
+        else:
+            changed = changed_inputs(entry.get("inputs", {}), bundle_inputs(bundle, manifest, draft, tools))
+            reasons = [f"{c.split(':')[0]} changed" for c in changed]
+            if not reasons and not outputs_intact(out_dir, entry):
+                reasons = ["output missing or altered"]
+        if reasons:
+            bundle_todo.append(bundle)
+            summary.reasons[bundle.id] = sorted(set(reasons))
+        else:
+            summary.unchanged.append(bundle.id)
+    if dry_run:
+        summary.seconds = time.monotonic() - start
+        return summary
+    clean_temp_files(out_dir)
+    bar = Progress(len(todo) + len(bundle_todo), progress)
+    try:
+        _render_convert(todo, out_dir, author=data.client.name, workers=workers, pdf=pdf, docx=docx,
+                        summary=summary, manifest=manifest, inputs=inputs, progress=bar)
+        _make_bundles(data, bundle_todo, out_dir, draft=draft, workers=workers, summary=summary,
+                      manifest=manifest, tools=tools, progress=bar)
+    finally:
+        bar.close()
+        manifest.tools = tools
+        for job_id in summary.failed:
+            manifest.outputs.pop(job_id, None)
+        if not dry_run:
+            manifest.save(out_dir)
+    summary.seconds = time.monotonic() - start
+    return summary
+
+
+def _make_bundles(data: m.Dataset, todo: Sequence[BundleJob], out_dir: Path, *, draft: bool, workers: int | None,
+                  summary: Summary, manifest: Manifest, tools: dict[str, str], progress: Progress) -> None:
+    ready = []
+    for bundle in todo:
+        broken = [j.id for j in bundle.members if j.id in summary.failed or j.id not in manifest.outputs]
+        if broken:
+            summary.failed[bundle.id] = f"not made: member(s) failed: {', '.join(broken)}"
+            continue
+        members = [Member(j.title, j.tags.get("group", ""), safe_target(out_dir, j.output + ".pdf"))
+                   for j in bundle.members]
+        period = _period(bundle)
+        info = BundleInfo(name=bundle.name, title=bundle.spec.title, period=period,
+                          organisation=data.client.name, date=cn_date(date.today()),
+                          version=f"管理办法 {data.policy.version}",
+                          keywords=f"{bundle.spec.title};{period};{data.client.short_name}")
+        ready.append((bundle, info, members))
+    if not ready:
+        return
+    try:
+        pdfs = assemble_all([(info, members) for _, info, members in ready], draft=draft, jobs=workers)
+    except DocgenError as e:
+        for bundle, _, _ in ready:
+            summary.failed[bundle.id] = str(e)
+        return
+    for (bundle, _, _), pdf in zip(ready, pdfs, strict=True):
+        target = safe_target(out_dir, bundle.output + ".pdf")
+        write_atomic(target, pdf)
+        summary.written.append(target)
+        summary.made.append(bundle.id)
+        manifest.outputs[bundle.id] = {"inputs": bundle_inputs(bundle, manifest, draft, tools),
+                                       "files": {bundle.output + ".pdf": file_hash(target)}, "kind": "bundle"}
+        progress.step(bundle.id)
+
+
+def _period(bundle: BundleJob) -> str:
+    if bundle.spec.per == "month":
+        year, month = bundle.key.split("-")
+        return f"{int(year)}年{int(month)}月"
+    if bundle.spec.per == "year":
+        return f"{bundle.key}年度"
+    first = bundle.members[0]
+    return first.subject or first.key

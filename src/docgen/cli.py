@@ -98,7 +98,7 @@ def render(agreement: str, kind: str, fmt: str, data_dir: Path, out_dir: Path) -
 
     Example: docgen render hx-2026 contract --format pdf
     """
-    from .build import make
+    from .build import run
     from .plan import plan
     from .validate import load_dataset
 
@@ -107,38 +107,67 @@ def render(agreement: str, kind: str, fmt: str, data_dir: Path, out_dir: Path) -
     if not jobs:
         known = ", ".join(a.id for a in dataset.agreements)
         raise click.BadParameter(f"no agreement {agreement!r}; known: {known}", param_hint="AGREEMENT")
-    start = time.monotonic()
-    made = make(jobs, out_dir, author=dataset.client.name, pdf=fmt in ("pdf", "both"), docx=fmt in ("docx", "both"))
-    for path in made.written:
+    summary = run(dataset, jobs, out_dir, force=True, pdf=fmt in ("pdf", "both"), docx=fmt in ("docx", "both"),
+                  with_bundles=False)
+    _finish(summary)
+
+
+def _finish(summary: Any) -> None:
+    for path in summary.written:
         click.echo(str(path))
-    if made.failed:
-        raise DocgenError("\n".join(f"{k}: {v}" for k, v in made.failed.items()))
-    click.echo(f"done in {time.monotonic() - start:.1f} s", err=True)
+    for job_id, reason in summary.failed.items():
+        click.echo(f"failed: {job_id}: {reason}", err=True)
+    click.echo(f"{len(summary.made)} made, {len(summary.unchanged)} unchanged, {len(summary.failed)} failed "
+               f"in {summary.seconds:.1f} s", err=True)
+    if summary.failed:
+        raise DocgenError(f"{len(summary.failed)} output(s) failed; see above")
 
 
 @cli.command()
 @data_option
 @out_option
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Parallel LibreOffice workers [default: CPU count].")
-def build(data_dir: Path, out_dir: Path, jobs: int | None) -> None:
-    """Validate the data, then make every document it calls for as DOCX and PDF.
+@click.option("--force", is_flag=True, help="Make every output again, changed or not.")
+@click.option("--dry-run", is_flag=True, help="Only say what would be made and why.")
+@click.option("--draft", is_flag=True, help="Print a diagonal 草稿 watermark on bundles.")
+def build(data_dir: Path, out_dir: Path, jobs: int | None, force: bool, dry_run: bool, draft: bool) -> None:
+    """Validate the data, then bring every document and bundle in OUT up to date.
+
+    Only outputs whose inputs changed since the last build are made again (the manifest
+    in OUT records them); --dry-run lists them with the reason.
 
     Example: docgen build --data data --out out
     """
-    from .build import make
+    from .build import explain, plan_bundles, run
     from .plan import plan
+    from .record import output_lock
     from .validate import load_dataset
 
-    start = time.monotonic()
     dataset = load_dataset(data_dir)
     todo = plan(dataset)
-    made = make(todo, out_dir, author=dataset.client.name, workers=jobs)
-    for job_id, reason in made.failed.items():
+    if dry_run:
+        summary = run(dataset, todo, out_dir, workers=jobs, force=force, dry_run=True, draft=draft)
+    else:
+        with output_lock(out_dir):
+            summary = run(dataset, todo, out_dir, workers=jobs, force=force, draft=draft)
+    if dry_run:
+        lines = explain(summary, todo, plan_bundles(dataset, todo))
+        for line in lines:
+            click.echo(line)
+        n = len(summary.reasons)
+        click.echo(f"{n} output(s) would be made, {len(summary.unchanged)} unchanged." if n else
+                   "Everything is up to date; nothing would be made.")
+        return
+    for job_id, reason in summary.failed.items():
         click.echo(f"failed: {job_id}: {reason}", err=True)
-    click.echo(f"{len(todo) - len(made.failed)} documents made, {len(made.failed)} failed, "
-               f"{len(made.written)} files in {out_dir}/ ({time.monotonic() - start:.1f} s)")
-    if made.failed:
-        raise DocgenError(f"{len(made.failed)} document(s) failed")
+    if not summary.made and not summary.failed:
+        click.echo(f"Everything is up to date ({len(summary.unchanged)} outputs); nothing to do "
+                   f"({summary.seconds:.1f} s).")
+    else:
+        click.echo(f"{len(summary.made)} made, {len(summary.unchanged)} unchanged, {len(summary.failed)} failed "
+                   f"in {summary.seconds:.1f} s → {out_dir}/")
+    if summary.failed:
+        raise DocgenError(f"{len(summary.failed)} output(s) failed; see above")
 
 
 def main() -> None:

@@ -62,3 +62,53 @@ def agreement_context(dataset: m.Dataset, agreement: m.Agreement, doc_number: st
         "calc": agreement_figures(agreement, dataset.policy),
         "doc": {"number": doc_number},
     }
+
+
+def workdays_between(start: date, end: date) -> int:
+    """Monday-to-Friday days after `start` up to and including `end`."""
+    days = 0
+    d = start
+    while d < end:
+        d += timedelta(days=1)
+        if d.weekday() < 5:
+            days += 1
+    return days
+
+
+def leave_context(dataset: m.Dataset, leave: m.LeaveRequest) -> dict[str, Any]:
+    """Context of a 请销假登记表."""
+    person = dataset.staff_member(leave.staff)
+    rules = dataset.policy.leave
+    substitute = dataset.staff_member(leave.substitute) if leave.substitute else None
+    return {
+        "client": dataset.client.model_dump(),
+        "vendor": dataset.vendor(person.vendor).model_dump(),
+        "agreement": dataset.agreement(person.agreement).model_dump(),
+        "person": person.model_dump(),
+        "leave": leave.model_dump(),
+        "substitute": substitute.model_dump() if substitute else None,
+        "policy": dataset.policy.model_dump(),
+        "calc": {
+            "needs_letter": leave.hours > rules.letter_over_hours,
+            "needs_substitute": leave.hours > rules.substitute_over_hours,
+        },
+        "doc": {"number": f"QJ-{leave.id}"},
+    }
+
+
+def change_context(dataset: m.Dataset, change: m.PersonnelChange) -> dict[str, Any]:
+    """Context of a 人员变更登记表, with the notice-period check of the policy."""
+    agreement = dataset.agreement(change.agreement)
+    old = dataset.staff_member(change.old_staff) if change.old_staff else None
+    notice = workdays_between(change.requested, change.effective)
+    required = dataset.policy.change.notice_workdays
+    return {
+        "client": dataset.client.model_dump(),
+        "vendor": dataset.vendor(agreement.vendor).model_dump(),
+        "agreement": agreement.model_dump(),
+        "change": change.model_dump(),
+        "old": old.model_dump() if old else None,
+        "policy": dataset.policy.model_dump(),
+        "calc": {"notice_workdays": notice, "required_workdays": required, "notice_ok": notice >= required},
+        "doc": {"number": f"BG-{change.id}"},
+    }

@@ -480,6 +480,24 @@ class Policy(Model):
     assessment: Assessment
 
 
+# --------------------------------------------------------------------------- bundles
+
+class BundleSpec(Model):
+    """A PDF bundle: documents of some kinds, one bundle per agreement, month or year."""
+
+    name: Id
+    title: Text
+    per: Literal["agreement", "month", "year"]
+    kinds: list[Id] = Field(min_length=1)
+
+
+DEFAULT_BUNDLES = (
+    BundleSpec(name="contract-pack", title="合同文本汇编", per="agreement", kinds=["contract", "sla", "nda"]),
+    BundleSpec(name="monthly-pack", title="月度运维服务报告汇编", per="month", kinds=["monthly"]),
+    BundleSpec(name="annual-pack", title="年度运维服务报告汇编", per="year", kinds=["annual"]),
+)
+
+
 # --------------------------------------------------------------------------- the whole data set
 
 class Dataset(Model):
@@ -494,6 +512,7 @@ class Dataset(Model):
     attendance: list[AttendanceEvent]
     leave: list[LeaveRequest]
     changes: list[PersonnelChange]
+    bundles: list[BundleSpec] = Field(default_factory=lambda: list(DEFAULT_BUNDLES))
 
     def vendor(self, vendor_id: str) -> Vendor:
         return next(v for v in self.vendors if v.id == vendor_id)

@@ -41,13 +41,23 @@ class Job:
     inputs: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     vendor: str = ""
     subject: str = ""
+    tags: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def id(self) -> str:
         return f"{self.kind}:{self.key}"
 
 
-def _agreement_jobs(kind: str, template: str, title: str, suffix: str) -> Callable[[m.Dataset], Iterator[Job]]:
+def policy_parts(policy: m.Policy, sections: tuple[str, ...]) -> dict[str, Any]:
+    """Inputs for the policy sections a document uses, labelled as the dry run reports them."""
+    parts: dict[str, Any] = {"policy.yaml:version": (policy.version, policy.effective_date, policy.title)}
+    for section in sections:
+        parts[f"policy.yaml:{section}"] = getattr(policy, section)
+    return parts
+
+
+def _agreement_jobs(kind: str, template: str, title: str, suffix: str,
+                    policy_sections: tuple[str, ...] | None) -> Callable[[m.Dataset], Iterator[Job]]:
     def instances(data: m.Dataset) -> Iterator[Job]:
         for ag in data.agreements:
             number = f"{ag.contract_no}{suffix}"
@@ -59,22 +69,70 @@ def _agreement_jobs(kind: str, template: str, title: str, suffix: str) -> Callab
                 template=TEMPLATE_DIR / template,
                 output=f"contracts/{ag.id}/{number}_{title}",
                 build_context=lambda ag=ag, number=number: ctx.agreement_context(data, ag, number),
-                inputs={"client": data.client, "vendor": vendor, "agreement": ag, "policy": data.policy},
+                inputs={
+                    "client.yaml": data.client,
+                    f"vendors.yaml:{vendor.id}": vendor,
+                    f"agreements.yaml:{ag.id}": ag,
+                    **(policy_parts(data.policy, policy_sections) if policy_sections is not None else {}),
+                },
+                tags={"agreement": ag.id, "vendor": vendor.id, "group": vendor.short_name},
                 vendor=vendor.id,
                 subject=f"{vendor.name} · {ag.project_name}",
             )
     return instances
 
 
+def _leave_jobs(data: m.Dataset) -> Iterator[Job]:
+    for leave in data.leave:
+        person = data.staff_member(leave.staff)
+        vendor = data.vendor(person.vendor)
+        month = f"{leave.start:%Y-%m}"
+        yield Job(
+            kind="leave", key=leave.id, title="运维人员请销假登记表",
+            template=TEMPLATE_DIR / "forms/leave_form.docx",
+            output=f"forms/{month}/请销假_{leave.id}",
+            build_context=lambda leave=leave: ctx.leave_context(data, leave),
+            inputs={"client.yaml": data.client, f"vendors.yaml:{vendor.id}": vendor,
+                    f"agreements.yaml:{person.agreement}": data.agreement(person.agreement),
+                    f"staff.yaml:{person.id}": person, f"leave.yaml:{leave.id}": leave,
+                    **({f"staff.yaml:{leave.substitute}": data.staff_member(leave.substitute)} if leave.substitute else {}),
+                    **policy_parts(data.policy, ("leave",))},
+            tags={"vendor": vendor.id, "group": vendor.short_name, "month": month, "agreement": person.agreement},
+            subject=f"{person.name} · {leave.type}",
+        )
+
+
+def _change_jobs(data: m.Dataset) -> Iterator[Job]:
+    for change in data.changes:
+        ag = data.agreement(change.agreement)
+        vendor = data.vendor(ag.vendor)
+        month = f"{change.effective:%Y-%m}"
+        yield Job(
+            kind="change", key=change.id, title="运维人员变更登记表",
+            template=TEMPLATE_DIR / "forms/change_form.docx",
+            output=f"forms/{month}/人员变更_{change.id}",
+            build_context=lambda change=change: ctx.change_context(data, change),
+            inputs={"client.yaml": data.client, f"vendors.yaml:{vendor.id}": vendor,
+                    f"agreements.yaml:{ag.id}": ag, f"changes.yaml:{change.id}": change,
+                    **({f"staff.yaml:{change.old_staff}": data.staff_member(change.old_staff)} if change.old_staff else {}),
+                    **policy_parts(data.policy, ("change",))},
+            tags={"vendor": vendor.id, "group": vendor.short_name, "month": month, "agreement": ag.id},
+            subject=f"{vendor.short_name} · {change.type}",
+        )
+
+
 KINDS: dict[str, Kind] = {
     k.name: k
     for k in (
         Kind("contract", "contracts/service_contract.docx", "运维外包服务合同", "contracts",
-             _agreement_jobs("contract", "contracts/service_contract.docx", "运维外包服务合同", "")),
+             _agreement_jobs("contract", "contracts/service_contract.docx", "运维外包服务合同", "",
+                             ("deductions", "leave", "change", "assessment"))),
         Kind("sla", "contracts/sla_annex.docx", "服务等级协议", "contracts",
-             _agreement_jobs("sla", "contracts/sla_annex.docx", "服务等级协议", "-SLA")),
+             _agreement_jobs("sla", "contracts/sla_annex.docx", "服务等级协议", "-SLA", ("deductions",))),
         Kind("nda", "contracts/nda.docx", "保密协议", "contracts",
-             _agreement_jobs("nda", "contracts/nda.docx", "保密协议", "-NDA")),
+             _agreement_jobs("nda", "contracts/nda.docx", "保密协议", "-NDA", None)),
+        Kind("leave", "forms/leave_form.docx", "运维人员请销假登记表", "forms", _leave_jobs),
+        Kind("change", "forms/change_form.docx", "运维人员变更登记表", "forms", _change_jobs),
     )
 }
 

@@ -1,10 +1,21 @@
-"""Write outputs atomically: a temporary file in the target folder, fsync, rename."""
+"""Record outputs: atomic writes (temporary file, fsync, rename) and the manifest of inputs → outputs."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
 
 from .errors import OutputError
 
@@ -51,3 +62,105 @@ def clean_temp_files(out_dir: Path) -> int:
             leftover.unlink(missing_ok=True)
             removed += 1
     return removed
+
+
+# --------------------------------------------------------------------------- manifest
+
+MANIFEST_NAME = ".docgen-manifest.json"
+MANIFEST_VERSION = 1
+
+
+def _plain(obj: Any) -> Any:
+    if isinstance(obj, BaseModel):
+        return obj.model_dump(mode="json")
+    if isinstance(obj, (list, tuple)):
+        return [_plain(o) for o in obj]
+    if isinstance(obj, dict):
+        return {str(k): _plain(v) for k, v in obj.items()}
+    if isinstance(obj, (date, Decimal)):
+        return str(obj)
+    return obj
+
+
+def fingerprint(obj: Any) -> str:
+    """Stable sha256 of a model, list or value: the same data gives the same hash in every run."""
+    text = json.dumps(_plain(obj), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@dataclass
+class Manifest:
+    """Per output: the hashes of exactly the inputs it was made from, and of the files made."""
+
+    outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    tools: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, out_dir: Path) -> Manifest:
+        path = out_dir / MANIFEST_NAME
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls()
+        if not isinstance(raw, dict) or raw.get("version") != MANIFEST_VERSION:
+            return cls()
+        return cls(outputs=raw.get("outputs", {}), tools=raw.get("tools", {}))
+
+    def save(self, out_dir: Path) -> None:
+        body = {"version": MANIFEST_VERSION, "tools": self.tools,
+                "outputs": {k: self.outputs[k] for k in sorted(self.outputs)}}
+        write_atomic(out_dir / MANIFEST_NAME, (json.dumps(body, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+
+
+def changed_inputs(old: dict[str, str], new: dict[str, str]) -> list[str]:
+    """Labels of inputs that differ between two runs (added, removed or changed)."""
+    return sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
+
+
+def outputs_intact(out_dir: Path, entry: dict[str, Any]) -> bool:
+    """True when every file the manifest lists exists with the recorded hash."""
+    files = entry.get("files", {})
+    if not files:
+        return False
+    for rel, digest in files.items():
+        path = out_dir / rel
+        if not path.is_file() or file_hash(path) != digest:
+            return False
+    return True
+
+
+LOCK_NAME = ".docgen.lock"
+
+
+@contextmanager
+def output_lock(out_dir: Path, *, timeout: float = 30.0, wait: bool = True) -> Iterator[None]:
+    """Hold an exclusive lock on `out_dir` so two builds never write into it at once."""
+    import fcntl
+    import socket
+
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as e:
+        raise OutputError(f"cannot write to {out_dir}: {e.strerror}") from e
+    try:
+        deadline = time.monotonic() + (timeout if wait else 0)
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another process"
+                    raise OutputError(f"{out_dir} is locked by {holder}; waited {timeout:.0f} s") from None
+                time.sleep(0.2)
+        stamp = f"pid {os.getpid()} on {socket.gethostname()} since {time.strftime('%Y-%m-%d %H:%M:%S')}"
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, stamp.encode(), 0)
+        yield
+    finally:
+        os.close(fd)

@@ -24,6 +24,7 @@ class Source:
     filename: str
     model: type[BaseModel]
     many: bool = True
+    required: bool = True
 
     @property
     def is_csv(self) -> bool:
@@ -40,6 +41,7 @@ SOURCES: tuple[Source, ...] = (
     Source("changes", "changes.yaml", m.PersonnelChange),
     Source("tickets", "tickets.csv", m.Ticket),
     Source("attendance", "attendance.csv", m.AttendanceEvent),
+    Source("bundles", "bundles.yaml", m.BundleSpec, required=False),
 )
 
 
@@ -216,6 +218,8 @@ def _cross_check(recs: dict[str, list[Record]], files: dict[str, str], problems:
                  invalid_ids: dict[str, set[str]], unusable: set[str]) -> None:
     for kind in ("vendors", "agreements", "staff", "tickets", "attendance", "leave", "changes"):
         _duplicates(recs[kind], kind, problems)
+    for rec in recs.get("bundles", []):
+        _bundle_kinds(rec, problems)
     vendors = Targets(recs["vendors"], invalid_ids["vendors"], "vendors" in unusable)
     agreements = Targets(recs["agreements"], invalid_ids["agreements"], "agreements" in unusable)
     staff = Targets(recs["staff"], invalid_ids["staff"], "staff" in unusable)
@@ -263,6 +267,16 @@ def _cross_check(recs: dict[str, list[Record]], files: dict[str, str], problems:
             problems.append(Problem(rec.file, line, col, "old_staff",
                                     f"staff member {old.model.id!r} works under agreement {old.model.agreement!r}, "
                                     f"not {rec.model.agreement!r} ({files['staff']})"))
+
+
+def _bundle_kinds(rec: Record, problems: list[Problem]) -> None:
+    from .plan import KINDS
+
+    for i, kind in enumerate(rec.model.kinds):
+        if kind not in KINDS:
+            line, col, _ = node_position(rec.node, ("kinds", i))
+            problems.append(Problem(rec.file, line, col, "kinds",
+                                    f"unknown document kind {kind!r}; known: {', '.join(KINDS)}"))
 
 
 def _leave_rules(rec: Record, policy: m.Policy, policy_file: str, problems: list[Problem]) -> None:
@@ -314,6 +328,8 @@ def load_dataset(data_dir: Path) -> m.Dataset:
         path = data_dir / source.filename
         display = display_path(path)
         files[source.kind] = display
+        if not source.required and not path.exists():
+            continue
         loader = _load_csv_source if source.is_csv else _load_yaml_source
         before = len(problems)
         recs[source.kind] = loader(source, path, display, problems)
@@ -324,10 +340,12 @@ def load_dataset(data_dir: Path) -> m.Dataset:
     _cross_check(recs, files, problems, invalid_ids, unusable)
     if problems:
         raise InputError(problems)
+    optional = {s.kind: [r.model for r in recs[s.kind]] for s in SOURCES if not s.required and s.kind in recs}
     return m.Dataset.model_construct(
         client=recs["client"][0].model,
         policy=recs["policy"][0].model,
-        **{s.kind: [r.model for r in recs[s.kind]] for s in SOURCES if s.many},
+        **{s.kind: [r.model for r in recs[s.kind]] for s in SOURCES if s.many and s.required},
+        bundles=optional.get("bundles") or list(m.DEFAULT_BUNDLES),
     )
 
 
