@@ -94,3 +94,8 @@ def prepare() -> Path:
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, conf)
     return conf
+
+
+def face_file(psname: str = "NotoSansCJKsc-Regular") -> Path:
+    """Path of one extracted SC face, e.g. for chart labels."""
+    return prepare().parent / "fonts" / f"{psname}.otf"

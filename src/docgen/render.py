@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from docxtpl import DocxTemplate
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -79,6 +80,17 @@ def _tag_of(exc: Exception) -> str:
     return ""
 
 
+def _with_images(tpl: DocxTemplate, value: Any) -> Any:
+    """Replace Chart values by docxtpl InlineImages bound to this template."""
+    from .charts import Chart
+
+    if isinstance(value, Chart):
+        return InlineImage(tpl, BytesIO(value.png), width=Mm(value.width_mm))
+    if isinstance(value, dict):
+        return {k: _with_images(tpl, v) for k, v in value.items()}
+    return value
+
+
 def render_docx(template: Path, context: dict[str, Any], properties: Properties) -> bytes:
     """Render `template` with `context`; return the DOCX bytes.
 
@@ -86,7 +98,7 @@ def render_docx(template: Path, context: dict[str, Any], properties: Properties)
     """
     try:
         tpl = _Template(str(template))
-        tpl.render(context, jinja_env=environment(), autoescape=True)
+        tpl.render(_with_images(tpl, context), jinja_env=environment(), autoescape=True)
     except jinja2.TemplateError as e:
         where = _context_text(e)
         tag = _tag_of(e)

@@ -1,0 +1,165 @@
+"""The convert stage: real LibreOffice for fonts and paths, fake soffice scripts for hangs and bad output."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import time
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from pypdf import PdfWriter
+
+from conftest import have_soffice, pdffonts, pdftotext, write_mini
+from docgen.build import properties_for
+from docgen.convert import convert, convert_one
+from docgen.errors import ConversionError
+from docgen.plan import plan
+from docgen.render import render_docx
+from docgen.validate import load_dataset
+
+needs_soffice = pytest.mark.skipif(not have_soffice(), reason="LibreOffice is not installed")
+
+
+def _blank_pdf() -> bytes:
+    w = PdfWriter()
+    w.add_blank_page(width=595, height=842)
+    buf = BytesIO()
+    w.write(buf)
+    return buf.getvalue()
+
+
+def _leave_docx(tmp_path: Path, folder: Path) -> Path:
+    data = load_dataset(write_mini(tmp_path / "data"))
+    job = next(j for j in plan(data, ["leave"]))
+    path = folder / "form.docx"
+    folder.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(render_docx(job.template, job.build_context(), properties_for(job, "甲方")))
+    return path
+
+
+def _soffice_processes() -> list[str]:
+    out = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True).stdout
+    return [line for line in out.splitlines() if "fake-soffice" in line or "soffice.bin" in line]
+
+
+@needs_soffice
+def test_real_conversion_uses_only_simplified_chinese_faces(tmp_path: Path) -> None:
+    docx = _leave_docx(tmp_path, tmp_path / "in")
+    pdf = tmp_path / "form.pdf"
+    pdf.write_bytes(convert_one(docx))
+    fonts = pdffonts(pdf)
+    names = [line.split()[0] for line in fonts.splitlines()[2:]]
+    assert names, fonts
+    assert all("CJKsc" in n for n in names), fonts
+    assert not re.search(r"CJK(jp|kr|tc|hk)", fonts)
+    text = pdftotext(pdf)
+    assert "运维人员请销假登记表" in text
+    assert "华信智维科技有限公司" in text
+
+
+@needs_soffice
+def test_parallel_conversion_with_awkward_paths(tmp_path: Path) -> None:
+    source = _leave_docx(tmp_path, tmp_path / "src")
+    docs = []
+    for name in ("with space", "hash#mark", "percent%41", "中文目录"):
+        folder = tmp_path / name
+        folder.mkdir()
+        target = folder / f"{name}.docx"
+        target.write_bytes(source.read_bytes())
+        docs.append(target)
+    outcomes = convert(docs, jobs=4)
+    assert [o.source for o in outcomes] == docs
+    assert all(o.pdf is not None and o.pdf.startswith(b"%PDF-") for o in outcomes), [o.error for o in outcomes]
+    assert not _soffice_processes()
+
+
+FAKE = """#!/usr/bin/env bash
+# fake soffice for tests: behaviour chosen by the content of each input file
+echo "$@" >> "{log}"
+outdir=""
+prev=""
+for a in "$@"; do
+  if [ "$prev" = "--outdir" ]; then outdir="$a"; fi
+  prev="$a"
+done
+for a in "$@"; do
+  case "$a" in
+    *.docx)
+      stem=$(basename "$a" .docx)
+      if grep -q HANG "$a"; then sleep 300; fi
+      if grep -q CRASH "$a"; then kill -SEGV $$; fi
+      if grep -q NOPDF "$a"; then continue; fi
+      if grep -q TRUNC "$a"; then head -c 40 "{pdf}" > "$outdir/$stem.pdf"; continue; fi
+      cp "{pdf}" "$outdir/$stem.pdf"
+      ;;
+  esac
+done
+exit 0
+"""
+
+
+@pytest.fixture
+def fake_soffice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    bin_dir = tmp_path / "fake-bin"
+    bin_dir.mkdir()
+    pdf = tmp_path / "blank.pdf"
+    pdf.write_bytes(_blank_pdf())
+    log = tmp_path / "calls.log"
+    script = bin_dir / "soffice"
+    script.write_text(FAKE.format(log=log, pdf=pdf))
+    script.chmod(0o755)
+    (bin_dir / "fake-soffice-marker").write_text("")
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setattr("docgen.convert.fontconfig_file", lambda: tmp_path / "fonts.conf")
+    monkeypatch.setattr("docgen.convert.STARTUP_ALLOWANCE", 0.0)
+    return log
+
+
+def _inputs(tmp_path: Path, *contents: str) -> list[Path]:
+    paths = []
+    for i, content in enumerate(contents):
+        p = tmp_path / f"doc{i}.docx"
+        p.write_text(content)
+        paths.append(p)
+    return paths
+
+
+def test_hang_is_killed_retried_once_and_the_next_document_succeeds(tmp_path: Path, fake_soffice: Path) -> None:
+    docs = _inputs(tmp_path, "HANG", "OK")
+    started = time.monotonic()
+    outcomes = convert(docs, jobs=1, timeout=1.5)
+    assert time.monotonic() - started < 20
+    assert outcomes[0].pdf is None
+    assert "no progress for 2 s" in (outcomes[0].error or "")
+    assert outcomes[1].pdf is not None and outcomes[1].pdf.startswith(b"%PDF-")
+    calls = fake_soffice.read_text().splitlines()
+    assert len(calls) == 3  # the batch, the lone retry of the hung document, the lone retry of the unfinished one
+    assert not _soffice_processes()
+    assert not [p for p in subprocess.run(["pgrep", "-f", "sleep 300"], capture_output=True, text=True)
+                .stdout.split() if p]
+
+
+def test_exit_zero_without_pdf_is_an_error(tmp_path: Path, fake_soffice: Path) -> None:
+    outcome = convert(_inputs(tmp_path, "NOPDF"), jobs=1, timeout=5)[0]
+    assert outcome.pdf is None and outcome.error == "LibreOffice wrote no PDF"
+
+
+def test_truncated_pdf_is_an_error(tmp_path: Path, fake_soffice: Path) -> None:
+    outcome = convert(_inputs(tmp_path, "TRUNC"), jobs=1, timeout=5)[0]
+    assert outcome.pdf is None and "unreadable PDF" in (outcome.error or "")
+
+
+def test_crash_mid_batch_keeps_the_others(tmp_path: Path, fake_soffice: Path) -> None:
+    outcomes = convert(_inputs(tmp_path, "OK", "CRASH", "OK"), jobs=1, timeout=5)
+    assert outcomes[0].pdf is not None
+    assert outcomes[1].pdf is None and "exited with code" in (outcomes[1].error or "")
+    assert outcomes[2].pdf is not None
+
+
+def test_missing_libreoffice_says_how_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(ConversionError, match="apt-get install -y --no-install-recommends libreoffice-writer-nogui"):
+        convert_one(tmp_path / "x.docx")

@@ -1,0 +1,231 @@
+"""Write templates/forms/monthly_report.docx and annual_report.docx (月度 / 年度运维服务报告)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from docx_builder import (  # noqa: E402
+    header_footer,
+    heading,
+    new_document,
+    page_break,
+    para,
+    save,
+    seal_box,
+    set_core_properties,
+    table,
+    tag,
+    title,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+NA = "{% else %}—{% endif %}"
+
+
+def cover(doc, kind: str, period: str) -> None:
+    header_footer(doc, "{{ vendor.short_name }} · " + kind + " · " + period)
+    for _ in range(3):
+        para(doc, style="无缩进")
+    para(doc, "{{ client.name }}", style="无缩进", align=WD_ALIGN_PARAGRAPH.CENTER)
+    title(doc, kind)
+    para(doc, "{{ agreement.project_name }}", style="无缩进", align=WD_ALIGN_PARAGRAPH.CENTER)
+    para(doc, "报告期：" + period, style="无缩进", align=WD_ALIGN_PARAGRAPH.CENTER)
+    for _ in range(4):
+        para(doc, style="无缩进")
+    table(doc, ["项目", "内容"], [
+        ["服务商（乙方）", "{{ vendor.name }}（{{ vendor.tier }}）"],
+        ["合同编号", "{{ agreement.contract_no }}"],
+        ["统计区间", "{{ period.start|cn_date }}至{{ period.end|cn_date }}"],
+        ["依据", "《{{ policy.title }}》{{ policy.version }} 版（{{ policy.effective_date|cn_date }}起施行）"],
+        ["编制", "{{ vendor.contact.name }}（乙方）"],
+        ["审核 / 甲方确认", "　"],
+    ], widths_cm=[4.0, 11.0])
+    page_break(doc)
+
+
+def monthly() -> None:
+    doc = new_document()
+    set_core_properties(doc, title="月度运维服务报告", subject="月度运维服务报告")
+    cover(doc, "月度运维服务报告", "{{ period.label }}")
+
+    heading(doc, "一、摘要")
+    para(doc, "本月共受理工单 {{ m.ticket_count }} 张{% if m.ticket_count == 0 %}，未发生故障事件{% endif %}；"
+         "SLA 总体达成率 {% if m.overall_attainment_pct is not none %}{{ m.overall_attainment_pct|percent }}" + NA +
+         "；{{ agreement.sla.availability_systems|join('、') }}可用率 {{ m.availability_pct|percent(3) }}"
+         "（目标 {{ m.availability_target_pct|percent(1) }}，{% if m.availability_ok %}达标{% else %}未达标{% endif %}）；"
+         "考勤违约金 {{ m.deduction_applied|money }} 元；月度考核得分 {{ m.score }} 分，等级为“{{ m.grade }}”。"
+         "{% if m.open_tickets %}截至月末仍有 {{ m.open_tickets|length }} 张工单未关闭，列于第四节。{% endif %}")
+
+    heading(doc, "二、人员与考勤")
+    para(doc, "驻场人员 {{ staff|length }} 人，本月考勤不符合事项 {{ m.deduction_lines|length }} 项，"
+         "请假 {{ m.leave|length }} 人次，人员变更 {{ m.changes|length }} 项。")
+    table(doc, ["姓名", "岗位", "值守类型", "上岗日期", "保密承诺书"], [
+        ["{%tr for s in staff %}"],
+        ["{{ s.name }}", "{{ s.role }}", "{{ s.post_type }}", "{{ s.start_date|cn_date }}",
+         "{% if s.pledge_signed %}已签{% else %}未签{% endif %}"],
+        ["{%tr endfor %}"],
+    ], widths_cm=[2.5, 4.5, 2.5, 3.5, 2.0])
+    tag(doc, "{%p if m.leave %}")
+    para(doc, "本月请假情况：", style="无缩进")
+    table(doc, ["编号", "人员", "类型", "起止时间", "时长", "替岗人员"], [
+        ["{%tr for l in m.leave %}"],
+        ["{{ l.id }}", "{{ names[l.staff] }}", "{{ l.type }}",
+         "{{ l.start|cn_datetime }} 至 {{ l.end|cn_datetime }}", "{{ l.hours }}小时",
+         "{% if l.substitute %}{{ names[l.substitute] }}" + NA],
+        ["{%tr endfor %}"],
+    ], widths_cm=[1.8, 1.8, 1.4, 6.0, 1.6, 2.4])
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if m.changes %}")
+    para(doc, "本月人员变更：", style="无缩进")
+    table(doc, ["编号", "类型", "原人员", "新人员", "生效日期"], [
+        ["{%tr for c in m.changes %}"],
+        ["{{ c.id }}", "{{ c.type }}", "{% if c.old_staff %}{{ names[c.old_staff] }}" + NA,
+         "{% if c.new_person %}{{ c.new_person.name }}" + NA, "{{ c.effective|cn_date }}"],
+        ["{%tr endfor %}"],
+    ], widths_cm=[2.0, 2.0, 3.5, 3.5, 4.0])
+    tag(doc, "{%p endif %}")
+
+    heading(doc, "三、SLA 达成情况")
+    para(doc, "时限按工单系统记录的报障时间起算，以自然时间（分钟）计；单项达成率不低于 "
+         "{{ agreement.sla.attainment_target_pct|percent(0) }} 为达标；恰好在时限内完成的视为达成。")
+    table(doc, ["级别", "指标", "时限", "已计量", "达成", "未完成", "达成率", "是否达标"], [
+        ["{%tr for r in m.sla_rows %}"],
+        ["{{ r.level }}", "{{ r.metric }}", "{{ r.target_minutes|duration }}", "{{ r.measured }}", "{{ r.met }}",
+         "{{ r.pending }}", "{% if r.attainment_pct is not none %}{{ r.attainment_pct|percent }}" + NA,
+         "{% if r.ok is none %}无数据{% elif r.ok %}达标{% else %}未达标{% endif %}"],
+        ["{%tr endfor %}"],
+    ], widths_cm=[1.3, 1.4, 2.0, 1.6, 1.4, 1.6, 2.2, 2.0])
+
+    heading(doc, "四、事件统计")
+    para(doc, "本月工单 {{ m.ticket_count }} 张；平均恢复时间（MTTR）"
+         "{% if m.mttr_minutes is not none %}{{ m.mttr_minutes }} 分钟{% else %}无可计算工单{% endif %}。")
+    table(doc, ["级别", "工单数"], [
+        ["{%tr for level, n in m.by_severity.items() %}"],
+        ["{{ level }}", "{{ n }}"],
+        ["{%tr endfor %}"],
+    ], widths_cm=[7.5, 7.5])
+    tag(doc, "{%p if m.by_category %}")
+    table(doc, ["类别", "工单数"], [
+        ["{%tr for cat, n in m.by_category.items() %}"],
+        ["{{ cat }}", "{{ n }}"],
+        ["{%tr endfor %}"],
+    ], widths_cm=[7.5, 7.5])
+    tag(doc, "{%p endif %}")
+    para(doc, "{{ charts.severity }}", style="无缩进", align=WD_ALIGN_PARAGRAPH.CENTER)
+    tag(doc, "{%p if m.open_tickets %}")
+    para(doc, "月末未关闭工单：", style="无缩进")
+    table(doc, ["工单号", "级别", "系统", "摘要", "报障时间"], [
+        ["{%tr for t in m.open_tickets %}"],
+        ["{{ t.id }}", "{{ t.severity }}", "{{ t.system }}", "{{ t.summary }}", "{{ t.opened|cn_datetime }}"],
+        ["{%tr endfor %}"],
+    ], widths_cm=[3.2, 1.2, 3.0, 4.4, 3.2])
+    tag(doc, "{%p endif %}")
+
+    heading(doc, "五、可用性")
+    para(doc, "可用率 =（周期总分钟数 − 不可用分钟数）÷ 周期总分钟数 × 100%。本月可用率 {{ m.availability_pct|percent(3) }}，"
+         "目标 {{ m.availability_target_pct|percent(1) }}，{% if m.availability_ok %}达标{% else %}未达标{% endif %}。"
+         "{% if m.credit_pct > 0 %}按服务等级协议，本月服务抵扣比例为 {{ m.credit_pct|percent(0) }}，抵扣金额 "
+         "{{ m.credit_amount|money }} 元（{{ m.credit_amount|rmb_upper }}）。{% else %}本月无服务抵扣。{% endif %}")
+
+    heading(doc, "六、满意度")
+    para(doc, "{% if m.satisfaction_responses %}本月收回有效评价 {{ m.satisfaction_responses }} 份，满意（4 分及以上）"
+         "{{ m.satisfied }} 份，满意度 {{ m.satisfaction_pct|percent }}，平均 {{ m.satisfaction_avg }} 分。"
+         "{% else %}本月无有效评价。{% endif %}")
+
+    heading(doc, "七、不符合项与违约金明细")
+    para(doc, "依据《{{ policy.title }}》，下列考勤不符合事项按乙方违约金计收，从当月服务费中扣除；"
+         "当月违约金合计不超过月度服务费的 {{ policy.deductions.monthly_cap_pct|percent(0) }}"
+         "（{{ m.deduction_cap|money }} 元）。")
+    tag(doc, "{%p if m.deduction_lines %}")
+    table(doc, ["日期", "人员", "事项", "次数", "单价（元）", "金额（元）"], [
+        ["{%tr for d in m.deduction_lines %}"],
+        ["{{ d.date|cn_date }}", "{{ d.staff_name }}", "{{ d.rule_name }}", "{{ d.count }}",
+         "{{ d.unit_amount|money }}", "{{ d.amount|money }}"],
+        ["{%tr endfor %}"],
+    ], widths_cm=[3.2, 1.8, 4.4, 1.2, 2.2, 2.2])
+    tag(doc, "{%p endif %}")
+    para(doc, "违约金合计 {{ m.deduction_total|money }} 元{% if m.deduction_capped %}，超过上限，按上限计收{% endif %}；"
+         "本月实际扣除 {{ m.deduction_applied|money }} 元，即人民币（大写）{{ m.deduction_applied|rmb_upper }}。")
+
+    heading(doc, "八、月度考核")
+    table(doc, ["维度", "权重", "得分", "加权得分"], [
+        ["{%tr for w in policy.assessment.weights %}"],
+        ["{{ w.name }}", "{{ w.weight|percent(0) }}", "{{ m.scores[w.key] }}", "{{ weighted[w.key] }}"],
+        ["{%tr endfor %}"],
+    ], widths_cm=[6.0, 3.0, 3.0, 3.0])
+    para(doc, "综合得分 {{ m.score }} 分，考核等级：{{ m.grade }}。")
+
+    heading(doc, "九、趋势")
+    table(doc, ["月份", "工单数", "SLA 达成率", "可用率", "违约金（元）", "得分", "等级"], [
+        ["{%tr for t in trend %}"],
+        ["{{ t.label }}", "{{ t.tickets }}", "{{ t.attainment }}", "{{ t.availability }}", "{{ t.deductions|money }}",
+         "{{ t.score }}", "{{ t.grade }}"],
+        ["{%tr endfor %}"],
+    ], widths_cm=[2.4, 1.6, 2.4, 2.4, 2.4, 1.6, 1.6])
+    para(doc, "{{ charts.trend }}", style="无缩进", align=WD_ALIGN_PARAGRAPH.CENTER)
+
+    heading(doc, "十、改进措施与下月计划")
+    tag(doc, "{%p for item in improvements %}")
+    para(doc, "{{ loop.index }}. {{ item }}")
+    tag(doc, "{%p endfor %}")
+
+    heading(doc, "十一、确认")
+    seal_box(doc, "乙方", "{{ vendor.name }}")
+    para(doc, style="无缩进")
+    seal_box(doc, "甲方", "{{ client.name }}")
+    save(doc, ROOT / "templates/forms/monthly_report.docx")
+
+
+def annual() -> None:
+    doc = new_document()
+    set_core_properties(doc, title="年度运维服务报告", subject="年度运维服务报告")
+    cover(doc, "年度运维服务报告", "{{ period.label }}")
+
+    heading(doc, "一、年度概况")
+    para(doc, "{{ period.label }}（统计 {{ y.months|length }} 个月）共受理工单 {{ y.total_tickets }} 张，"
+         "扣除考勤违约金合计 {{ y.total_deductions|money }} 元（{{ y.total_deductions|rmb_upper }}），"
+         "服务抵扣合计 {{ y.total_credits|money }} 元。年度综合得分 {{ y.annual_score }} 分，等级“{{ y.annual_grade }}”。")
+
+    heading(doc, "二、月度考核结果")
+    table(doc, ["月份", "工单数", "SLA 达成率", "可用率", "违约金（元）", "得分", "等级"], [
+        ["{%tr for t in months %}"],
+        ["{{ t.label }}", "{{ t.tickets }}", "{{ t.attainment }}", "{{ t.availability }}", "{{ t.deductions|money }}",
+         "{{ t.score }}", "{{ t.grade }}"],
+        ["{%tr endfor %}"],
+    ], widths_cm=[2.4, 1.6, 2.4, 2.4, 2.4, 1.6, 1.6])
+    para(doc, "{{ charts.trend }}", style="无缩进", align=WD_ALIGN_PARAGRAPH.CENTER)
+    para(doc, "{{ charts.deductions }}", style="无缩进", align=WD_ALIGN_PARAGRAPH.CENTER)
+
+    heading(doc, "三、季度考核结果")
+    table(doc, ["季度", "月数", "季度得分", "等级"], [
+        ["{%tr for q in quarters %}"],
+        ["{{ q.label }}", "{{ q.months }}", "{{ q.score }}", "{{ q.grade }}"],
+        ["{%tr endfor %}"],
+    ], widths_cm=[4.0, 3.0, 4.0, 4.0])
+
+    heading(doc, "四、年度评价")
+    para(doc, "年度得分 = 季度平均分 × {{ policy.assessment.annual_quarters_pct|percent(0) }} + 年度复核分 × "
+         "{{ review_pct|percent(0) }}。季度平均分 {{ quarter_mean }} 分，年度复核分（按全年数据计）{{ y.review_score }} 分，"
+         "年度得分 {{ y.annual_score }} 分，等级“{{ y.annual_grade }}”。")
+
+    heading(doc, "五、续约建议")
+    para(doc, "建议：{{ y.renewal }}。{{ y.renewal_reason }}")
+    para(doc, "依据管理办法，连续 {{ policy.assessment.terminate_after_consecutive_fails }} 个季度考核为“"
+         "{{ policy.assessment.fail_grade }}”的，甲方有权解除合同；本年度最长连续不合格季度数为 "
+         "{{ y.consecutive_fail_quarters }}。")
+
+    heading(doc, "六、确认")
+    seal_box(doc, "乙方", "{{ vendor.name }}")
+    para(doc, style="无缩进")
+    seal_box(doc, "甲方", "{{ client.name }}")
+    save(doc, ROOT / "templates/forms/annual_report.docx")
+
+
+if __name__ == "__main__":
+    monthly()
+    annual()
+    print("templates/forms/monthly_report.docx, templates/forms/annual_report.docx")
