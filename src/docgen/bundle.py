@@ -253,9 +253,9 @@ def assemble_all(bundles: Sequence[tuple[BundleInfo, Sequence[Member]]], *, draf
             parent = None
             if nest:
                 if member.group not in parents:
-                    parents[member.group] = writer.add_outline_item(member.group, start - 1)
+                    parents[member.group] = writer.add_outline_item(title=member.group, page_number=start - 1)
                 parent = parents[member.group]
-            writer.add_outline_item(member.title, start - 1, parent=parent)
+            writer.add_outline_item(title=member.title, page_number=start - 1, parent=parent)
         results.append(writer)
     stamps = _convert_bytes([stamp_docx(len(w.pages)) for w in results], jobs=jobs,
                             watermark="草稿" if draft else None)

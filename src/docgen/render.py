@@ -91,11 +91,72 @@ def _with_images(tpl: DocxTemplate, value: Any) -> Any:
     return value
 
 
+MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_ENTRIES = 2000
+MAX_RATIO = 200
+
+
+@lru_cache(maxsize=64)
+def _preflight_cached(path: str, size: int, mtime: int) -> None:
+    preflight(Path(path))
+
+
+def preflight(template: Path) -> None:
+    """Refuse a template that is not a plain, safe DOCX before any parser reads it.
+
+    Checks: a ZIP of sane size and compression ratio (no zip bomb), a word/document.xml,
+    no macros, no external relationships (attachedTemplate, remote images), no DOCTYPE.
+    """
+    name = str(template)
+    try:
+        size = template.stat().st_size
+    except OSError as e:
+        raise TemplateError(f"{name}: template not found ({e.strerror})") from e
+    if size == 0:
+        raise TemplateError(f"not a valid DOCX: {name} (the file is empty)")
+    if size > MAX_TEMPLATE_BYTES:
+        raise TemplateError(f"not a valid DOCX: {name} ({size} bytes, over {MAX_TEMPLATE_BYTES})")
+    if not zipfile.is_zipfile(template):
+        hint = " (an old .doc or an encrypted file? save it as .docx)" if template.read_bytes()[:4] == b"\xd0\xcf\x11\xe0" else ""
+        raise TemplateError(f"not a valid DOCX: {name}{hint}")
+    try:
+        with zipfile.ZipFile(template) as z:
+            infos = z.infolist()
+            if len(infos) > MAX_ENTRIES:
+                raise TemplateError(f"not a valid DOCX: {name} ({len(infos)} entries)")
+            total = sum(i.file_size for i in infos)
+            packed = sum(i.compress_size for i in infos) or 1
+            if total > MAX_UNPACKED_BYTES or total / packed > MAX_RATIO:
+                raise TemplateError(f"not a valid DOCX: {name} (unpacks to {total} bytes; refusing a possible zip bomb)")
+            names = {i.filename for i in infos}
+            if "word/document.xml" not in names:
+                raise TemplateError(f"not a valid DOCX: {name} (no word/document.xml)")
+            if any(n.lower().endswith("vbaproject.bin") for n in names):
+                raise TemplateError(f"{name}: the template contains macros (vbaProject.bin); save it as a plain .docx")
+            for entry in infos:
+                if not entry.filename.endswith((".xml", ".rels")):
+                    continue
+                head = z.read(entry.filename)
+                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                    raise TemplateError(f"{name}: {entry.filename} declares a DOCTYPE or entities; refusing it")
+                if entry.filename.endswith(".rels"):
+                    for rel in re.findall(rb"<Relationship\b[^>]*>", head):
+                        if b'TargetMode="External"' in rel and b"/hyperlink" not in rel:
+                            raise TemplateError(f"{name}: {entry.filename} refers to an external resource; refusing it")
+    except zipfile.BadZipFile as e:
+        raise TemplateError(f"not a valid DOCX: {name} ({e})") from e
+
+
 def render_docx(template: Path, context: dict[str, Any], properties: Properties) -> bytes:
     """Render `template` with `context`; return the DOCX bytes.
 
     Raises TemplateError naming the template, the failing tag and the nearby text.
     """
+    stat = template.stat() if template.exists() else None
+    if stat is None:
+        raise TemplateError(f"{template}: template not found")
+    _preflight_cached(str(template), stat.st_size, stat.st_mtime_ns)
     try:
         tpl = _Template(str(template))
         tpl.render(_with_images(tpl, context), jinja_env=environment(), autoescape=True)

@@ -1,0 +1,141 @@
+"""Incremental builds and bundles, read back from the manifest and the PDFs."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import MINI, have_soffice, pdffonts, pdftotext, write_mini
+from docgen.cli import cli
+from docgen.record import MANIFEST_NAME
+
+pytestmark = pytest.mark.skipif(not have_soffice(), reason="LibreOffice is not installed")
+
+CHANGES = """\
+changes:
+  - id: C1
+    agreement: hx-2026
+    type: 替换
+    old_staff: s2
+    new_person: {name: 赵敏, role: 网络工程师, certificates: [HCIP], years_experience: 7}
+    reason: 原人员家庭原因离职
+    requested: 2026-10-01
+    effective: 2026-10-12
+    handover: [账号权限, 运维文档, 未结工单]
+    access_revoked: true
+    pledge_signed: true
+    vendor_letter_no: HX-2026-031
+"""
+LEAVE2 = MINI["leave.yaml"] + """\
+  - id: L2
+    staff: s2
+    type: 病假
+    start: 2026-10-20 09:00
+    end: 2026-10-21 18:00
+    hours: 16
+    reason: 急性肠胃炎就医
+    substitute: s1
+    vendor_letter_no: HX-QJ-2026-009
+    approved_by: 陈立
+"""
+BUNDLES = """\
+bundles:
+  - name: forms-pack
+    title: 人员管理表单汇编
+    per: month
+    kinds: [leave, change]
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    write_mini(tmp_path / "data", **{"changes.yaml": CHANGES, "leave.yaml": LEAVE2, "bundles.yaml": BUNDLES})
+    return tmp_path
+
+
+def _build(runner, *args: str):
+    return runner.invoke(cli, ["build", "--data", "data", "--out", "out", *args], catch_exceptions=False)
+
+
+def _manifest(root: Path) -> dict:
+    return json.loads((root / "out" / MANIFEST_NAME).read_text())["outputs"]
+
+
+def test_build_then_noop_then_policy_change_rebuilds_only_dependents(project: Path, runner) -> None:
+    first = _build(runner)
+    assert first.exit_code == 0, first.output
+    before = _manifest(project)
+    assert set(before) == {"leave:L1", "leave:L2", "change:C1", "bundle:forms-pack-2026-10"}
+    second = _build(runner)
+    assert second.exit_code == 0
+    assert "Everything is up to date (4 outputs)" in second.output
+    # raise the vendor-letter threshold: only leave forms (and their bundle) depend on policy.leave
+    policy = (project / "data/policy.yaml").read_text()
+    (project / "data/policy.yaml").write_text(policy.replace(
+        "  assessment:", "  leave:\n    letter_over_hours: 6\n  assessment:"))
+    dry = _build(runner, "--dry-run")
+    assert "policy.yaml:leave changed → 1 bundle, 2 运维人员请销假登记表" in dry.output, dry.output
+    assert not _manifest(project) != before  # a dry run writes nothing
+    third = _build(runner)
+    assert third.exit_code == 0, third.output
+    after = _manifest(project)
+    changed = {k for k in after if after[k]["files"] != before[k]["files"]}
+    assert changed == {"leave:L1", "leave:L2", "bundle:forms-pack-2026-10"}
+    assert after["change:C1"] == before["change:C1"]
+    text = pdftotext(project / "out/forms/2026-10/请销假_L2.pdf")
+    assert "超过6小时须由乙方出具书面函" in re.sub(r"\s+", "", text)
+
+
+def test_bundle_toc_bookmarks_stamps_metadata_fonts(project: Path, runner) -> None:
+    result = _build(runner, "--draft")
+    assert result.exit_code == 0, result.output
+    pdf = next((project / "out/bundles").glob("forms-pack-2026-10*.pdf"))
+    reader = PdfReader(pdf)
+    total = len(reader.pages)
+    # bookmarks: one per document, nested under the vendor only when several vendors are present
+    marks = [(o.title, reader.get_destination_page_number(o)) for o in reader.outline]
+    assert [t for t, _ in marks] == ["运维人员请销假登记表", "运维人员请销假登记表", "运维人员变更登记表"]
+    # the 目录 lists each document with the page its bookmark points at (1-based)
+    toc = reader.pages[1].extract_text()
+    listed = [int(n) for n in re.findall(r"(\d+)\s*$", toc, flags=re.M)][-3:]
+    assert listed == [page + 1 for _, page in marks]
+    # every page carries the continuous stamp
+    for i, page in enumerate(reader.pages, start=1):
+        assert f"第 {i} 页 / 共 {total} 页" in page.extract_text().replace("\n", " ") or \
+            f"第{i}页/共{total}页" in page.extract_text().replace(" ", "")
+    meta = reader.metadata
+    assert meta.title == "人员管理表单汇编 2026年10月"
+    assert meta.author == "澄湖实业集团有限公司"
+    assert "人员管理表单汇编" in meta.subject and meta.keywords
+    assert "草稿" in pdftotext(pdf)
+    fonts = pdffonts(pdf)
+    assert "CJKsc" in fonts and not re.search(r"CJK(jp|kr|tc|hk)", fonts)
+
+
+def test_one_failing_document_does_not_stop_the_others(project: Path, runner) -> None:
+    template = project / "broken.docx"
+    from docgen import plan as plan_module
+
+    original = plan_module.TEMPLATE_DIR
+    broken_dir = project / "templates"
+    (broken_dir / "forms").mkdir(parents=True)
+    import shutil
+
+    shutil.copytree(original / "forms", broken_dir / "forms", dirs_exist_ok=True)
+    (broken_dir / "forms/change_form.docx").write_bytes(b"not a zip")
+    plan_module.TEMPLATE_DIR = broken_dir
+    try:
+        result = runner.invoke(cli, ["build", "--data", "data", "--out", "out"])
+    finally:
+        plan_module.TEMPLATE_DIR = original
+    assert result.exit_code == 1
+    assert "failed: change:C1" in result.output
+    assert (project / "out/forms/2026-10/请销假_L1.pdf").exists()
+    assert not (project / "out/forms/2026-10/人员变更_C1.pdf").exists()
+    assert "change:C1" not in _manifest(project)
+    assert not template.exists()
