@@ -170,6 +170,47 @@ def build(data_dir: Path, out_dir: Path, jobs: int | None, force: bool, dry_run:
         raise DocgenError(f"{len(summary.failed)} output(s) failed; see above")
 
 
+def _kinds() -> list[str]:
+    from .plan import KINDS
+
+    return list(KINDS)
+
+
+@cli.group()
+def templates() -> None:
+    """Work with the DOCX templates."""
+
+
+@templates.command("check")
+@click.option("--template", "paths", multiple=True, type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="Check this file instead of the shipped template (with --kind).")
+@click.option("--kind", type=click.Choice(sorted(_kinds())), help="Document kind whose context the file is checked against.")
+def templates_check(paths: tuple[Path, ...], kind: str | None) -> None:
+    """Check every tag of every template against the data model, before rendering anything.
+
+    Reports unknown fields and variables (with a suggestion), unknown filters, loops over
+    values that are not lists, syntax errors and tags damaged by Word (full-width braces,
+    Chinese quotes, formatting changes inside a tag), all at once.
+
+    Example: docgen templates check
+    """
+    from .check import check_template
+    from .plan import KINDS
+
+    if paths and not kind:
+        raise click.UsageError("--template needs --kind to know which context to check against")
+    targets = [(p, KINDS[kind].context_type) for p in paths] if paths and kind else [
+        (k.template_path, k.context_type) for k in KINDS.values() if k.template_path.exists()]
+    problems = []
+    for path, context_type in targets:
+        found = check_template(path, context_type)
+        problems += found
+        if not found:
+            click.echo(f"ok  {path}")
+    if problems:
+        raise DocgenError("\n".join(str(p) for p in problems) + f"\n{len(problems)} template problem(s) found.")
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="docgen")

@@ -9,11 +9,79 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from . import models as m
 
 CENT = Decimal("0.01")
+
+
+# Declared shapes of each context, used by `docgen templates check` to type-check every tag.
+
+class DocInfo(TypedDict):
+    number: str
+
+
+class Payment(TypedDict):
+    stage: str
+    percent: Decimal
+    condition: str
+    amount: Decimal
+
+
+class AgreementFigures(TypedDict):
+    term_months: int
+    performance_amount: Decimal
+    base_amount: Decimal
+    tax_amount: Decimal
+    net_amount: Decimal
+    bond_amount: Decimal
+    deduction_cap_amount: Decimal
+    credit_cap_amount: Decimal
+    payments: list[Payment]
+
+
+class AgreementContext(TypedDict):
+    client: m.Client
+    vendor: m.Vendor
+    agreement: m.Agreement
+    policy: m.Policy
+    calc: AgreementFigures
+    doc: DocInfo
+
+
+class LeaveFigures(TypedDict):
+    needs_letter: bool
+    needs_substitute: bool
+
+
+class LeaveContext(TypedDict):
+    client: m.Client
+    vendor: m.Vendor
+    agreement: m.Agreement
+    person: m.StaffMember
+    leave: m.LeaveRequest
+    substitute: m.StaffMember | None
+    policy: m.Policy
+    calc: LeaveFigures
+    doc: DocInfo
+
+
+class ChangeFigures(TypedDict):
+    notice_workdays: int
+    required_workdays: int
+    notice_ok: bool
+
+
+class ChangeContext(TypedDict):
+    client: m.Client
+    vendor: m.Vendor
+    agreement: m.Agreement
+    change: m.PersonnelChange
+    old: m.StaffMember | None
+    policy: m.Policy
+    calc: ChangeFigures
+    doc: DocInfo
 
 
 def pct_of(amount: Decimal, pct: Decimal) -> Decimal:

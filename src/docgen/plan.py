@@ -26,6 +26,11 @@ class Kind:
     title: str
     group: str
     instances: Callable[[m.Dataset], Iterator[Job]]
+    context_type: type = dict
+
+    @property
+    def template_path(self) -> Path:
+        return TEMPLATE_DIR / self.template
 
 
 @dataclass(frozen=True)
@@ -126,13 +131,14 @@ KINDS: dict[str, Kind] = {
     for k in (
         Kind("contract", "contracts/service_contract.docx", "运维外包服务合同", "contracts",
              _agreement_jobs("contract", "contracts/service_contract.docx", "运维外包服务合同", "",
-                             ("deductions", "leave", "change", "assessment"))),
+                             ("deductions", "leave", "change", "assessment")), ctx.AgreementContext),
         Kind("sla", "contracts/sla_annex.docx", "服务等级协议", "contracts",
-             _agreement_jobs("sla", "contracts/sla_annex.docx", "服务等级协议", "-SLA", ("deductions",))),
+             _agreement_jobs("sla", "contracts/sla_annex.docx", "服务等级协议", "-SLA", ("deductions",)),
+             ctx.AgreementContext),
         Kind("nda", "contracts/nda.docx", "保密协议", "contracts",
-             _agreement_jobs("nda", "contracts/nda.docx", "保密协议", "-NDA", None)),
-        Kind("leave", "forms/leave_form.docx", "运维人员请销假登记表", "forms", _leave_jobs),
-        Kind("change", "forms/change_form.docx", "运维人员变更登记表", "forms", _change_jobs),
+             _agreement_jobs("nda", "contracts/nda.docx", "保密协议", "-NDA", None), ctx.AgreementContext),
+        Kind("leave", "forms/leave_form.docx", "运维人员请销假登记表", "forms", _leave_jobs, ctx.LeaveContext),
+        Kind("change", "forms/change_form.docx", "运维人员变更登记表", "forms", _change_jobs, ctx.ChangeContext),
     )
 }
 

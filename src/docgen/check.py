@@ -1,0 +1,271 @@
+"""Check every tag of a DOCX template against the declared shape of its context, before rendering.
+
+Why: a misspelled field or a tag that Word mangled should fail in review, with the template,
+the paragraph and a suggestion, not in the middle of a batch or (worse) as a blank in a contract.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+import types
+import typing
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Union
+
+import jinja2
+from jinja2 import nodes
+from pydantic import BaseModel
+
+from .render import environment, preflight
+
+ANY = object()
+PARTS = re.compile(r"word/(document|header\d*|footer\d*)\.xml")
+FULL_WIDTH = ("｛｛", "｝｝", "｛%", "%｝", "｛％", "％｝", "{％", "％}")
+QUOTES = "“”‘’「」"
+
+
+class _Loop:
+    """The type of jinja's `loop` variable."""
+
+    fields: typing.ClassVar[dict[str, type]] = {
+        "index": int, "index0": int, "revindex": int, "revindex0": int, "first": bool, "last": bool,
+        "length": int, "previtem": object, "nextitem": object}
+
+
+class _Method:
+    def __init__(self, owner: Any, name: str) -> None:
+        self.owner, self.name = owner, name
+
+
+@dataclass(frozen=True, order=True)
+class TagProblem:
+    """One problem in a template, with the paragraph it is in."""
+
+    template: str
+    part: str
+    paragraph: int
+    message: str
+    near: str = ""
+
+    def __str__(self) -> str:
+        near = f"\n    near: {self.near}" if self.near else ""
+        return f"{self.template}: {self.part} paragraph {self.paragraph}: {self.message}{near}"
+
+
+def _unwrap(t: Any) -> Any:
+    while True:
+        origin = typing.get_origin(t)
+        if origin is typing.Annotated:
+            t = typing.get_args(t)[0]
+        elif origin in (Union, types.UnionType):
+            args = [a for a in typing.get_args(t) if a is not type(None)]
+            t = args[0] if len(args) == 1 else ANY
+        else:
+            return t
+
+
+def _fields(t: Any) -> dict[str, Any] | None:
+    """Field name → type for models, dataclasses and TypedDicts; None for other types."""
+    if isinstance(t, type) and issubclass(t, BaseModel):
+        return {name: f.annotation for name, f in t.model_fields.items()}
+    if dataclasses.is_dataclass(t) and isinstance(t, type):
+        return typing.get_type_hints(t)
+    if isinstance(t, type) and typing.is_typeddict(t):
+        return typing.get_type_hints(t)
+    if t is _Loop:
+        return dict(_Loop.fields)
+    return None
+
+
+def _name(t: Any) -> str:
+    t = _unwrap(t)
+    origin = typing.get_origin(t)
+    if origin is not None:
+        return str(t).replace("typing.", "")
+    return getattr(t, "__name__", str(t))
+
+
+class _Checker:
+    def __init__(self, template: str, part: str, lines: list[str], env: jinja2.Environment) -> None:
+        self.template, self.part, self.lines, self.env = template, part, lines, env
+        self.problems: list[TagProblem] = []
+
+    def problem(self, node: nodes.Node, message: str) -> None:
+        line = getattr(node, "lineno", 1) or 1
+        near = _visible(self.lines[line - 1]) if 0 < line <= len(self.lines) else ""
+        self.problems.append(TagProblem(self.template, self.part, line, message, near[:120]))
+
+    # -- types of expressions
+    def typeof(self, node: nodes.Node, scope: dict[str, Any]) -> Any:
+        if isinstance(node, nodes.Name):
+            if node.name in scope:
+                return scope[node.name]
+            if node.name in self.env.globals:
+                return ANY
+            close = difflib.get_close_matches(node.name, scope, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            self.problem(node, f"unknown variable {node.name!r}{hint}")
+            return ANY
+        if isinstance(node, nodes.Getattr):
+            return self.attr(node, self.typeof(node.node, scope), node.attr)
+        if isinstance(node, nodes.Getitem):
+            base = _unwrap(self.typeof(node.node, scope))
+            if isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str) and _fields(base) is not None:
+                return self.attr(node, base, node.arg.value)
+            self.typeof(node.arg, scope)
+            origin = typing.get_origin(base)
+            if origin is dict:
+                return typing.get_args(base)[1]
+            if origin is list:
+                return typing.get_args(base)[0]
+            return ANY
+        if isinstance(node, nodes.Call):
+            for arg in node.args:
+                self.typeof(arg, scope)
+            callee = self.typeof(node.node, scope)
+            if isinstance(callee, _Method) and typing.get_origin(_unwrap(callee.owner)) is dict:
+                key, value = typing.get_args(_unwrap(callee.owner))
+                return {"items": list[tuple[key, value]], "keys": list[key], "values": list[value]}.get(callee.name, ANY)
+            return ANY
+        if isinstance(node, nodes.Filter):
+            if node.node is not None:
+                self.typeof(node.node, scope)
+            for arg in node.args:
+                self.typeof(arg, scope)
+            if node.name not in self.env.filters:
+                self.problem(node, f"unknown filter {node.name!r}; known: {', '.join(sorted(self.env.filters))}")
+            return int if node.name == "length" else ANY
+        if isinstance(node, nodes.Const):
+            return type(node.value)
+        for child in node.iter_child_nodes():
+            self.visit(child, scope)
+        return ANY
+
+    def attr(self, node: nodes.Node, owner: Any, attr: str) -> Any:
+        t = _unwrap(owner)
+        if t is ANY or t is object:
+            return ANY
+        if typing.get_origin(t) is dict:
+            if attr in ("items", "keys", "values", "get"):
+                return _Method(t, attr)
+            return typing.get_args(t)[1]
+        fields = _fields(t)
+        if fields is None:
+            self.problem(node, f"{_name(t)} has no field {attr!r}")
+            return ANY
+        if attr not in fields:
+            close = difflib.get_close_matches(attr, fields, n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            self.problem(node, f"{_name(t)} has no field {attr!r}{hint}")
+            return ANY
+        return fields[attr]
+
+    def element(self, node: nodes.Node, t: Any) -> Any:
+        t = _unwrap(t)
+        if t is ANY:
+            return ANY
+        origin = typing.get_origin(t)
+        if origin in (list, tuple, set):
+            return typing.get_args(t)[0] if typing.get_args(t) else ANY
+        if origin is dict:
+            return typing.get_args(t)[0]
+        self.problem(node, f"loop over {_name(t)}, which is not a list")
+        return ANY
+
+    # -- statements
+    def bind(self, target: nodes.Node, t: Any, scope: dict[str, Any]) -> None:
+        if isinstance(target, nodes.Name):
+            scope[target.name] = t
+        elif isinstance(target, nodes.Tuple):
+            args = typing.get_args(_unwrap(t)) if typing.get_origin(_unwrap(t)) is tuple else ()
+            for i, item in enumerate(target.items):
+                self.bind(item, args[i] if i < len(args) else ANY, scope)
+
+    def visit(self, node: nodes.Node, scope: dict[str, Any]) -> None:
+        if isinstance(node, nodes.For):
+            inner = dict(scope)
+            self.bind(node.target, self.element(node.iter, self.typeof(node.iter, scope)), inner)
+            inner["loop"] = _Loop
+            if node.test is not None:
+                self.typeof(node.test, inner)
+            for child in node.body:
+                self.visit(child, inner)
+            for child in node.else_:
+                self.visit(child, scope)
+        elif isinstance(node, nodes.Assign):
+            self.bind(node.target, self.typeof(node.node, scope), scope)
+        elif isinstance(node, nodes.Expr):
+            self.typeof(node, scope)
+        else:
+            for child in node.iter_child_nodes():
+                if isinstance(child, nodes.Expr) and not isinstance(child, (nodes.Name, nodes.Getattr)):
+                    self.typeof(child, scope)
+                elif isinstance(child, nodes.Expr):
+                    self.typeof(child, scope)
+                else:
+                    self.visit(child, scope)
+
+
+def _visible(xml: str) -> str:
+    return re.sub(r"<[^>]+>", "", xml).strip()
+
+
+def _paragraphs(xml: str) -> list[str]:
+    return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml).split("\n")
+
+
+def _word_damage(template: str, part: str, xml: str) -> list[TagProblem]:
+    """Tags that Word typing habits break: full-width braces, Chinese quotes, split delimiters."""
+    found = []
+    for i, para in enumerate(_paragraphs(xml), start=1):
+        text = "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", para))
+        for bad in FULL_WIDTH:
+            if bad in text:
+                found.append(TagProblem(template, part, i, f"full-width {bad!r} in a tag; type it with ASCII braces",
+                                        text[:120]))
+        for tag in re.findall(r"\{[{%].*?[}%]\}", text):
+            if any(q in tag for q in QUOTES):
+                found.append(TagProblem(template, part, i, f"Chinese quotes inside {tag!r}; use ASCII quotes", text[:120]))
+            if "\u3000" in tag:
+                found.append(TagProblem(template, part, i, f"ideographic space inside {tag!r}", text[:120]))
+        if re.search(r"\{(?:<[^>]+>)+[{%]|[}%](?:<[^>]+>)+\}", para):
+            found.append(TagProblem(template, part, i, "a tag delimiter is split across Word runs (formatting "
+                                    "changed inside the braces); select the tag and retype it", text[:120]))
+    return found
+
+
+def check_template(path: Path, context_type: type) -> list[TagProblem]:
+    """All problems of one template, checked against `context_type` (a TypedDict of the context)."""
+    from docxtpl import DocxTemplate
+
+    name = str(path)
+    preflight(path)
+    env = environment()
+    patcher = DocxTemplate(name)
+    problems: list[TagProblem] = []
+    root_scope = dict(typing.get_type_hints(context_type)) if typing.is_typeddict(context_type) else {}
+    with zipfile.ZipFile(path) as z:
+        parts = sorted(n for n in z.namelist() if PARTS.fullmatch(n))
+        for part in parts:
+            xml = z.read(part).decode("utf-8")
+            short = part.removeprefix("word/").removesuffix(".xml")
+            problems += _word_damage(name, short, xml)
+            source = re.sub(r"<w:p([ >])", r"\n<w:p\1", patcher.patch_xml(xml))
+            lines = source.split("\n")
+            try:
+                tree = env.parse(source)
+            except jinja2.TemplateSyntaxError as e:
+                line = e.lineno or 1
+                near = _visible(lines[line - 1])[:120] if 0 < line <= len(lines) else ""
+                problems.append(TagProblem(name, short, line, f"syntax error: {e.message}", near))
+                continue
+            checker = _Checker(name, short, lines, env)
+            scope = dict(root_scope)
+            for node in tree.body:
+                checker.visit(node, scope)
+            problems += checker.problems
+    return sorted(set(problems))

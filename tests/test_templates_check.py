@@ -1,0 +1,76 @@
+"""`docgen templates check`: shipped templates pass; damaged ones fail with precise messages."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from docgen.check import check_template
+from docgen.cli import cli
+from docgen.context import LeaveContext
+from docgen.plan import KINDS
+
+
+def _mutate(tmp_path: Path, replacements: list[tuple[str, str]]) -> Path:
+    source = KINDS["leave"].template_path
+    target = tmp_path / "leave_form.docx"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "word/document.xml":
+                text = data.decode("utf-8")
+                for old, new in replacements:
+                    assert old in text, old
+                    text = text.replace(old, new, 1)
+                data = text.encode("utf-8")
+            zout.writestr(item, data)
+    return target
+
+
+def test_every_shipped_template_passes(runner) -> None:
+    result = runner.invoke(cli, ["templates", "check"])
+    assert result.exit_code == 0, result.output
+    shipped = [k for k in KINDS.values() if k.template_path.exists()]
+    assert shipped and result.output.count("ok  ") == len(shipped)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("{{ person.name }}", "{{ person.nmae }}", "StaffMember has no field 'nmae'; did you mean 'name'?"),
+        ("{{ vendor.name }}", "{{ vendr.name }}", "unknown variable 'vendr'; did you mean 'vendor'?"),
+        ("{{ leave.reason }}", "{{ leave.reason|shout }}", "unknown filter 'shout'"),
+        ("{% if substitute %}", "{% for x in leave.hours %}{% endfor %}{% if substitute %}",
+         "loop over Decimal, which is not a list"),
+        ("{{ leave.reason }}", "｛｛ leave.reason }}", "full-width '｛｛' in a tag"),
+        ("{{ leave.type }}", "{{ leave.type|join(“、”) }}", "Chinese quotes inside"),
+        ("{{ leave.reason }}", "{{ leave.reason }", "syntax error"),
+    ],
+)
+def test_damaged_template_is_reported_precisely(tmp_path: Path, old: str, new: str, message: str) -> None:
+    problems = [str(p) for p in check_template(_mutate(tmp_path, [(old, new)]), LeaveContext)]
+    assert any(message in p and "leave_form.docx: document paragraph" in p for p in problems), problems
+
+
+def test_tag_split_across_runs_is_reported(tmp_path: Path) -> None:
+    split = "{</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>{ leave.reason }}"
+    problems = [str(p) for p in check_template(_mutate(tmp_path, [("{{ leave.reason }}", split)]), LeaveContext)]
+    assert any("split across Word runs" in p for p in problems), problems
+
+
+def test_cli_lists_all_problems_and_exits_1(tmp_path: Path, runner) -> None:
+    bad = _mutate(tmp_path, [("{{ person.name }}", "{{ person.nmae }}"), ("{{ vendor.name }}", "{{ vendr.name }}")])
+    result = runner.invoke(cli, ["templates", "check", "--template", str(bad), "--kind", "leave"])
+    assert result.exit_code == 1
+    assert "has no field 'nmae'" in result.output and "unknown variable 'vendr'" in result.output
+    assert "2 template problem(s) found." in result.output
+
+
+def test_template_needs_kind(tmp_path: Path, runner) -> None:
+    copy = tmp_path / "x.docx"
+    shutil.copy(KINDS["leave"].template_path, copy)
+    result = runner.invoke(cli, ["templates", "check", "--template", str(copy)])
+    assert result.exit_code == 2
