@@ -341,7 +341,11 @@ def tickets_csv() -> None:
                     agreement["systems"] + ["办公网络", "办公终端", "测试环境"])
                 downtime = 0
                 if sev in ("P1", "P2") and system in agreement["systems"] and restored:
-                    downtime = RNG.randint(5, 40) if sev == "P2" else RNG.randint(20, 90)
+                    roll = RNG.random()
+                    if sev == "P1" and roll < 0.5:
+                        downtime = RNG.randint(10, 35)
+                    elif sev == "P2" and roll < 0.15:
+                        downtime = RNG.randint(5, 10)
                 satisfaction = "" if closed is None or RNG.random() < 0.3 else str(
                     RNG.choice([5, 5, 5, 4, 4, 4, 3]) if not breach else RNG.choice([2, 3, 3, 4]))
                 rows.append({

@@ -126,6 +126,74 @@ def _change_jobs(data: m.Dataset) -> Iterator[Job]:
         )
 
 
+def _records_of(data: m.Dataset, agreement_id: str, months: list[tuple[int, int]]) -> dict[str, Any]:
+    """The records a report over `months` reads, labelled by file, so a change names its source."""
+    staff = [s for s in data.staff if s.agreement == agreement_id]
+    ids = {s.id for s in staff}
+    inside = set(months)
+    return {
+        f"staff.yaml:{agreement_id}": staff,
+        f"tickets.csv:{agreement_id}": [t for t in data.tickets if t.agreement == agreement_id
+                                        and (t.opened.year, t.opened.month) in inside],
+        f"attendance.csv:{agreement_id}": [e for e in data.attendance if e.staff in ids
+                                           and (e.date.year, e.date.month) in inside],
+        f"leave.yaml:{agreement_id}": [r for r in data.leave if r.staff in ids
+                                       and (r.start.year, r.start.month) in inside],
+        f"changes.yaml:{agreement_id}": [c for c in data.changes if c.agreement == agreement_id
+                                         and (c.effective.year, c.effective.month) in inside],
+    }
+
+
+def _report_type(name: str) -> type:
+    from . import reports
+
+    return getattr(reports, f"{name}Context")  # type: ignore[no-any-return]
+
+
+def _monthly_jobs(data: m.Dataset) -> Iterator[Job]:
+    from . import reports
+    from .metrics import data_months
+
+    for ag in data.agreements:
+        vendor = data.vendor(ag.vendor)
+        months = data_months(data, ag.id)
+        for i, (year, month) in enumerate(months):
+            key = f"{year}-{month:02d}"
+            window = months[max(0, i - 3): i + 1]
+            yield Job(
+                kind="monthly", key=f"{ag.id}-{key}", title="月度运维服务报告",
+                template=TEMPLATE_DIR / "forms/monthly_report.docx",
+                output=f"reports/{key}/月度运维服务报告_{vendor.short_name}_{key}",
+                build_context=lambda ag=ag, year=year, month=month: reports.monthly_context(data, ag, year, month),
+                inputs={"client.yaml": data.client, f"vendors.yaml:{vendor.id}": vendor, f"agreements.yaml:{ag.id}": ag,
+                        **_records_of(data, ag.id, window),
+                        **policy_parts(data.policy, ("deductions", "assessment"))},
+                tags={"vendor": vendor.id, "group": vendor.short_name, "month": key, "agreement": ag.id},
+                subject=f"{vendor.name} · {year}年{month}月",
+            )
+
+
+def _annual_jobs(data: m.Dataset) -> Iterator[Job]:
+    from . import reports
+    from .metrics import data_months
+
+    for ag in data.agreements:
+        vendor = data.vendor(ag.vendor)
+        for year in sorted({y for y, _ in data_months(data, ag.id)}):
+            months = [(y, mo) for y, mo in data_months(data, ag.id) if y == year]
+            yield Job(
+                kind="annual", key=f"{ag.id}-{year}", title="年度运维服务报告",
+                template=TEMPLATE_DIR / "forms/annual_report.docx",
+                output=f"reports/{year}/年度运维服务报告_{vendor.short_name}_{year}",
+                build_context=lambda ag=ag, year=year: reports.annual_context(data, ag, year),
+                inputs={"client.yaml": data.client, f"vendors.yaml:{vendor.id}": vendor, f"agreements.yaml:{ag.id}": ag,
+                        **_records_of(data, ag.id, months),
+                        **policy_parts(data.policy, ("deductions", "assessment"))},
+                tags={"vendor": vendor.id, "group": vendor.short_name, "year": str(year), "agreement": ag.id},
+                subject=f"{vendor.name} · {year}年度",
+            )
+
+
 KINDS: dict[str, Kind] = {
     k.name: k
     for k in (
@@ -139,6 +207,8 @@ KINDS: dict[str, Kind] = {
              _agreement_jobs("nda", "contracts/nda.docx", "保密协议", "-NDA", None), ctx.AgreementContext),
         Kind("leave", "forms/leave_form.docx", "运维人员请销假登记表", "forms", _leave_jobs, ctx.LeaveContext),
         Kind("change", "forms/change_form.docx", "运维人员变更登记表", "forms", _change_jobs, ctx.ChangeContext),
+        Kind("monthly", "forms/monthly_report.docx", "月度运维服务报告", "reports", _monthly_jobs, _report_type("Monthly")),
+        Kind("annual", "forms/annual_report.docx", "年度运维服务报告", "reports", _annual_jobs, _report_type("Annual")),
     )
 }
 

@@ -1,0 +1,156 @@
+"""Contexts of the monthly and annual service reports: metrics, trend rows, charts, improvement actions."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from decimal import Decimal
+from typing import Any, TypedDict
+
+from pydantic import BaseModel
+
+from . import models as m
+from .charts import Chart, bar_chart, line_chart
+from .formatting import percent
+from .metrics import PeriodMetrics, Quarter, YearMetrics, month_bounds, month_metrics, trend, year_metrics
+
+
+class Period(TypedDict):
+    label: str
+    start: date
+    end: date
+
+
+class TrendRow(TypedDict):
+    label: str
+    tickets: int
+    attainment: str
+    availability: str
+    deductions: Decimal
+    score: Decimal
+    grade: str
+
+
+class Charts(TypedDict):
+    severity: Chart
+    trend: Chart
+    deductions: Chart
+
+
+class MonthlyContext(TypedDict):
+    client: m.Client
+    vendor: m.Vendor
+    agreement: m.Agreement
+    policy: m.Policy
+    staff: list[m.StaffMember]
+    names: dict[str, str]
+    period: Period
+    m: PeriodMetrics
+    weighted: dict[str, Decimal]
+    trend: list[TrendRow]
+    charts: Charts
+    improvements: list[str]
+
+
+class AnnualContext(TypedDict):
+    client: m.Client
+    vendor: m.Vendor
+    agreement: m.Agreement
+    policy: m.Policy
+    period: Period
+    y: YearMetrics
+    months: list[TrendRow]
+    quarters: list[Quarter]
+    quarter_mean: Decimal
+    review_pct: Decimal
+    charts: Charts
+
+
+def plain(value: Any) -> Any:
+    """Dataclasses and models to dicts, recursively; Decimals, dates and charts stay as they are."""
+    if isinstance(value, Chart):
+        return value
+    if isinstance(value, BaseModel):
+        return value.model_dump()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
+
+
+def _row(mm: PeriodMetrics) -> TrendRow:
+    return TrendRow(
+        label=f"{mm.period_start.year}年{mm.period_start.month}月", tickets=mm.ticket_count,
+        attainment=percent(mm.overall_attainment_pct) if mm.overall_attainment_pct is not None else "—",
+        availability=percent(mm.availability_pct), deductions=mm.deduction_applied, score=mm.score, grade=mm.grade)
+
+
+def improvements(mm: PeriodMetrics, policy: m.Policy) -> list[str]:
+    """Improvement actions that follow from the month's figures."""
+    out = []
+    for row in mm.sla_rows:
+        if row.ok is False:
+            out.append(f"{row.level}级{row.metric}达成率 {percent(row.attainment_pct or Decimal(0))} 低于目标，"
+                       f"乙方须分析超时工单原因，优化{row.metric}流程与人员调度。")
+    if not mm.availability_ok:
+        out.append(f"可用率 {percent(mm.availability_pct, 3)} 未达目标 {percent(mm.availability_target_pct, 1)}，"
+                   "乙方须提交故障根因分析报告并落实防范措施。")
+    if mm.deduction_lines:
+        kinds = sorted({d.rule_name for d in mm.deduction_lines})
+        out.append(f"本月发生考勤不符合事项（{'、'.join(kinds)}），乙方须加强驻场人员管理，下月不得重复发生。")
+    if mm.open_tickets:
+        out.append(f"跟踪 {len(mm.open_tickets)} 张未关闭工单，在下期报告中说明处理结果。")
+    if mm.satisfaction_pct is not None and mm.satisfaction_pct < 90:
+        out.append("满意度低于 90%，对低分评价逐一回访并记录改进情况。")
+    if not out:
+        out.append("本月各项指标均达标，保持现有服务水平，按计划开展例行巡检与应急演练。")
+    out.append("下月计划：完成月度巡检、备份恢复抽查与漏洞修复跟踪，按时提交月度报告。")
+    return out
+
+
+def monthly_context(data: m.Dataset, agreement: m.Agreement, year: int, month: int) -> dict[str, Any]:
+    """Context of the monthly report of one agreement."""
+    start, end = month_bounds(year, month)
+    mm = month_metrics(data, agreement.id, year, month)
+    history = trend(data, agreement.id, year, month)
+    rows = [_row(x) for x in history]
+    labels = [r["label"].split("年")[1] for r in rows]
+    charts = Charts(
+        severity=bar_chart(list(mm.by_severity), list(mm.by_severity.values()), title="本月工单按级别分布", ylabel="工单数"),
+        trend=line_chart(labels, {"SLA达成率(%)": [x.overall_attainment_pct for x in history],
+                                  "考核得分": [x.score for x in history]}, title="近期趋势", ylabel="百分比 / 分"),
+        deductions=bar_chart(labels, [x.deduction_applied for x in history], title="违约金（元）", ylabel="元"),
+    )
+    staff = [s for s in data.staff if s.agreement == agreement.id]
+    weights = {w.key: w.weight for w in data.policy.assessment.weights}
+    return plain({
+        "client": data.client, "vendor": data.vendor(agreement.vendor), "agreement": agreement,
+        "policy": data.policy, "staff": staff, "names": {s.id: s.name for s in data.staff},
+        "period": Period(label=f"{year}年{month}月", start=start, end=end), "m": mm,
+        "weighted": {k: (weights[k] * v / 100).quantize(Decimal("0.01")) for k, v in mm.scores.items()},
+        "trend": rows, "charts": charts, "improvements": improvements(mm, data.policy),
+    })
+
+
+def annual_context(data: m.Dataset, agreement: m.Agreement, year: int) -> dict[str, Any]:
+    """Context of the annual report of one agreement."""
+    y = year_metrics(data, agreement.id, year)
+    rows = [_row(x) for x in y.months]
+    labels = [r["label"].split("年")[1] for r in rows]
+    charts = Charts(
+        severity=bar_chart([r["label"] for r in rows], [r["tickets"] for r in rows], title="各月工单数", ylabel="工单数"),
+        trend=line_chart(labels, {"SLA达成率(%)": [x.overall_attainment_pct for x in y.months],
+                                  "考核得分": [x.score for x in y.months]}, title="月度趋势", ylabel="百分比 / 分"),
+        deductions=bar_chart(labels, [x.deduction_applied for x in y.months], title="各月违约金（元）", ylabel="元"),
+    )
+    start = y.months[0].period_start if y.months else date(year, 1, 1)
+    end = y.months[-1].period_end if y.months else date(year, 12, 31)
+    return plain({
+        "client": data.client, "vendor": data.vendor(agreement.vendor), "agreement": agreement,
+        "policy": data.policy, "period": Period(label=f"{year}年度", start=start, end=end), "y": y,
+        "months": rows, "quarters": y.quarters, "quarter_mean": y.quarter_mean,
+        "review_pct": Decimal(100) - data.policy.assessment.annual_quarters_pct, "charts": charts,
+    })
