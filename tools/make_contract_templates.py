@@ -1,0 +1,377 @@
+"""Write templates/contracts/: service_contract.docx, sla_annex.docx and nda.docx."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from docx_builder import (  # noqa: E402
+    cn_number,
+    header_footer,
+    heading,
+    new_document,
+    page_break,
+    para,
+    save,
+    seal_box,
+    set_core_properties,
+    table,
+    tag,
+    title,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "templates/contracts"
+
+
+class Clauses:
+    """Numbers clause headings 第一条, 第二条 … in the order they are written."""
+
+    def __init__(self, doc) -> None:
+        self.doc, self.n = doc, 0
+
+    def __call__(self, name: str) -> None:
+        self.n += 1
+        heading(self.doc, f"第{cn_number(self.n)}条　{name}")
+
+    def items(self, *texts: str) -> None:
+        for i, text in enumerate(texts, start=1):
+            para(self.doc, f"{self.n}.{i}　{text}")
+
+
+def parties(doc, *, client_role: str = "甲方（委托方）", vendor_role: str = "乙方（服务方）") -> None:
+    for role, who in ((client_role, "client"), (vendor_role, "vendor")):
+        table(doc, [role, "{{ " + who + ".name }}"], [
+            ["统一社会信用代码", "{{ " + who + ".uscc }}"],
+            ["法定代表人", "{{ " + who + ".legal_rep }}"],
+            ["住所", "{{ " + who + ".address }}"],
+            ["联系人及电话", "{{ " + who + ".contact.name }}　{{ " + who + ".contact.phone }}"
+             "{% if " + who + ".contact.email %}　{{ " + who + ".contact.email }}{% endif %}"],
+            ["开户银行", "{{ " + who + ".bank.bank }}"],
+            ["银行账号", "{{ " + who + ".bank.account }}"],
+        ], widths_cm=[4.0, 11.0])
+        para(doc, style="无缩进")
+
+
+def signatures(doc) -> None:
+    seal_box(doc, "甲方", "{{ client.name }}")
+    para(doc, style="无缩进")
+    seal_box(doc, "乙方", "{{ vendor.name }}")
+
+
+def disputes_clause(doc) -> None:
+    tag(doc, '{%p if agreement.disputes.method == "仲裁" %}')
+    para(doc, "因本协议引起的或与本协议有关的任何争议，双方应友好协商解决；协商不成的，任何一方均有权将争议提交"
+         "{{ agreement.disputes.arbitration_commission }}，按照申请仲裁时该会现行有效的仲裁规则进行仲裁。"
+         "仲裁裁决是终局的，对双方均有约束力。")
+    tag(doc, "{%p else %}")
+    para(doc, "因本协议引起的或与本协议有关的任何争议，双方应友好协商解决；协商不成的，任何一方均可向甲方所在地"
+         "（{{ client.city }}）有管辖权的人民法院提起诉讼。")
+    tag(doc, "{%p endif %}")
+
+
+def contract() -> None:
+    doc = new_document()
+    set_core_properties(doc, title="运维外包服务合同", subject="运维外包服务合同")
+    header_footer(doc, "合同编号：{{ doc.number }}")
+    for _ in range(4):
+        para(doc, style="无缩进")
+    title(doc, "运维外包服务合同")
+    para(doc, style="无缩进")
+    table(doc, ["项目", "内容"], [
+        ["合同编号", "{{ doc.number }}"],
+        ["项目名称", "{{ agreement.project_name }}"],
+        ["甲方（委托方）", "{{ client.name }}"],
+        ["乙方（服务方）", "{{ vendor.name }}"],
+        ["签订日期", "{{ agreement.signing_date|cn_date }}"],
+        ["签订地点", "{{ agreement.signing_place }}"],
+    ], widths_cm=[4.0, 11.0])
+    page_break(doc)
+
+    heading(doc, "合同当事人")
+    parties(doc)
+    para(doc, "根据《中华人民共和国民法典》《中华人民共和国网络安全法》《中华人民共和国数据安全法》"
+         "《中华人民共和国个人信息保护法》及其他有关法律法规的规定，甲乙双方遵循平等、自愿、公平和诚实信用的原则，"
+         "就甲方委托乙方提供{{ agreement.project_name }}事宜，经协商一致，订立本合同，共同遵守。")
+
+    c = Clauses(doc)
+    c("定义")
+    c.items("服务：指乙方依照本合同及其附件向甲方提供的信息系统运行维护服务。",
+            "工单：指甲方或其授权人员通过甲方指定的工单系统提出的故障报告或服务请求；工单系统中的时间记录为计算各项时限的依据。",
+            "响应、到场、恢复、闭环：含义以附件二《服务等级协议》的定义为准。",
+            "驻场人员：指乙方派驻甲方指定地点提供服务、并列入附件五《驻场人员清单》的人员。",
+            "管理办法：指甲方发布的《{{ policy.title }}》（{{ policy.version }} 版，自{{ policy.effective_date|cn_date }}起施行）"
+            "及其后续修订版本。")
+
+    c("服务内容与范围")
+    para(doc, "乙方为甲方提供下列运维服务，具体系统与设备以附件一《服务清单》为准：")
+    tag(doc, "{%p for item in agreement.scope %}")
+    para(doc, "（{{ loop.index }}）{{ item.name }}：{{ item.description }}。")
+    tag(doc, "{%p endfor %}")
+    para(doc, "超出上述范围的服务，经双方书面确认后按附件六《报价明细》另行计价。")
+
+    c("服务期限")
+    para(doc, "本合同服务期限自{{ agreement.start|cn_date }}起至{{ agreement.end|cn_date }}止，共 {{ calc.term_months }} 个月。"
+         "期满前三十日内，双方可根据年度考核结果协商续签。")
+
+    c("服务方式与服务时间")
+    para(doc, "乙方以{{ agreement.service_mode }}方式提供服务，服务窗口为{{ agreement.sla.service_window }}"
+         "{% if agreement.sla.service_window == '7×24' %}（每周七天、每天二十四小时），要求值守的岗位须全天有人在岗并做好交接班记录"
+         "{% else %}（工作日每天八小时），非工作时间发生的一级、二级故障仍须按服务等级协议响应{% endif %}。")
+
+    c("服务级别")
+    para(doc, "乙方应达到附件二《服务等级协议》（编号 {{ agreement.contract_no }}-SLA）约定的响应、到场、恢复与闭环时限；"
+         "{{ agreement.sla.availability_systems|join('、') }}的月度可用率不低于 {{ agreement.sla.availability_target_pct|percent(1) }}。"
+         "未达到约定服务级别的，按附件二的约定进行服务抵扣。")
+
+    c("人员配置与管理")
+    c.items("乙方应按附件五配置具备相应资质的驻场人员，驻场人员上岗前须签署个人保密承诺书。",
+            "驻场人员应遵守甲方规定的工作时间与考勤制度。乙方对其人员的考勤、纪律承担管理责任。",
+            "驻场人员请假须事前申请并填写请销假登记表；请假超过 {{ policy.leave.letter_over_hours }} 小时的，须由乙方出具书面函；"
+            "超过 {{ policy.leave.substitute_over_hours }} 小时的，乙方须安排具备同等能力的替岗人员并完成工作交接。返岗后应及时销假。",
+            "驻场人员原则上不得更换。确需更换的，乙方应至少提前 {{ policy.change.notice_workdays }} 个工作日出具书面函，"
+            "经双方协商一致后方可变更；新人员资质与经验不得低于原人员，并须完成账号、文档与未结工单的交接。",
+            "驻场人员不能胜任工作或严重违反甲方管理规定的，甲方有权要求乙方更换，乙方应在五个工作日内完成更换。",
+            "乙方与其人员之间的劳动关系由乙方负责，甲方不对乙方人员进行直接的人事管理与处分。")
+
+    c("服务费用及支付")
+    para(doc, "本合同含税总价为人民币（大写）{{ agreement.fees.total|rmb_upper }}（¥{{ agreement.fees.total|money }}），"
+         "其中增值税税率 {{ agreement.fees.tax_rate_pct|percent(0) }}，税额 {{ calc.tax_amount|money }} 元，"
+         "不含税金额 {{ calc.net_amount|money }} 元。月度服务费为 {{ agreement.fees.monthly|money }} 元。")
+    para(doc, "合同总价由基础服务费和绩效服务费两部分组成：基础服务费为人民币（大写）{{ calc.base_amount|rmb_upper }}"
+         "（¥{{ calc.base_amount|money }}）；绩效服务费占合同总价的 {{ agreement.fees.performance_share_pct|percent(0) }}，"
+         "即人民币（大写）{{ calc.performance_amount|rmb_upper }}（¥{{ calc.performance_amount|money }}），按第八条考核结果支付。")
+    para(doc, "服务费按下表分期支付：")
+    table(doc, ["期次", "比例", "金额（元）", "支付条件"], [
+        ["{%tr for p in calc.payments %}"],
+        ["{{ p.stage }}", "{{ p.percent|percent(0) }}", "{{ p.amount|money }}", "{{ p.condition }}"],
+        ["{%tr endfor %}"],
+    ], widths_cm=[3.2, 1.8, 3.2, 6.8])
+    para(doc, "乙方应在每期付款前向甲方开具合法有效的增值税发票。甲方应在乙方交付服务并经考核确认后六十日内付款，"
+         "符合《保障中小企业款项支付条例》的规定。违约金与服务抵扣从当期应付服务费中扣除。")
+
+    c("考核")
+    para(doc, "甲方按管理办法对乙方进行月度、季度和年度考核，考核维度及权重如下：")
+    table(doc, ["考核维度", "权重"], [
+        ["{%tr for w in policy.assessment.weights %}"],
+        ["{{ w.name }}", "{{ w.weight|percent(0) }}"],
+        ["{%tr endfor %}"],
+    ], widths_cm=[10.0, 5.0])
+    para(doc, "考核等级按得分划分为{% for g in policy.assessment.grades %}{{ g.name }}（{{ g.min_score }} 分及以上）"
+         "{% if not loop.last %}、{% endif %}{% endfor %}。绩效服务费按考核等级支付："
+         "优秀、良好全额支付，合格支付百分之八十，不合格不予支付。连续 {{ policy.assessment.terminate_after_consecutive_fails }} "
+         "个季度考核为“{{ policy.assessment.fail_grade }}”的，甲方有权依照第十五条解除本合同。")
+
+    c("履约保证金")
+    para(doc, "乙方应在本合同签订后十五日内向甲方提交合同总价 {{ agreement.performance_bond_pct|percent(0) }} 的履约保证金，"
+         "即人民币（大写）{{ calc.bond_amount|rmb_upper }}（¥{{ calc.bond_amount|money }}），可以银行保函形式提交。"
+         "服务期满且乙方完成退出交接、无未结违约责任的，甲方在三十日内无息退还。")
+
+    c("双方权利义务")
+    c.items("甲方应为驻场人员提供必要的办公条件、系统访问权限和技术资料，并指定联系人负责日常协调。",
+            "甲方有权对服务过程进行监督检查，对服务质量提出整改要求。",
+            "乙方应按照本合同、服务等级协议和甲方的安全管理制度提供服务，按月提交运维服务报告。",
+            "乙方应建立应急预案，储备备用人员与备件，并配合甲方开展应急演练。")
+    tag(doc, '{%p if vendor.tier == "战略级" %}')
+    para(doc, "鉴于乙方为甲方战略级服务商，乙方还应在重大节假日及重要活动期间提供专项保障，"
+         "并每季度与甲方召开联席会议，复盘服务问题、提出优化建议。")
+    tag(doc, "{%p elif vendor.tier == \"临时级\" %}")
+    para(doc, "鉴于本合同为应急或专项服务，乙方应在接到甲方通知后按约定时限到位，服务内容以甲方书面确认的任务单为准。")
+    tag(doc, "{%p endif %}")
+
+    c("保密与数据安全")
+    para(doc, "乙方应遵守《中华人民共和国数据安全法》《中华人民共和国个人信息保护法》的规定，对在服务过程中知悉的甲方账号口令、"
+         "网络拓扑、系统配置、日志、业务数据及个人信息承担保密义务，不得留存、复制或向第三方披露。"
+         "具体权利义务以附件三《保密协议》（编号 {{ agreement.contract_no }}-NDA）为准。本条义务不因本合同终止而失效。")
+
+    c("知识产权")
+    para(doc, "乙方在履行本合同过程中形成的运维文档、脚本、配置、报告及基于甲方数据产生的任何成果，其知识产权归甲方所有；"
+         "乙方在本合同签订前已拥有的工具与方法，其知识产权仍归乙方，甲方在本合同范围内享有免费、永久的使用权。"
+         "乙方保证其提供的服务与成果不侵犯任何第三方的知识产权。")
+
+    c("网络安全责任")
+    para(doc, "乙方应遵守《中华人民共和国网络安全法》及甲方的网络安全管理制度，落实账号与权限最小化、操作留痕与审计要求；"
+         "发现安全事件或漏洞的，应立即报告甲方并配合处置。因乙方原因导致安全事件的，乙方承担相应法律责任与赔偿责任。")
+
+    c("违约责任")
+    para(doc, "驻场人员发生下列考勤与纪律不符合事项的，构成乙方违约，乙方应按下表向甲方支付违约金，"
+         "违约金从当月服务费中扣除：")
+    table(doc, ["序号", "不符合事项", "违约金（元）", "计量单位"], [
+        ["{%tr for r in policy.deductions.rules %}"],
+        ["{{ loop.index }}", "{{ r.name }}", "{{ r.amount|money }}", "{{ r.unit }}"],
+        ["{%tr endfor %}"],
+    ], widths_cm=[1.5, 8.0, 3.0, 2.5])
+    para(doc, "上述违约金为乙方对甲方承担的合同责任，不针对乙方人员个人。每月违约金合计不超过当月服务费的 "
+         "{{ policy.deductions.monthly_cap_pct|percent(0) }}，即人民币（大写）{{ calc.deduction_cap_amount|rmb_upper }}"
+         "（¥{{ calc.deduction_cap_amount|money }}）。服务级别未达标的服务抵扣按附件二执行。"
+         "乙方违约给甲方造成损失超过违约金的，还应赔偿超出部分。")
+
+    c("变更、解除与终止")
+    c.items("本合同的变更须经双方协商一致并签订书面补充协议。",
+            "有下列情形之一的，甲方有权书面通知乙方解除本合同：（一）连续 "
+            "{{ policy.assessment.terminate_after_consecutive_fails }} 个季度考核为“{{ policy.assessment.fail_grade }}”；"
+            "（二）乙方泄露甲方保密信息或造成重大安全事件；（三）乙方严重违约且在甲方书面通知后十五日内未改正。"
+            "双方依照《中华人民共和国民法典》第五百六十二条、第五百六十三条的规定行使解除权。",
+            "合同解除或终止的，甲方按乙方已提供并经确认的服务结算费用，并依约扣除违约金与服务抵扣。")
+
+    c("服务交接与退出")
+    para(doc, "本合同期满或解除时，乙方应提供不少于 {{ agreement.exit_transition_months }} 个月的过渡期服务，制定退出计划，"
+         "向甲方或甲方指定的第三方完整移交全部运维文档、账号与权限清单、配置与未结工单，协助完成知识转移；"
+         "乙方应配合甲方回收全部账号权限，并返还或销毁甲方数据，出具书面销毁证明。")
+
+    c("不可抗力")
+    para(doc, "因不可抗力致使一方不能履行本合同的，根据不可抗力的影响部分或全部免除责任，但应及时通知对方，"
+         "并在合理期限内提供证明。迟延履行后发生不可抗力的，不免除其责任。")
+
+    c("争议解决")
+    disputes_clause(doc)
+
+    c("通知与送达")
+    para(doc, "本合同项下的通知以书面形式送达本合同首部载明的地址或联系人。甲方联系人：{{ client.contact.name }}，"
+         "电话 {{ client.contact.phone }}；乙方联系人：{{ vendor.contact.name }}，电话 {{ vendor.contact.phone }}。"
+         "一方变更通知地址或联系人的，应提前五个工作日书面通知对方。")
+
+    c("廉洁条款")
+    para(doc, "双方应遵守廉洁从业规定。乙方不得向甲方工作人员提供回扣、礼金、有价证券或其他不正当利益；"
+         "违反本条的，甲方有权解除本合同，乙方应支付合同总价百分之五的违约金。")
+
+    c("其他")
+    para(doc, "本合同自双方法定代表人或授权代表签字并加盖公章或合同专用章之日起生效。本合同一式 {{ agreement.counterparts }} 份，"
+         "甲乙双方各执 {{ agreement.counterparts // 2 }} 份，具有同等法律效力。本合同附件为本合同不可分割的组成部分，"
+         "与本合同具有同等法律效力。")
+    heading(doc, "附件清单")
+    for line in ("附件一　服务清单", "附件二　服务等级协议（编号 {{ agreement.contract_no }}-SLA）",
+                 "附件三　保密协议（编号 {{ agreement.contract_no }}-NDA）", "附件四　考核办法",
+                 "附件五　驻场人员清单", "附件六　报价明细"):
+        para(doc, line, style="无缩进")
+    para(doc, "（以下无正文）", style="无缩进", align=WD_ALIGN_PARAGRAPH.CENTER)
+    signatures(doc)
+    save(doc, OUT / "service_contract.docx")
+
+
+def sla() -> None:
+    doc = new_document()
+    set_core_properties(doc, title="服务等级协议", subject="运维外包服务合同附件二")
+    header_footer(doc, "编号：{{ doc.number }}")
+    para(doc, "附件二", style="无缩进")
+    title(doc, "服务等级协议")
+    para(doc, "本协议为{{ client.name }}（甲方）与{{ vendor.name }}（乙方）签订的《运维外包服务合同》"
+         "（合同编号 {{ agreement.contract_no }}）的附件，与合同具有同等法律效力。", style="无缩进")
+    c = Clauses(doc)
+    c("服务窗口")
+    para(doc, "服务窗口为{{ agreement.sla.service_window }}。"
+         "{% if agreement.sla.service_window == '7×24' %}乙方在每周七天、每天二十四小时内受理并处理故障。"
+         "{% else %}乙方在工作日 8:30 至 17:30 受理并处理故障；服务窗口外发生的一级、二级故障，乙方仍须按本协议时限响应。{% endif %}")
+    c("术语")
+    c.items("响应：乙方确认收到故障报告或告警，并指派处理人员。",
+            "到场：乙方工程师到达故障现场开始处理。",
+            "恢复：受影响的服务恢复可用，采用临时措施恢复亦视为恢复。",
+            "闭环：故障根本原因已消除，且乙方已提交故障分析报告（RCA）并经甲方确认。")
+    c("故障分级与处理时限")
+    para(doc, "各级故障的定义与处理时限如下，时限自工单系统记录的报障时间起算：")
+    table(doc, ["级别", "名称", "定义", "响应", "到场", "恢复", "闭环"], [
+        ["{%tr for lv in agreement.sla.levels %}"],
+        ["{{ lv.level }}", "{{ lv.name }}", "{{ lv.definition }}", "{{ lv.response|duration }}",
+         "{% if lv.arrival is not none %}{{ lv.arrival|duration }}{% else %}按需{% endif %}",
+         "{{ lv.restore|duration }}", "{{ lv.closure|duration }}"],
+        ["{%tr endfor %}"],
+    ], widths_cm=[1.2, 1.9, 4.7, 1.8, 1.8, 1.8, 1.8])
+    para(doc, "每项时限的达成率（按时完成的工单数 ÷ 工单数）应不低于 {{ agreement.sla.attainment_target_pct|percent(0) }}。"
+         "故障在规定时限内未能恢复的，自动升级一级处理，乙方应同步报告甲方。")
+    c("可用性")
+    para(doc, "{{ agreement.sla.availability_systems|join('、') }}的月度可用率目标为 "
+         "{{ agreement.sla.availability_target_pct|percent(1) }}。可用率 =（周期总分钟数 − 不可用分钟数）÷ 周期总分钟数 × 100%。"
+         "经甲方批准的计划维护、因甲方原因或电信运营商原因导致的中断、不可抗力造成的中断不计入不可用时间。")
+    c("服务抵扣")
+    para(doc, "月度可用率未达到目标的，按下表从当月服务费（{{ agreement.fees.monthly|money }} 元）中抵扣：")
+    table(doc, ["月度可用率低于", "抵扣比例（占月度服务费）"], [
+        ["{%tr for cr in agreement.sla.credits %}"],
+        ["{{ cr.below_pct|percent(1) }}", "{{ cr.credit_pct|percent(0) }}"],
+        ["{%tr endfor %}"],
+    ], widths_cm=[7.5, 7.5])
+    para(doc, "多档同时满足的，按可用率所处最低一档计算，不累加。每月服务抵扣合计不超过月度服务费的 "
+         "{{ agreement.sla.credit_cap_pct|percent(0) }}，即人民币（大写）{{ calc.credit_cap_amount|rmb_upper }}"
+         "（¥{{ calc.credit_cap_amount|money }}）。")
+    c("考勤违约金")
+    para(doc, "依据《{{ policy.title }}》（{{ policy.version }} 版，自{{ policy.effective_date|cn_date }}起施行），"
+         "驻场人员发生下列不符合事项的，由乙方承担违约金，从当月服务费中扣除：")
+    table(doc, ["序号", "事项", "认定标准", "违约金（元）", "单位"], [
+        ["{%tr for r in policy.deductions.rules %}"],
+        ["{{ loop.index }}", "{{ r.name }}", "{{ r.basis }}", "{{ r.amount|money }}", "{{ r.unit }}"],
+        ["{%tr endfor %}"],
+    ], widths_cm=[1.2, 3.6, 6.4, 2.2, 1.6])
+    para(doc, "每月违约金合计不超过月度服务费的 {{ policy.deductions.monthly_cap_pct|percent(0) }}"
+         "（{{ calc.deduction_cap_amount|money }} 元）。双方确认上述违约金标准系依据《中华人民共和国民法典》第五百八十五条协商确定。")
+    c("度量与报告")
+    para(doc, "各项时限以甲方工单系统的时间记录为准。乙方应于每月前五个工作日内提交上月运维服务报告，"
+         "列明工单统计、时限达成、可用率、违约金与服务抵扣明细，经甲方确认后作为结算依据。")
+    c("升级机制")
+    para(doc, "一级故障发生后，乙方现场工程师应立即报告乙方项目经理；三十分钟内未能控制影响的，升级至乙方技术负责人；"
+         "两小时内未能恢复的，由乙方分管领导向甲方{{ client.department }}负责人报告处置进展。")
+    para(doc, "（以下无正文）", style="无缩进", align=WD_ALIGN_PARAGRAPH.CENTER)
+    signatures(doc)
+    save(doc, OUT / "sla_annex.docx")
+
+
+def nda() -> None:
+    doc = new_document()
+    set_core_properties(doc, title="保密协议", subject="运维外包服务合同附件三")
+    header_footer(doc, "编号：{{ doc.number }}")
+    para(doc, "附件三", style="无缩进")
+    title(doc, "保密协议")
+    parties(doc, client_role="甲方（披露方）", vendor_role="乙方（接收方）")
+    heading(doc, "鉴于")
+    para(doc, "甲乙双方已签订《运维外包服务合同》（合同编号 {{ agreement.contract_no }}，项目名称“{{ agreement.project_name }}”），"
+         "乙方在提供运维服务过程中将接触甲方的保密信息。为保护甲方的合法权益，双方依照《中华人民共和国民法典》"
+         "《中华人民共和国数据安全法》《中华人民共和国个人信息保护法》订立本协议。")
+    c = Clauses(doc)
+    c("保密信息")
+    para(doc, "本协议所称保密信息，指乙方因履行主合同而知悉的甲方一切非公开信息，无论是否标明“保密”，包括但不限于："
+         "技术信息与经营信息；系统账号、口令与密钥；网络拓扑、IP 地址规划与安全策略；设备及系统配置；运行日志与审计记录；"
+         "业务数据；以及甲方掌握的个人信息。")
+    c("保密义务")
+    para(doc, "乙方仅可为履行主合同使用保密信息，并仅向履行主合同确需知悉的人员披露；乙方对保密信息的保护程度不得低于其保护自身同类信息的程度，"
+         "且不低于合理的谨慎标准。")
+    c("人员管理")
+    para(doc, "乙方应确保接触保密信息的每一名人员在上岗前签署个人保密承诺书，并对其人员的保密行为承担责任。人员离场时，"
+         "乙方应督促其交还全部资料并配合甲方回收账号权限。")
+    c("数据安全")
+    para(doc, "未经甲方书面同意，乙方不得复制、下载甲方数据，不得使用移动存储介质，不得私自留存任何数据；远程访问须经甲方审批并在受控环境中进行。"
+         "发生或可能发生数据泄露的，乙方应在 {{ agreement.nda.incident_report_hours }} 小时内书面报告甲方，并立即采取补救措施。")
+    c("个人信息委托处理")
+    para(doc, "乙方受托处理个人信息的，应当依照《中华人民共和国个人信息保护法》第二十一条，仅在甲方约定的处理目的、期限、方式和"
+         "个人信息种类范围内处理，采取必要的安全保护措施；未经甲方同意，不得转委托他人处理；委托关系终止时，"
+         "乙方应将个人信息返还甲方或者予以删除，不得保留。")
+    c("除外情形")
+    para(doc, "下列信息不属于保密信息：（一）乙方知悉前已经公开的信息；（二）非因乙方过错而公开的信息；"
+         "（三）乙方从有权披露的第三方合法取得的信息；（四）依照法律法规或有权机关要求必须披露的信息，"
+         "但乙方应在披露前及时通知甲方，并仅在要求的范围内披露。")
+    c("资料返还与销毁")
+    para(doc, "主合同终止或甲方要求时，乙方应在十日内返还或销毁全部保密信息及其载体，并向甲方出具经乙方盖章的书面销毁证明。")
+    c("保密期限")
+    para(doc, "本协议的保密义务自乙方知悉保密信息之日起生效，至主合同终止后 {{ agreement.nda.years_after_term }} 年届满；"
+         "其中属于商业秘密的信息，保密义务持续至该信息依法公开之日。")
+    c("不授予许可")
+    para(doc, "甲方向乙方提供保密信息，不视为授予乙方对该信息享有任何知识产权或使用许可。")
+    c("违约责任")
+    para(doc, "乙方违反本协议的，应向甲方支付违约金人民币（大写）{{ agreement.nda.liquidated_damages|rmb_upper }}"
+         "（¥{{ agreement.nda.liquidated_damages|money }}）；违约金不足以弥补甲方损失的，乙方还应赔偿甲方的全部损失，"
+         "包括甲方为维权支出的合理费用。")
+    c("争议解决")
+    disputes_clause(doc)
+    c("其他")
+    para(doc, "本协议自双方签字盖章之日起生效，一式 {{ agreement.counterparts }} 份，甲乙双方各执 "
+         "{{ agreement.counterparts // 2 }} 份，具有同等法律效力。")
+    para(doc, "（以下无正文）", style="无缩进", align=WD_ALIGN_PARAGRAPH.CENTER)
+    signatures(doc)
+    save(doc, OUT / "nda.docx")
+
+
+if __name__ == "__main__":
+    contract()
+    sla()
+    nda()
+    print("templates/contracts/service_contract.docx, sla_annex.docx, nda.docx")
