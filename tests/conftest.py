@@ -198,3 +198,7 @@ def pdftotext(pdf: Path) -> str:
 
 def pdffonts(pdf: Path) -> str:
     return subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite the golden text files")
