@@ -70,22 +70,24 @@ def test_build_then_noop_then_policy_change_rebuilds_only_dependents(project: Pa
     first = _build(runner)
     assert first.exit_code == 0, first.output
     before = _manifest(project)
-    assert set(before) == {"leave:L1", "leave:L2", "change:C1", "bundle:forms-pack-2026-10"}
+    assert set(before) == {"leave:L1", "leave:L2", "change:C1", "bundle:forms-pack-2026-10", "contract:hx-2026",
+                           "sla:hx-2026", "nda:hx-2026", "monthly:hx-2026-2026-10", "annual:hx-2026-2026"}
     second = _build(runner)
     assert second.exit_code == 0
-    assert "Everything is up to date (4 outputs)" in second.output
-    # raise the vendor-letter threshold: only leave forms (and their bundle) depend on policy.leave
+    assert "Everything is up to date (9 outputs)" in second.output
+    # raise the vendor-letter threshold: the leave forms, their bundle and the contract (which quotes
+    # the leave rules) depend on policy.leave; the SLA annex, NDA, reports and change form do not
     policy = (project / "data/policy.yaml").read_text()
     (project / "data/policy.yaml").write_text(policy.replace(
         "  assessment:", "  leave:\n    letter_over_hours: 6\n  assessment:"))
     dry = _build(runner, "--dry-run")
-    assert "policy.yaml:leave changed → 1 bundle, 2 运维人员请销假登记表" in dry.output, dry.output
+    assert "policy.yaml:leave changed → 1 bundle, 2 运维人员请销假登记表, 1 运维外包服务合同" in dry.output, dry.output
     assert not _manifest(project) != before  # a dry run writes nothing
     third = _build(runner)
     assert third.exit_code == 0, third.output
     after = _manifest(project)
     changed = {k for k in after if after[k]["files"] != before[k]["files"]}
-    assert changed == {"leave:L1", "leave:L2", "bundle:forms-pack-2026-10"}
+    assert changed == {"leave:L1", "leave:L2", "bundle:forms-pack-2026-10", "contract:hx-2026"}
     assert after["change:C1"] == before["change:C1"]
     text = pdftotext(project / "out/forms/2026-10/请销假_L2.pdf")
     assert "超过6小时须由乙方出具书面函" in re.sub(r"\s+", "", text)
