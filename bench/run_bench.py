@@ -1,0 +1,240 @@
+"""Benchmark docgen against plain LibreOffice conversion, in one run, and write bench/RESULTS.md.
+
+Measures, on the same pre-rendered DOCX set:
+  naive     a fresh `soffice --convert-to pdf` per file (one profile each), one after another
+  batch2    two parallel `soffice --convert-to pdf` calls, each converting half of the list
+and then `docgen build --force` on the sample data (render, convert, check, bundle, manifest),
+a no-op rebuild, a rebuild after one deduction amount changes, and builds of larger generated
+data sets (throughput and peak memory of the docgen process).
+
+Usage: .venv/bin/python bench/run_bench.py [--scales 1,4,16]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from docgen.build import properties_for, run  # noqa: E402
+from docgen.convert import fontconfig_file, libreoffice_version, soffice_binary  # noqa: E402
+from docgen.plan import plan  # noqa: E402
+from docgen.render import render_docx  # noqa: E402
+from docgen.validate import load_dataset  # noqa: E402
+
+WORK = ROOT / "bench" / "work"
+
+
+def soffice_env() -> dict[str, str]:
+    return dict(os.environ, FONTCONFIG_FILE=str(fontconfig_file()), FC_LANG="zh-cn")
+
+
+def soffice_cmd(profile: Path, outdir: Path, files: list[Path]) -> list[str]:
+    return [soffice_binary(), f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+            "--convert-to", "pdf", "--outdir", str(outdir), *map(str, files)]
+
+
+def naive(files: list[Path], outdir: Path) -> float:
+    start = time.monotonic()
+    for f in files:
+        with tempfile.TemporaryDirectory() as profile:
+            subprocess.run(soffice_cmd(Path(profile), outdir, [f]), env=soffice_env(), check=True,
+                           capture_output=True, timeout=300)
+    return time.monotonic() - start
+
+
+def batch2(files: list[Path], outdir: Path) -> float:
+    halves = [files[0::2], files[1::2]]
+    profiles = [Path(tempfile.mkdtemp()) for _ in halves]
+    start = time.monotonic()
+    procs = [subprocess.Popen(soffice_cmd(p, outdir, h), env=soffice_env(), stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL) for p, h in zip(profiles, halves, strict=True)]
+    for p in procs:
+        p.wait(timeout=1800)
+    elapsed = time.monotonic() - start
+    for p in profiles:
+        shutil.rmtree(p, ignore_errors=True)
+    return elapsed
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (f"{os.cpu_count()} CPUs ({cpu}), {mem:.0f} GiB RAM, {platform.platform()}, "
+            f"Python {platform.python_version()}, {libreoffice_version()}")
+
+
+def scaled_data(source: Path, dest: Path, copies: int) -> None:
+    """Write `copies` copies of the sample vendors, each with 12 months of tickets and attendance."""
+    from docgen.models import uscc_check_char
+
+    shutil.copytree(source, dest)
+    vendor_ids = ["hx", "lc", "qs"]
+    texts = {name: (source / name).read_text(encoding="utf-8") for name in
+             ("vendors.yaml", "agreements.yaml", "staff.yaml", "leave.yaml", "changes.yaml")}
+    out = {name: [text.split("\n", 2)[0] + "\n" + text.split("\n", 2)[1] + "\n"] for name, text in texts.items()}
+    tickets = (source / "tickets.csv").read_text(encoding="utf-8").splitlines()
+    attendance = (source / "attendance.csv").read_text(encoding="utf-8").splitlines()
+    t_out, a_out = [tickets[0]], [attendance[0]]
+    for k in range(copies):
+        def rename(text: str, k: int = k) -> str:
+            for vid in vendor_ids:
+                text = re.sub(rf"\b{vid}(-\d\d|-2026)?\b", lambda mt, vid=vid: f"{vid}{k}{mt.group(1) or ''}", text)
+            text = re.sub(r"(CH-YW-2026-)(\d{3})", lambda mt: f"{mt.group(1)}{k:02d}{mt.group(2)}", text)
+            text = re.sub(r"\b(QJ|BG)-(\d{3})\b", lambda mt: f"{mt.group(1)}-{k:02d}{mt.group(2)}", text)
+            return text
+        for name, text in texts.items():
+            body = text.split("\n", 2)[2]
+            body = rename(body)
+            body = re.sub(r"uscc: (\w{17})\w", lambda mt: _uscc(mt.group(1), k, uscc_check_char), body)
+            body = re.sub(r"(name: )(\S+有限公司)", lambda mt: f"{mt.group(1)}{mt.group(2)}（{k}）", body)
+            out[name].append(body)
+        for shift in (0, 4, 8):  # July–October, then the same pattern for Nov–Feb and Mar–Jun
+            for line in tickets[1:]:
+                t_out.append(_shift(rename(line), shift, k, "INC"))
+            for line in attendance[1:]:
+                a_out.append(_shift(rename(line), shift, k, "KQ"))
+    for name, parts in out.items():
+        (dest / name).write_text("".join(parts), encoding="utf-8")
+    (dest / "tickets.csv").write_text("\n".join(t_out) + "\n", encoding="utf-8")
+    (dest / "attendance.csv").write_text("\n".join(a_out) + "\n", encoding="utf-8")
+    agreements = (dest / "agreements.yaml").read_text(encoding="utf-8")
+    agreements = agreements.replace("start: 2026-06-01", "start: 2026-01-01").replace("end: 2026-12-31", "end: 2027-06-30")
+    (dest / "agreements.yaml").write_text(agreements, encoding="utf-8")
+
+
+def _uscc(first17: str, k: int, check) -> str:
+    body = first17[:-3] + f"{k:03d}".translate(str.maketrans("0123456789", "0123456789"))
+    return f"uscc: {body}{check(body)}"
+
+
+def _shift(line: str, months: int, k: int, prefix: str) -> str:
+    """Move every date in a CSV line about `months` months later (a whole number of days, so order holds)."""
+    from datetime import date, timedelta
+
+    days = timedelta(days=round(months * 30.5))
+
+    def move(mt: re.Match[str]) -> str:
+        return (date.fromisoformat(mt.group(0)) + days).isoformat()
+    line = re.sub(r"\b2026-\d\d-\d\d\b", move, line)
+    return re.sub(rf"^{prefix}-(\d+)-(\d+)", lambda mt: f"{prefix}-{mt.group(1)}-{k:02d}{months:02d}{mt.group(2)}", line)
+
+
+def timed_build(data_dir: Path, out_dir: Path, *, force: bool = False) -> tuple[float, int, int]:
+    dataset = load_dataset(data_dir)
+    jobs = plan(dataset)
+    start = time.monotonic()
+    summary = run(dataset, jobs, out_dir, force=force)
+    if summary.failed:
+        raise SystemExit(f"build failed: {summary.failed}")
+    return time.monotonic() - start, len(summary.made), len(jobs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", default="1,4,16", help="copies of the sample vendors for the scaling runs")
+    args = parser.parse_args()
+    shutil.rmtree(WORK, ignore_errors=True)
+    WORK.mkdir(parents=True)
+    data = WORK / "data"
+    shutil.copytree(ROOT / "data", data)
+    dataset = load_dataset(data)
+    jobs = plan(dataset)
+
+    # the same DOCX set for every converter
+    docx_dir = WORK / "docx"
+    docx_dir.mkdir()
+    start = time.monotonic()
+    files = []
+    for i, job in enumerate(jobs):
+        path = docx_dir / f"{i:03d}_{job.kind}.docx"
+        path.write_bytes(render_docx(job.template, job.build_context(), properties_for(job, "bench")))
+        files.append(path)
+    render_s = time.monotonic() - start
+    n = len(files)
+    print(f"{n} documents rendered in {render_s:.2f} s")
+
+    naive_s = naive(files, WORK / "naive")
+    print(f"naive per-file loop: {naive_s:.1f} s")
+    batch_s = batch2(files, WORK / "batch2")
+    print(f"two warm batches: {batch_s:.1f} s")
+    full_s, made, total = timed_build(data, WORK / "out", force=True)
+    print(f"docgen build --force: {full_s:.1f} s ({made} outputs)")
+    noop_s, noop_made, _ = timed_build(data, WORK / "out")
+    print(f"no-op rebuild: {noop_s:.2f} s ({noop_made} made)")
+    policy = (data / "policy.yaml").read_text(encoding="utf-8")
+    (data / "policy.yaml").write_text(policy.replace("amount: 1000.00", "amount: 1200.00", 1), encoding="utf-8")
+    change_s, change_made, _ = timed_build(data, WORK / "out")
+    print(f"after one deduction change: {change_s:.1f} s ({change_made} made)")
+
+    scale_rows = []
+    for copies in [int(s) for s in args.scales.split(",") if s]:
+        sdir = WORK / f"scale{copies}"
+        scaled_data(ROOT / "data", sdir / "data", copies)
+        secs, made_s, docs = timed_build(sdir / "data", sdir / "out", force=True)
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        vendors = len(load_dataset(sdir / "data").vendors)
+        scale_rows.append((copies, vendors, docs, made_s, secs, rss))
+        print(f"scale {copies}: {vendors} vendors, {docs} documents, {made_s} outputs in {secs:.1f} s, "
+              f"peak RSS {rss:.0f} MB")
+        shutil.rmtree(sdir, ignore_errors=True)
+
+    per_naive, per_batch, per_build = naive_s / n, batch_s / n, full_s / n
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Machine: {machine()}.",
+        "",
+        f"Command: `.venv/bin/python bench/run_bench.py --scales {args.scales}` (run on {time.strftime('%Y-%m-%d')}).",
+        "",
+        f"Document set: the {n} documents of the sample data (contracts, SLA annexes, NDAs, forms, monthly and",
+        f"annual reports), rendered once ({render_s:.2f} s, {render_s / n * 1000:.0f} ms each) and converted by each method.",
+        "",
+        "| method | total | per document | vs. naive |",
+        "| --- | --- | --- | --- |",
+        f"| naive: fresh `soffice --convert-to pdf` per file | {naive_s:.1f} s | {per_naive:.3f} s | 1.0× |",
+        f"| two parallel warm `soffice` batches (conversion only) | {batch_s:.1f} s | {per_batch:.3f} s | "
+        f"{naive_s / batch_s:.1f}× |",
+        f"| `docgen build --force` (render + convert + check + bundles + manifest) | {full_s:.1f} s | "
+        f"{per_build:.3f} s | {naive_s / full_s:.1f}× |",
+        "",
+        f"- `docgen build --force` is **{naive_s / full_s:.1f}× faster per document** than the naive loop and takes "
+        f"**{full_s / batch_s:.2f}×** the time of the two bare batches (it also renders {n} DOCX, checks every PDF, "
+        f"and makes {made - total} bundles with cover, 目录 and page stamps).",
+        f"- No-op rebuild: **{noop_s:.2f} s** ({noop_s / full_s * 100:.1f} % of the full build), {noop_made} outputs made.",
+        f"- One deduction amount changed in `policy.yaml`: {change_made} outputs made in {change_s:.1f} s "
+        "(the SLA annexes, contracts and reports that quote the deduction schedule, and their bundles).",
+        "",
+        "## Scaling (generated data: copies of the sample vendors with 12 months of records each)",
+        "",
+        "| copies | vendors | documents | outputs made | time | documents/s | peak RSS of the docgen process |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for copies, vendors, docs, made_s, secs, rss in scale_rows:
+        lines.append(f"| {copies} | {vendors} | {docs} | {made_s} | {secs:.1f} s | {docs / secs:.1f} | {rss:.0f} MB |")
+    lines += ["", "Peak RSS is the maximum resident size of the benchmark process itself (which runs the build "
+              "in-process); LibreOffice workers are separate processes and not included.", ""]
+    (ROOT / "bench" / "RESULTS.md").write_text("\n".join(lines), encoding="utf-8")
+    print("wrote bench/RESULTS.md")
+
+
+if __name__ == "__main__":
+    main()
