@@ -1,123 +1,354 @@
-"""Report figures against small hand-computed fixtures (expected values worked out by hand below)."""
+"""Report figures against small fixtures whose expected values are worked out by hand in the comments."""
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
 
 from conftest import MINI, write_mini
-from docgen.metrics import data_months, month_metrics, year_metrics
+from docgen.metrics import data_months, month_metrics, quarter_score, trend, year_metrics
+from docgen.models import Dataset
 from docgen.validate import load_dataset
 
-HEADER = "id,agreement,severity,category,system,summary,opened,responded,arrived,restored,closed,assignee,satisfaction,downtime_minutes\n"
-SEP = "T0,hx-2026,P1,硬件故障,核心业务系统,磁盘故障,2026-09-05 09:00,2026-09-05 09:30,,2026-09-05 12:00,2026-09-06 09:00,s1,,0\n"
+AG = "hx-2026"
+HEADER = ("id,agreement,severity,category,system,summary,opened,responded,arrived,restored,closed,"
+          "assignee,satisfaction,downtime_minutes\n")
+# September. P1 limits: response 15m, arrival 2h, restore 4h, closure 3d.
+SEP = (
+    # T0: response 30 (missed), no arrival (pending), restore 180 (met), closure 1440 (met)
+    "T0,hx-2026,P1,硬件故障,核心业务系统,磁盘故障,2026-09-05 09:00,2026-09-05 09:30,,2026-09-05 12:00,"
+    "2026-09-06 09:00,s1,,0\n"
+)
+# October. P2 limits (added below): response 30m, arrival null, restore 8h, closure 5d.
 OCT = (
-    # T1: every limit met exactly (15 min, 120 min, 240 min, 3 days)
+    # T1 P1: every limit met EXACTLY: response 15, arrival 120, restore 240, closure 4320 (3 days)
     "T1,hx-2026,P1,硬件故障,核心业务系统,宕机,2026-10-03 09:00,2026-10-03 09:15,2026-10-03 11:00,"
     "2026-10-03 13:00,2026-10-06 09:00,s1,5,30\n"
-    # T2: one minute late on response and restore; no arrival recorded
+    # T2 P1: ONE MINUTE over on response (16) and restore (241); no arrival; closure 2880 (met)
     "T2,hx-2026,P1,软件故障,核心业务系统,服务中断,2026-10-10 10:00,2026-10-10 10:16,,"
     "2026-10-10 14:01,2026-10-12 10:00,s1,3,14\n"
-    # T3: still open at the end of the month
-    "T3,hx-2026,P1,网络故障,核心业务系统,链路中断,2026-10-30 20:00,2026-10-30 20:05,,,,s2,,0\n"
+    # T4 P2 security incident: response 31 (missed), restore 480 (exactly 8h, met),
+    # closed 2026-11-02 08:00 = 13 days = 18720 min (missed; and still open at the end of October)
+    "T4,hx-2026,P2,安全事件,核心业务系统,入侵告警,2026-10-20 08:00,2026-10-20 08:31,,"
+    "2026-10-20 16:00,2026-11-02 08:00,s2,4,0\n"
+    # T3 P2: response 30 (met), never restored nor closed → pending and open
+    "T3,hx-2026,P2,网络故障,核心业务系统,链路中断,2026-10-30 20:00,2026-10-30 20:30,,,,s2,,0\n"
 )
 ATTENDANCE = (
     "id,date,staff,kind,count,note\n"
-    "A1,2026-10-05,s2,late,1,迟到\n"
-    "A2,2026-10-20,s1,absence,12,旷工\n"
-    "A3,2026-09-10,s1,absence,20,旷工\n"
+    "A1,2026-10-05,s2,late,1,迟到\n"  # 1 × 500.00
+    "A2,2026-10-20,s1,absence,12,旷工\n"  # 12 × 2000.00 = 24000.00
+    "A3,2026-09-10,s1,absence,20,旷工\n"  # September: 20 × 2000.00 = 40000.00
 )
-CREDITS = MINI["agreements.yaml"].replace(
-    "      availability_target_pct: 99.9\n",
-    "      availability_target_pct: 99.9\n      credits:\n        - {below_pct: 99.95, credit_pct: 5}\n"
-    "        - {below_pct: 99.5, credit_pct: 10}\n")
+P2_LEVEL = """\
+        - level: P2
+          name: 二级故障
+          definition: 核心功能部分丧失
+          response: 30m
+          arrival: null
+          restore: 8h
+          closure: 5d
+"""
+AGREEMENTS = (
+    MINI["agreements.yaml"]
+    .replace("          closure: 3d\n", "          closure: 3d\n" + P2_LEVEL)
+    .replace("      availability_target_pct: 99.9\n",
+             "      availability_target_pct: 99.9\n"
+             "      credits:\n"
+             "        - {below_pct: 99.95, credit_pct: 5}\n"
+             "        - {below_pct: 99.5, credit_pct: 10}\n"
+             "        - {below_pct: 95, credit_pct: 60}\n")  # 60 % is above the default 50 % cap
+)
+FULL_WEIGHTS = MINI["policy.yaml"].replace(
+    "      - {key: sla, name: 服务质量, weight: 60}\n      - {key: staffing, name: 人员管理, weight: 40}\n",
+    "      - {key: sla, name: 服务质量, weight: 35}\n"
+    "      - {key: staffing, name: 人员管理, weight: 20}\n"
+    "      - {key: security, name: 安全合规, weight: 15}\n"
+    "      - {key: process, name: 流程规范, weight: 10}\n"
+    "      - {key: satisfaction, name: 用户满意度, weight: 15}\n"
+    "      - {key: improvement, name: 持续改进, weight: 5}\n")
+CHANGES = """\
+changes:
+  - id: BG-1
+    agreement: hx-2026
+    type: 新增
+    new_person: {name: 王芳, role: 数据库工程师, years_experience: 5}
+    reason: 扩充数据库运维力量
+    requested: 2026-09-20
+    effective: 2026-10-15
+    access_revoked: false
+    pledge_signed: true
+    vendor_letter_no: HX-2026-015
+"""
+
+
+def load(tmp_path: Path, **files: str) -> Dataset:
+    base = {"tickets.csv": HEADER + SEP + OCT, "attendance.csv": ATTENDANCE, "agreements.yaml": AGREEMENTS,
+            "changes.yaml": CHANGES}
+    return load_dataset(write_mini(tmp_path / "data", **{**base, **files}))
 
 
 @pytest.fixture
-def data(tmp_path: Path):
-    return load_dataset(write_mini(tmp_path / "data", **{
-        "tickets.csv": HEADER + SEP + OCT, "attendance.csv": ATTENDANCE, "agreements.yaml": CREDITS}))
+def data(tmp_path: Path) -> Dataset:
+    return load(tmp_path)
 
 
-def row(mm, level: str, metric: str):
-    return next(r for r in mm.sla_rows if r.level == level and r.metric == metric)
+def rows(mm):
+    return {(r.level, r.metric): (r.target_minutes, r.measured, r.met, r.pending, r.attainment_pct, r.ok)
+            for r in mm.sla_rows}
 
 
-def test_sla_rows_exact_limits_and_pending(data) -> None:
-    mm = month_metrics(data, "hx-2026", 2026, 10)
-    assert mm.ticket_count == 3 and mm.by_severity == {"P1": 3}
-    # response: T1 15 (met, exactly at limit), T2 16 (missed), T3 5 (met) → 2/3
-    r = row(mm, "P1", "响应")
-    assert (r.measured, r.met, r.pending, r.attainment_pct, r.ok) == (3, 2, 0, D("66.67"), False)
-    # arrival: only T1 has one (120 = limit) → 1/1; T2 and T3 pending
-    r = row(mm, "P1", "到场")
-    assert (r.measured, r.met, r.pending, r.attainment_pct) == (1, 1, 2, D("100.00"))
-    # restore: T1 240 met, T2 241 missed; T3 pending
-    r = row(mm, "P1", "恢复")
-    assert (r.measured, r.met, r.pending, r.attainment_pct) == (2, 1, 1, D("50.00"))
-    # closure: T1 exactly 3 days, T2 2 days → 2/2
-    r = row(mm, "P1", "闭环")
-    assert (r.measured, r.met, r.pending) == (2, 2, 1)
-    assert mm.overall_attainment_pct == D("75.00")  # 6 met of 8 measured
-    assert mm.mttr_minutes == D("240.50")  # (240 + 241) / 2
-    assert [t.id for t in mm.open_tickets] == ["T3"]
+# --------------------------------------------------------------------------- month: tickets and SLA
+
+def test_counts(data) -> None:
+    mm = month_metrics(data, AG, 2026, 10)
+    assert (mm.period_start.isoformat(), mm.period_end.isoformat()) == ("2026-10-01", "2026-10-31")
+    assert mm.ticket_count == 4
+    assert mm.by_severity == {"P1": 2, "P2": 2}
+    assert mm.by_category == {"硬件故障": 1, "软件故障": 1, "安全事件": 1, "网络故障": 1}
 
 
-def test_availability_credit_and_satisfaction(data) -> None:
-    mm = month_metrics(data, "hx-2026", 2026, 10)
-    # October: 31 × 1440 = 44640 minutes, 44 down → 99.9014… → 99.90, which meets 99.9
-    assert mm.availability_pct == D("99.90") and mm.availability_ok
-    # below 99.95 → the 5 % tier of the 100000.00 monthly fee
+def test_exactly_at_target_is_met_and_one_minute_over_is_not(data) -> None:
+    r = rows(month_metrics(data, AG, 2026, 10))
+    # response: T1 15 = 15 met, T2 16 > 15 missed
+    assert r["P1", "响应"] == (15, 2, 1, 0, D("50.00"), False)
+    # restore: T1 240 = 240 met, T2 241 missed
+    assert r["P1", "恢复"] == (240, 2, 1, 0, D("50.00"), False)
+    # arrival: T1 exactly 120 met; T2 has no arrival → pending
+    assert r["P1", "到场"] == (120, 1, 1, 1, D("100.00"), True)
+    # closure: T1 exactly 4320 (3 days), T2 2880 → 2/2
+    assert r["P1", "闭环"] == (4320, 2, 2, 0, D("100.00"), True)
+    # P2 restore: T4 exactly 480 met; T3 pending
+    assert r["P2", "恢复"] == (480, 1, 1, 1, D("100.00"), True)
+
+
+def test_arrival_row_skipped_when_not_required(data) -> None:
+    mm = month_metrics(data, AG, 2026, 10)
+    assert [(x.level, x.metric) for x in mm.sla_rows] == [
+        ("P1", "响应"), ("P1", "到场"), ("P1", "恢复"), ("P1", "闭环"),
+        ("P2", "响应"), ("P2", "恢复"), ("P2", "闭环")]  # P2 has arrival: null → no 到场 row
+
+
+def test_open_tickets_are_listed_and_pending_not_dropped(data) -> None:
+    mm = month_metrics(data, AG, 2026, 10)
+    # T4 closed 2026-11-02 (after the month end), T3 never closed; in order of opening
+    assert [t.id for t in mm.open_tickets] == ["T4", "T3"]
+    r = rows(mm)
+    # P2 response: T3 30 met, T4 31 missed
+    assert r["P2", "响应"] == (30, 2, 1, 0, D("50.00"), False)
+    # P2 closure: T4 measured (18720 > 7200, missed), T3 pending
+    assert r["P2", "闭环"] == (7200, 1, 0, 1, D("0.00"), False)
+
+
+def test_overall_attainment_and_mttr(data) -> None:
+    mm = month_metrics(data, AG, 2026, 10)
+    # met 1+1+1+2+1+1+0 = 7 of measured 2+1+2+2+2+1+1 = 11 → 63.636… → 63.64
+    assert mm.overall_attainment_pct == D("63.64")
+    # restored T1 240, T2 241, T4 480 → 961 / 3 = 320.333… → 320.33
+    assert mm.mttr_minutes == D("320.33")
+
+
+# --------------------------------------------------------------------------- availability and credits
+
+def test_availability_and_credit_tier(data) -> None:
+    mm = month_metrics(data, AG, 2026, 10)
+    # October 31 × 1440 = 44640 min; downtime 30 + 14 = 44 → 44596 / 44640 = 99.9014… → 99.90 ≥ 99.9
+    assert mm.availability_pct == D("99.90")
+    assert mm.availability_target_pct == D("99.9") and mm.availability_ok is True
+    # 99.90 is below 99.95 only → 5 % of 100000.00
     assert (mm.credit_pct, mm.credit_amount) == (D("5"), D("5000.00"))
+
+
+def test_availability_miss_takes_the_capped_tier(tmp_path: Path) -> None:
+    data = load(tmp_path, **{"tickets.csv": HEADER + OCT.replace("s1,5,30\n", "s1,5,3000\n")})
+    mm = month_metrics(data, AG, 2026, 10)
+    # downtime 3000 + 14 = 3014 → 41626 / 44640 = 93.248… → 93.25 < 99.9
+    assert mm.availability_pct == D("93.25") and mm.availability_ok is False
+    # tiers it is below: 99.95, 99.5, 95 → the smallest, 95 → 60 %; 60000.00 capped at 50 % = 50000.00
+    assert (mm.credit_pct, mm.credit_amount) == (D("60"), D("50000.00"))
+    # sla dimension loses 10 points: 63.64 − 10 = 53.64
+    assert mm.scores["sla"] == D("53.64")
+
+
+def test_availability_exactly_at_a_tier_bound_is_not_below_it(tmp_path: Path) -> None:
+    data = load(tmp_path, **{"tickets.csv": HEADER + OCT.replace("s1,5,30\n", "s1,5,209\n")})
+    mm = month_metrics(data, AG, 2026, 10)
+    # downtime 209 + 14 = 223 → 44417 / 44640 = 99.5004… → 99.50: below 99.95, NOT below 99.5 → 5 %
+    assert mm.availability_pct == D("99.50") and mm.availability_ok is False
+    assert (mm.credit_pct, mm.credit_amount) == (D("5"), D("5000.00"))
+
+
+# --------------------------------------------------------------------------- satisfaction and deductions
+
+def test_satisfaction(data) -> None:
+    mm = month_metrics(data, AG, 2026, 10)
+    # votes 5, 3, 4 → satisfied (≥ 4) 2 of 3 = 66.67 %; average 12 / 3 = 4.00
     assert (mm.satisfaction_responses, mm.satisfied, mm.satisfaction_pct, mm.satisfaction_avg) == (
-        2, 1, D("50.00"), D("4.00"))
+        3, 2, D("66.67"), D("4.00"))
 
 
-def test_deductions_are_capped(data) -> None:
-    mm = month_metrics(data, "hx-2026", 2026, 10)
-    assert [(d.rule_name, d.count, d.amount) for d in mm.deduction_lines] == [
-        ("迟到", 1, D("500.00")), ("旷工", 12, D("24000.00"))]
-    assert mm.deduction_total == D("24500.00")
+def test_deductions_total_and_cap(data) -> None:
+    mm = month_metrics(data, AG, 2026, 10)
+    assert [(d.date.isoformat(), d.staff, d.staff_name, d.rule_code, d.rule_name, d.count, d.unit_amount, d.amount)
+            for d in mm.deduction_lines] == [
+        ("2026-10-05", "s2", "刘洋", "late", "迟到", 1, D("500.00"), D("500.00")),
+        ("2026-10-20", "s1", "张伟", "absence", "旷工", 12, D("2000.00"), D("24000.00"))]
+    assert mm.deduction_total == D("24500.00")  # 500 + 24000
     assert mm.deduction_cap == D("20000.00")  # 20 % of 100000.00
-    assert mm.deduction_applied == D("20000.00") and mm.deduction_capped
+    assert mm.deduction_applied == D("20000.00") and mm.deduction_capped is True
 
 
-def test_score_and_grade(data) -> None:
-    mm = month_metrics(data, "hx-2026", 2026, 10)
-    # sla 75.00 (availability met, no penalty); staffing 100 − 5 × 13 events = 35.00
-    assert mm.scores == {"sla": D("75.00"), "staffing": D("35.00")}
-    assert mm.score == D("59.00")  # 0.6 × 75 + 0.4 × 35
-    assert mm.grade == "不合格"  # below the 合格 band at 60
+def test_deductions_below_the_cap(tmp_path: Path) -> None:
+    data = load(tmp_path, **{"attendance.csv": "id,date,staff,kind,count,note\nA1,2026-10-05,s2,late,3,迟到\n"})
+    mm = month_metrics(data, AG, 2026, 10)
+    assert (mm.deduction_total, mm.deduction_applied, mm.deduction_capped) == (D("1500.00"), D("1500.00"), False)
 
 
-def test_empty_month_is_valid(data) -> None:
-    mm = month_metrics(data, "hx-2026", 2026, 2)
-    assert mm.ticket_count == 0 and mm.overall_attainment_pct is None and mm.mttr_minutes is None
-    assert all(r.measured == 0 and r.attainment_pct is None and r.ok is None for r in mm.sla_rows)
-    assert mm.availability_pct == D("100.00") and mm.satisfaction_pct is None
-    assert mm.deduction_total == D("0.00") and mm.score == D("100.00") and mm.grade == "优秀"
-
-
-def test_policy_amount_change_changes_the_total(tmp_path: Path) -> None:
-    policy = MINI["policy.yaml"].replace("amount: 500.00", "amount: 800.00")
-    data = load_dataset(write_mini(tmp_path / "data", **{"attendance.csv": ATTENDANCE, "policy.yaml": policy}))
-    mm = month_metrics(data, "hx-2026", 2026, 10)
-    assert mm.deduction_lines[0].amount == D("800.00")
+def test_policy_change_of_one_amount_changes_the_total(tmp_path: Path) -> None:
+    data = load(tmp_path, **{"policy.yaml": MINI["policy.yaml"].replace("amount: 500.00", "amount: 800.00")})
+    mm = month_metrics(data, AG, 2026, 10)
+    assert mm.deduction_lines[0].unit_amount == D("800.00")
     assert mm.deduction_total == D("24800.00")  # 800 + 12 × 2000
 
 
-def test_year_quarters_annual_score_and_renewal(data) -> None:
-    assert data_months(data, "hx-2026") == [(2026, 9), (2026, 10)]
-    y = year_metrics(data, "hx-2026", 2026)
-    # September: response 0/1, restore 1/1, closure 1/1 → 66.67; staffing 100 − 5 × 20 → 0 → 40.00
-    assert [(q.label, q.score, q.grade) for q in y.quarters] == [
-        ("2026年第三季度", D("40.00"), "不合格"), ("2026年第四季度", D("59.00"), "不合格")]
-    assert y.consecutive_fail_quarters == 2 and y.renewal == "建议终止合作"
-    # review over both months: 8 of 11 limits met → 72.73; staffing 100 − 5 × 33 / 2 = 17.50
-    assert y.review_score == D("50.64")  # 0.6 × 72.73 + 0.4 × 17.50
-    assert y.quarter_mean == D("49.50")
-    assert y.annual_score == D("49.84")  # 0.7 × 49.50 + 0.3 × 50.64
+def test_leave_and_changes_of_the_month(data) -> None:
+    mm = month_metrics(data, AG, 2026, 10)
+    assert [r.id for r in mm.leave] == ["L1"]  # starts 2026-10-12
+    assert [c.id for c in mm.changes] == ["BG-1"]  # effective 2026-10-15
+    sep = month_metrics(data, AG, 2026, 9)
+    assert sep.leave == [] and sep.changes == []  # BG-1 was requested in September but takes effect in October
+
+
+# --------------------------------------------------------------------------- scores
+
+def test_weighted_score_and_grade(data) -> None:
+    mm = month_metrics(data, AG, 2026, 10)
+    # sla 63.64 (availability met); staffing 100 − 5 × (1 + 12) = 35
+    assert mm.scores == {"sla": D("63.64"), "staffing": D("35.00")}
+    # 0.6 × 63.64 + 0.4 × 35 = 38.184 + 14 = 52.184 → 52.18, below 合格 (60)
+    assert mm.score == D("52.18") and mm.grade == "不合格"
+
+
+def test_all_six_dimensions(tmp_path: Path) -> None:
+    mm = month_metrics(load(tmp_path, **{"policy.yaml": FULL_WEIGHTS}), AG, 2026, 10)
+    assert mm.scores == {
+        "sla": D("63.64"),
+        "staffing": D("35.00"),
+        "security": D("80.00"),  # 100 − 20 × 1 (T4: P2 安全事件)
+        "process": D("66.67"),  # closure rows: 2 met of 3 measured
+        "satisfaction": D("66.67"),
+        "improvement": D("90.00"),  # 100 − 10 × 1 (T2 missed its restore limit)
+    }
+    # 0.35×63.64 + 0.20×35 + 0.15×80 + 0.10×66.67 + 0.15×66.67 + 0.05×90
+    # = 22.274 + 7 + 12 + 6.667 + 10.0005 + 4.5 = 62.4415 → 62.44
+    assert mm.score == D("62.44") and mm.grade == "合格"
+
+
+def test_staffing_floor_is_zero(data) -> None:
+    sep = month_metrics(data, AG, 2026, 9)
+    assert sep.scores["staffing"] == D("0.00")  # 100 − 5 × 20 = 0 (never negative)
+
+
+def test_good_month_grade(tmp_path: Path) -> None:
+    data = load_dataset(write_mini(tmp_path / "data"))  # plain MINI: INC-1 met everything, one late arrival
+    mm = month_metrics(data, AG, 2026, 10)
+    # sla 4 of 4 = 100; staffing 100 − 5 = 95 → 0.6 × 100 + 0.4 × 95 = 98.00
+    assert (mm.overall_attainment_pct, mm.score, mm.grade) == (D("100.00"), D("98.00"), "优秀")
+
+
+def test_empty_month_is_valid(data) -> None:
+    mm = month_metrics(data, AG, 2026, 2)
+    assert mm.ticket_count == 0 and mm.by_severity == {"P1": 0, "P2": 0} and mm.by_category == {}
+    assert all(r.measured == 0 and r.met == 0 and r.pending == 0 and r.attainment_pct is None and r.ok is None
+               for r in mm.sla_rows)
+    assert len(mm.sla_rows) == 7
+    assert mm.overall_attainment_pct is None and mm.mttr_minutes is None and mm.open_tickets == []
+    assert mm.availability_pct == D("100.00") and mm.availability_ok and mm.credit_amount == D("0.00")
+    assert mm.satisfaction_responses == 0 and mm.satisfaction_pct is None and mm.satisfaction_avg is None
+    assert (mm.deduction_total, mm.deduction_applied, mm.deduction_capped) == (D("0.00"), D("0.00"), False)
+    # empty rules: sla 100, staffing 100 → 100.00
+    assert mm.scores == {"sla": D("100.00"), "staffing": D("100.00")}
+    assert mm.score == D("100.00") and mm.grade == "优秀"
+
+
+def test_results_are_frozen(data) -> None:
+    mm = month_metrics(data, AG, 2026, 10)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        mm.score = D(0)  # type: ignore[misc]
+
+
+# --------------------------------------------------------------------------- year, quarters, trend
+
+def test_year_quarters_annual_score_and_termination(data) -> None:
+    # January–August are inside the term but have no data → skipped
+    assert data_months(data, AG) == [(2026, 9), (2026, 10)]
+    y = year_metrics(data, AG, 2026)
+    assert [mm.label for mm in y.months] == ["2026年9月", "2026年10月"]
+    # September: response 0/1, restore 1/1, closure 1/1 → 2/3 = 66.67; staffing 100 − 100 = 0
+    #   → 0.6 × 66.67 + 0 = 40.002 → 40.00; October 52.18 (above)
+    assert [mm.score for mm in y.months] == [D("40.00"), D("52.18")]
+    assert [(q.label, q.number, q.months, q.score, q.grade) for q in y.quarters] == [
+        ("2026年第三季度", 3, 1, D("40.00"), "不合格"), ("2026年第四季度", 4, 1, D("52.18"), "不合格")]
+    assert quarter_score(y.months) == D("46.09")  # (40.00 + 52.18) / 2
+    assert y.quarter_mean == D("46.09")
+    # review over 2026-09-01..2026-10-31: met 1+1+2+3+1+1+0 = 9 of 3+1+3+3+2+1+1 = 14 → 64.29;
+    # availability 87796 / 87840 = 99.95 (met); staffing 100 − 5 × 33 / 2 months = 17.50
+    assert y.review is not None and y.review.overall_attainment_pct == D("64.29")
+    assert y.review.scores == {"sla": D("64.29"), "staffing": D("17.50")}
+    assert y.review_score == D("45.57")  # 0.6 × 64.29 + 0.4 × 17.50 = 38.574 + 7 = 45.574
+    assert y.annual_score == D("45.93")  # 0.7 × 46.09 + 0.3 × 45.57 = 32.263 + 13.671 = 45.934
     assert y.annual_grade == "不合格"
+    assert y.total_tickets == 5
     assert y.total_deductions == D("40000.00")  # both months at the 20000.00 cap
+    assert y.total_credits == D("5000.00")  # September 100 % (none), October 5 %
+    assert y.consecutive_fail_quarters == 2
+    assert y.renewal == "建议终止合作"
+    assert "连续 2 个季度" in y.renewal_reason and "不合格" in y.renewal_reason
+
+
+def test_single_failing_quarter_is_not_renewed(tmp_path: Path) -> None:
+    data = load(tmp_path, **{"tickets.csv": HEADER + OCT,
+                             "attendance.csv": "\n".join(ATTENDANCE.splitlines()[:3]) + "\n"})
+    y = year_metrics(data, AG, 2026)
+    # only October (52.18): quarter mean 52.18, review = October = 52.18 → annual 52.18
+    assert [q.score for q in y.quarters] == [D("52.18")]
+    assert (y.review_score, y.annual_score, y.annual_grade) == (D("52.18"), D("52.18"), "不合格")
+    assert y.consecutive_fail_quarters == 1 and y.renewal == "不建议续约"
+    assert "52.18" in y.renewal_reason
+
+
+def test_passing_grade_needs_rectification(tmp_path: Path) -> None:
+    data = load_dataset(write_mini(tmp_path / "data", **{
+        "attendance.csv": "id,date,staff,kind,count,note\nA1,2026-10-05,s2,late,12,迟到\n"}))
+    y = year_metrics(data, AG, 2026)
+    # sla 100, staffing 100 − 60 = 40 → 0.6 × 100 + 0.4 × 40 = 76.00 合格
+    assert (y.annual_score, y.annual_grade, y.renewal) == (D("76.00"), "合格", "整改后续约")
+
+
+def test_good_year_is_renewed(tmp_path: Path) -> None:
+    y = year_metrics(load_dataset(write_mini(tmp_path / "data")), AG, 2026)
+    assert (y.annual_score, y.annual_grade, y.consecutive_fail_quarters, y.renewal) == (
+        D("98.00"), "优秀", 0, "建议续约")
+
+
+def test_fail_run_is_broken_by_a_quarter_without_data(tmp_path: Path) -> None:
+    # March (Q1) and September (Q3) both fail 20 days of absence; Q2 has no data
+    attendance = ("id,date,staff,kind,count,note\n"
+                  "A1,2026-03-10,s1,absence,20,旷工\nA2,2026-09-10,s1,absence,20,旷工\n")
+    data = load(tmp_path, **{"tickets.csv": HEADER + SEP.replace("2026-09-0", "2026-03-0").replace("T0,", "T9,") + SEP,
+                             "attendance.csv": attendance})
+    y = year_metrics(data, AG, 2026)
+    assert [(q.number, q.grade) for q in y.quarters] == [(1, "不合格"), (3, "不合格")]
+    # review 2026-03-01..2026-09-30 (7 months): 4 of 6 limits met → 66.67; staffing 100 − 5 × 40 / 7 = 71.43
+    #   → 0.6 × 66.67 + 0.4 × 71.43 = 68.574 → 68.57; annual 0.7 × 40.00 + 0.3 × 68.57 = 48.571 → 48.57
+    assert (y.review_score, y.annual_score) == (D("68.57"), D("48.57"))
+    assert y.consecutive_fail_quarters == 1 and y.renewal == "不建议续约"
+
+
+def test_trend_uses_months_with_data(data) -> None:
+    assert [mm.label for mm in trend(data, AG, 2026, 10)] == ["2026年9月", "2026年10月"]
+    assert [mm.label for mm in trend(data, AG, 2026, 11)] == ["2026年9月", "2026年10月", "2026年11月"]
+    assert [mm.label for mm in trend(data, AG, 2026, 11, n=1)] == ["2026年10月", "2026年11月"]

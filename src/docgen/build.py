@@ -7,12 +7,14 @@ policy sections, docgen and LibreOffice versions) in the manifest, which is writ
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -20,7 +22,7 @@ from pathlib import Path
 from . import __version__
 from . import models as m
 from .bundle import BundleInfo, Member, assemble_all
-from .convert import convert, libreoffice_version
+from .convert import Outcome, convert, libreoffice_version
 from .errors import DocgenError
 from .formatting import cn_date
 from .plan import Job
@@ -35,6 +37,9 @@ from .record import (
     write_atomic,
 )
 from .render import Properties, render_docx
+
+
+RENDER_COST = {"monthly": 3, "annual": 3}  # relative; charts make reports the slow ones to render
 
 
 @dataclass(frozen=True)
@@ -157,9 +162,22 @@ def _render_convert(todo: Sequence[Job], out_dir: Path, *, author: str, workers:
                     docx: bool, summary: Summary, manifest: Manifest, inputs: dict[str, dict[str, str]],
                     progress: Progress) -> None:
     stage = Path(tempfile.mkdtemp(prefix="docgen-render-"))
+    n_workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
+    chunk = -(-len(todo) // n_workers) if todo else 1
+    pool = ThreadPoolExecutor(max_workers=n_workers) if pdf else None
+    futures: list[Future[list[Outcome]]] = []
     try:
         rendered: list[tuple[Job, Path, bytes]] = []
-        for job in todo:
+        pending: list[Path] = []
+
+        def dispatch() -> None:
+            if pool is not None and pending:
+                batch = list(pending)
+                futures.append(pool.submit(convert, batch, jobs=1, on_done=lambda o: progress.step(o.source.name)))
+                pending.clear()
+
+        # cheap documents first, so the first LibreOffice worker starts while reports are still rendering
+        for job in sorted(todo, key=lambda j: RENDER_COST.get(j.kind, 1)):
             try:
                 data = render_docx(job.template, job.build_context(), properties_for(job, author))
             except DocgenError as e:
@@ -169,8 +187,11 @@ def _render_convert(todo: Sequence[Job], out_dir: Path, *, author: str, workers:
             staged = stage / f"{len(rendered):05d}.docx"
             staged.write_bytes(data)
             rendered.append((job, staged, data))
-        converted = convert([s for _, s, _ in rendered], jobs=workers, on_done=lambda o: progress.step(o.source.name)) \
-            if pdf and rendered else []
+            pending.append(staged)
+            if len(pending) >= chunk:
+                dispatch()
+        dispatch()
+        converted: list[Outcome] = [o for f in futures for o in f.result()]
         for i, (job, _, data) in enumerate(rendered):
             files: dict[str, str] = {}
             outcome = converted[i] if converted else None
@@ -192,13 +213,14 @@ def _render_convert(todo: Sequence[Job], out_dir: Path, *, author: str, workers:
             if not converted:
                 progress.step(job.id)
     finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(stage, ignore_errors=True)
 
 
 def run(data: m.Dataset, jobs: Sequence[Job], out_dir: Path, *, workers: int | None = None, force: bool = False,
         dry_run: bool = False, draft: bool = False, pdf: bool = True, docx: bool = True,
-        with_bundles: bool = True, progress: bool | None = None,
-        log: Callable[[str], None] = lambda _: None) -> Summary:
+        with_bundles: bool = True, only_bundles: set[str] | None = None, progress: bool | None = None) -> Summary:
     """Bring `out_dir` up to date for `jobs` (and their bundles); see the module docstring."""
     start = time.monotonic()
     summary = Summary()
@@ -214,6 +236,8 @@ def run(data: m.Dataset, jobs: Sequence[Job], out_dir: Path, *, workers: int | N
         else:
             summary.unchanged.append(job.id)
     bundles = plan_bundles(data, jobs) if with_bundles and pdf else []
+    if only_bundles is not None:
+        bundles = [b for b in bundles if b.name in only_bundles]
     redo_ids = {j.id for j in todo}
     bundle_todo = []
     for bundle in bundles:
@@ -275,7 +299,7 @@ def _make_bundles(data: m.Dataset, todo: Sequence[BundleJob], out_dir: Path, *, 
     if not ready:
         return
     try:
-        pdfs = assemble_all([(info, members) for _, info, members in ready], draft=draft, jobs=workers)
+        pdfs = assemble_all([(info, members) for _, info, members in ready], draft=draft)
     except DocgenError as e:
         for bundle, _, _ in ready:
             summary.failed[bundle.id] = str(e)

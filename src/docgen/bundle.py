@@ -1,29 +1,23 @@
 """Assemble PDF bundles: cover, 目录 with true start pages, bookmarks, page stamps, metadata.
 
-Why: cover, 目录 and page stamps are Chinese text, so they are made as small DOCX files and
-converted by the same LibreOffice setup as the documents (embedded Noto CJK SC faces), then
-laid over or put in front of the members with pypdf. The 目录 needs its own length before it
-can number the pages after it, so the front matter is made twice when its first guess was wrong.
+Why: cover, 目录, page stamps and the 草稿 watermark are drawn in-process with reportlab in a
+TrueType subset of Noto Sans CJK SC (see fonts.subset_ttf), so bundles cost milliseconds rather
+than extra LibreOffice runs. The 目录's own length is known before numbering (a fixed number of
+rows per page), so its page numbers are right in one pass; a test checks them against the
+bookmarks.
 """
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
-from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 
-from .convert import Outcome, convert
 from .errors import BundleError
 
 MAX_PAGES = 5000
@@ -51,15 +45,6 @@ class BundleInfo:
     keywords: str = ""
 
 
-@dataclass
-class _Work:
-    info: BundleInfo
-    members: Sequence[Member]
-    readers: list[PdfReader] = field(default_factory=list)
-    front_pages: int = 2
-    front: bytes = b""
-
-
 def read_member(member: Member) -> PdfReader:
     """Open a member PDF, refusing encrypted, truncated or non-PDF files by name."""
     try:
@@ -79,176 +64,129 @@ def read_member(member: Member) -> PdfReader:
     return reader
 
 
-def _fonts(run, east_asia: str = "宋体", size: float | None = None, bold: bool = False) -> None:
-    rpr = run._r.get_or_add_rPr()
-    fonts = OxmlElement("w:rFonts")
-    fonts.set(qn("w:eastAsia"), east_asia)
-    fonts.set(qn("w:ascii"), east_asia)
-    fonts.set(qn("w:hAnsi"), east_asia)
-    rpr.insert(0, fonts)
-    lang = OxmlElement("w:lang")
-    lang.set(qn("w:eastAsia"), "zh-CN")
-    rpr.append(lang)
-    if size:
-        run.font.size = Pt(size)
-    run.bold = bold
+FONT = "docgen-sc"
+ROWS_PER_TOC_PAGE = 28
+A4 = (595.276, 841.89)
 
 
-def _page_setup(doc: Document, *, bottom: float = 2.54, footer: float = 1.5) -> None:
-    section = doc.sections[0]
-    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
-    section.top_margin, section.bottom_margin = Cm(2.54), Cm(bottom)
-    section.left_margin = section.right_margin = Cm(3.0)
-    section.footer_distance = Cm(footer)
+def _register_font(text: str) -> None:
+    """Register an SC subset covering `text` under FONT (reportlab embeds it as a TrueType subset)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from .fonts import subset_ttf
+
+    pdfmetrics.registerFont(TTFont(FONT, str(subset_ttf(text))))
 
 
-def _line(doc: Document, text: str, *, size: float, bold: bool = False, font: str = "宋体",
-          align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.CENTER, before: float = 0) -> None:
-    p = doc.add_paragraph()
-    p.alignment = align
-    p.paragraph_format.space_before = Pt(before)
-    _fonts(p.add_run(text), font, size, bold)
+def _canvas(buf: BytesIO, size: tuple[float, float] = A4) -> Any:
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(buf, pagesize=size, initialFontName=FONT, initialFontSize=10, invariant=1)
+    c.setFont(FONT, 10)
+    return c
 
 
-def _front_docx(info: BundleInfo, entries: list[tuple[int, Member, int]], draft: bool) -> bytes:
-    """Cover page and 目录 listing each member with its start page."""
-    doc = Document()
-    _page_setup(doc)
-    body = doc.element.body
-    for p in list(body.findall(qn("w:p"))):
-        body.remove(p)
-    _line(doc, info.organisation, size=16, font="黑体", before=120)
-    _line(doc, info.title, size=26, bold=True, font="黑体", before=24)
-    _line(doc, info.period, size=16, before=24)
-    if draft:
-        _line(doc, "（草稿）", size=16, before=6)
-    _line(doc, f"编制日期：{info.date}", size=14, before=180)
-    _line(doc, f"版本：{info.version}", size=14, before=6)
-    _line(doc, f"共 {len(entries)} 份文件", size=14, before=6)
-    doc.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
-    _line(doc, "目　　录", size=18, bold=True, font="黑体", before=0)
-    table = doc.add_table(rows=1, cols=4)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.style = doc.styles["Table Grid"]
-    widths = (Cm(1.4), Cm(8.6), Cm(3.6), Cm(1.4))
-    for cell, text, width in zip(table.rows[0].cells, ("序号", "文件", "单位", "页码"), widths, strict=True):
-        cell.width = width
-        _fonts(cell.paragraphs[0].add_run(text), "黑体", 10.5, True)
-        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    tr_pr = table.rows[0]._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    tr_pr.append(header)
-    for index, member, page in entries:
-        cells = table.add_row().cells
-        for cell, text, width, align in zip(
-            cells, (str(index), member.title, member.group, str(page)), widths,
-            (WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT),
-            strict=True,
-        ):
-            cell.width = width
-            cell.paragraphs[0].alignment = align
-            _fonts(cell.paragraphs[0].add_run(text), "宋体", 10.5)
+def _front_pages(entries: int) -> int:
+    return 1 + max(1, -(-entries // ROWS_PER_TOC_PAGE))
+
+
+def _front_pdf(info: BundleInfo, entries: list[tuple[int, Member, int]], draft: bool) -> bytes:
+    """Cover page and 目录 (as many pages as the entries need)."""
+    from reportlab.lib.units import cm
+
     buf = BytesIO()
-    doc.save(buf)
+    c = _canvas(buf)
+    width, height = A4
+    c.setFont(FONT, 16)
+    c.drawCentredString(width / 2, height - 7 * cm, info.organisation)
+    c.setFont(FONT, 28)
+    c.drawCentredString(width / 2, height - 10 * cm, info.title)
+    c.setFont(FONT, 16)
+    c.drawCentredString(width / 2, height - 12 * cm, info.period + ("（草稿）" if draft else ""))
+    c.setFont(FONT, 13)
+    for i, line in enumerate((f"编制日期：{info.date}", f"版本：{info.version}", f"共 {len(entries)} 份文件")):
+        c.drawCentredString(width / 2, height - (19 + i * 0.9) * cm, line)
+    c.showPage()
+    left, right = 2.5 * cm, width - 2.5 * cm
+    for first in range(0, max(len(entries), 1), ROWS_PER_TOC_PAGE):
+        c.setFont(FONT, 18)
+        c.drawCentredString(width / 2, height - 3 * cm, "目　　录")
+        y = height - 4.6 * cm
+        c.setFont(FONT, 10.5)
+        c.drawString(left, y, "序号")
+        c.drawString(left + 1.4 * cm, y, "文件")
+        c.drawString(left + 10.0 * cm, y, "单位")
+        c.drawRightString(right, y, "页码")
+        c.line(left, y - 0.25 * cm, right, y - 0.25 * cm)
+        for index, member, page in entries[first:first + ROWS_PER_TOC_PAGE]:
+            y -= 0.78 * cm
+            c.drawString(left, y, str(index))
+            c.drawString(left + 1.4 * cm, y, member.title)
+            c.drawString(left + 10.0 * cm, y, member.group)
+            c.drawRightString(right, y, str(page))
+            c.setDash(1, 2)
+            c.line(left + 1.4 * cm + c.stringWidth(member.title) + 4, y + 2, left + 10.0 * cm - 4, y + 2)
+            c.setDash()
+        c.showPage()
+    c.save()
     return buf.getvalue()
 
 
-def _field(paragraph, instr: str) -> None:
-    for kind in ("begin", "instr", "separate", "end"):
-        run = paragraph.add_run()
-        if kind == "instr":
-            el = OxmlElement("w:instrText")
-            el.set(qn("xml:space"), "preserve")
-            el.text = f" {instr} "
-        else:
-            el = OxmlElement("w:fldChar")
-            el.set(qn("w:fldCharType"), kind)
-        run._r.append(el)
-        _fonts(run, "宋体", 8)
-        if kind == "separate":
-            _fonts(paragraph.add_run("1"), "宋体", 8)
+def _stamp_pdf(sizes: list[tuple[float, float]], draft: bool) -> bytes:
+    """One overlay page per bundle page: 第 n 页 / 共 N 页 at the bottom right, below the documents'
+    own footers, and a light diagonal 草稿 when drafting."""
+    from reportlab.lib.units import cm
 
-
-def stamp_docx(pages: int) -> bytes:
-    """`pages` empty A4 pages whose footer reads 第 n 页 / 共 N 页, placed below the documents' own footers."""
-    doc = Document()
-    _page_setup(doc, bottom=1.0, footer=0.45)
-    body = doc.element.body
-    for p in list(body.findall(qn("w:p"))):
-        body.remove(p)
-    for i in range(pages):
-        p = doc.add_paragraph()
-        if i < pages - 1:
-            p.add_run().add_break(WD_BREAK.PAGE)
-        else:
-            p.add_run("\u00a0")
-    footer = doc.sections[0].footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _fonts(footer.add_run("第 "), "宋体", 8)
-    _field(footer, "PAGE")
-    _fonts(footer.add_run(f" 页 / 共 {pages} 页"), "宋体", 8)
     buf = BytesIO()
-    doc.save(buf)
+    c = _canvas(buf, sizes[0])
+    total = len(sizes)
+    for n, (width, height) in enumerate(sizes, start=1):
+        c.setPageSize((width, height))
+        c.setFont(FONT, 8)
+        c.setFillGray(0.25)
+        c.drawRightString(width - 1.5 * cm, 0.55 * cm, f"第 {n} 页 / 共 {total} 页")
+        if draft:
+            c.saveState()
+            c.setFillGray(0.55)
+            c.setFillAlpha(0.25)
+            c.setFont(FONT, 110)
+            c.translate(width / 2, height / 2)
+            c.rotate(45)
+            c.drawCentredString(0, -40, "草稿")
+            c.restoreState()
+        c.showPage()
+    c.save()
     return buf.getvalue()
 
 
-def _entries(work: _Work) -> list[tuple[int, Member, int]]:
-    page = work.front_pages + 1
+def _entries(members: Sequence[Member], readers: Sequence[PdfReader]) -> list[tuple[int, Member, int]]:
+    page = _front_pages(len(members)) + 1
     out = []
-    for i, (member, reader) in enumerate(zip(work.members, work.readers, strict=True), start=1):
+    for i, (member, reader) in enumerate(zip(members, readers, strict=True), start=1):
         out.append((i, member, page))
         page += len(reader.pages)
     return out
 
 
-def _convert_bytes(docs: list[bytes], *, jobs: int | None, watermark: str | None = None) -> list[Outcome]:
-    with tempfile.TemporaryDirectory(prefix="docgen-bundle-") as tmp:
-        paths = []
-        for i, data in enumerate(docs):
-            path = Path(tmp) / f"b{i:04d}.docx"
-            path.write_bytes(data)
-            paths.append(path)
-        return convert(paths, jobs=jobs, watermark=watermark)
-
-
-def _pages(data: bytes) -> int:
-    return len(PdfReader(BytesIO(data)).pages)
-
-
-def assemble_all(bundles: Sequence[tuple[BundleInfo, Sequence[Member]]], *, draft: bool = False,
-                 jobs: int | None = None) -> list[bytes]:
+def assemble_all(bundles: Sequence[tuple[BundleInfo, Sequence[Member]]], *, draft: bool = False) -> list[bytes]:
     """Make every bundle's PDF bytes; raises BundleError naming the first unusable member."""
-    works = [_Work(info, members, [read_member(m) for m in members]) for info, members in bundles]
-    for work in works:
-        total = sum(len(r.pages) for r in work.readers)
+    opened = [(info, members, [read_member(m) for m in members]) for info, members in bundles]
+    text = "草稿目录序号文件单位页码编制日期版本共份第页（）：　" + "".join(
+        info.title + info.period + info.organisation + info.date + info.version + "".join(m.title + m.group for m in members)
+        for info, members, _ in opened)
+    _register_font(text)
+    out = []
+    for info, members, readers in opened:
+        total = sum(len(r.pages) for r in readers)
         if total > MAX_PAGES:
-            raise BundleError(f"bundle {work.info.name}: {total} pages, over the limit of {MAX_PAGES}")
-    pending = list(works)
-    for _ in range(3):  # the 目录 may change length once; a third pass never should be needed
-        outcomes = _convert_bytes([_front_docx(w.info, _entries(w), draft) for w in pending], jobs=jobs)
-        still = []
-        for work, outcome in zip(pending, outcomes, strict=True):
-            if outcome.pdf is None:
-                raise BundleError(f"bundle {work.info.name}: cover and 目录 could not be made: {outcome.error}")
-            made = _pages(outcome.pdf)
-            if made == work.front_pages:
-                work.front = outcome.pdf
-            else:
-                work.front_pages = made
-                still.append(work)
-        pending = still
-        if not pending:
-            break
-    else:
-        raise BundleError(f"bundle {pending[0].info.name}: the 目录 page numbers did not settle")
-    results = []
-    for work in works:
+            raise BundleError(f"bundle {info.name}: {total} pages, over the limit of {MAX_PAGES}")
+        entries = _entries(members, readers)
         writer = PdfWriter()
-        writer.append(PdfReader(BytesIO(work.front)), import_outline=False)
-        parents: dict[str, object] = {}
-        nest = len({m.group for m in work.members}) > 1
-        for (_, member, start), reader in zip(_entries(work), work.readers, strict=True):
+        writer.append(PdfReader(BytesIO(_front_pdf(info, entries, draft))), import_outline=False)
+        parents: dict[str, Any] = {}
+        nest = len({m.group for m in members}) > 1
+        for (_, member, start), reader in zip(entries, readers, strict=True):
             writer.append(reader, import_outline=False)
             parent = None
             if nest:
@@ -256,19 +194,10 @@ def assemble_all(bundles: Sequence[tuple[BundleInfo, Sequence[Member]]], *, draf
                     parents[member.group] = writer.add_outline_item(title=member.group, page_number=start - 1)
                 parent = parents[member.group]
             writer.add_outline_item(title=member.title, page_number=start - 1, parent=parent)
-        results.append(writer)
-    stamps = _convert_bytes([stamp_docx(len(w.pages)) for w in results], jobs=jobs,
-                            watermark="草稿" if draft else None)
-    out = []
-    for work, writer, stamp in zip(works, results, stamps, strict=True):
-        if stamp.pdf is None:
-            raise BundleError(f"bundle {work.info.name}: page stamps could not be made: {stamp.error}")
-        overlay = PdfReader(BytesIO(stamp.pdf))
-        if len(overlay.pages) != len(writer.pages):
-            raise BundleError(f"bundle {work.info.name}: {len(overlay.pages)} stamp pages for {len(writer.pages)} pages")
+        sizes = [(float(p.mediabox.width), float(p.mediabox.height)) for p in writer.pages]
+        overlay = PdfReader(BytesIO(_stamp_pdf(sizes, draft)))
         for page, mark in zip(writer.pages, overlay.pages, strict=True):
             page.merge_page(mark)
-        info = work.info
         writer.add_metadata({
             "/Title": info.title + (f" {info.period}" if info.period else ""),
             "/Author": info.organisation,

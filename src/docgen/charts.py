@@ -33,8 +33,8 @@ def _font() -> font_manager.FontProperties:
 
 def _finish(fig: plt.Figure, caption: str, width_mm: int) -> Chart:
     buf = BytesIO()
-    fig.tight_layout()
-    fig.savefig(buf, format="png", dpi=150, metadata={"Software": None})
+    fig.subplots_adjust(left=0.1, right=0.97, top=0.88, bottom=0.14)
+    fig.savefig(buf, format="png", dpi=120, metadata={"Software": None})
     plt.close(fig)
     return Chart(buf.getvalue(), width_mm, caption)
 

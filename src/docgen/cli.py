@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -85,16 +86,17 @@ def schema(out_dir: Path) -> None:
 
 
 @cli.command()
-@click.argument("agreement")
-@click.argument("kind", type=click.Choice(["contract", "sla", "nda"]))
+@click.argument("key")
+@click.argument("kind", type=click.Choice(["contract", "sla", "nda", "leave", "change"]))
 @click.option("--format", "fmt", type=click.Choice(["docx", "pdf", "both"]), default="both", show_default=True,
               help="Which files to write.")
 @data_option
 @out_option
-def render(agreement: str, kind: str, fmt: str, data_dir: Path, out_dir: Path) -> None:
-    """Render one document of one agreement.
+def render(key: str, kind: str, fmt: str, data_dir: Path, out_dir: Path) -> None:
+    """Render one document, made again even if it is up to date.
 
-    AGREEMENT is an agreement id from agreements.yaml; KIND is contract, sla or nda.
+    KEY is an agreement id (agreements.yaml) for contract, sla and nda, a leave record id
+    (leave.yaml) for leave, or a change record id (changes.yaml) for change.
 
     Example: docgen render hx-2026 contract --format pdf
     """
@@ -103,13 +105,98 @@ def render(agreement: str, kind: str, fmt: str, data_dir: Path, out_dir: Path) -
     from .validate import load_dataset
 
     dataset = load_dataset(data_dir)
-    jobs = [j for j in plan(dataset, [kind]) if j.key == agreement]
+    candidates = plan(dataset, [kind])
+    jobs = [j for j in candidates if j.key == key]
     if not jobs:
-        known = ", ".join(a.id for a in dataset.agreements)
-        raise click.BadParameter(f"no agreement {agreement!r}; known: {known}", param_hint="AGREEMENT")
-    summary = run(dataset, jobs, out_dir, force=True, pdf=fmt in ("pdf", "both"), docx=fmt in ("docx", "both"),
-                  with_bundles=False)
+        known = ", ".join(j.key for j in candidates[:15]) or "none"
+        raise click.BadParameter(f"no {kind} document for {key!r}; known: {known}", param_hint="KEY")
+    with _lock(out_dir):
+        summary = run(dataset, jobs, out_dir, force=True, pdf=fmt in ("pdf", "both"), docx=fmt in ("docx", "both"),
+                      with_bundles=False)
     _finish(summary)
+
+
+@cli.group()
+def report() -> None:
+    """Make monthly or annual service reports."""
+
+
+@report.command("monthly")
+@click.option("--month", required=True, help="The month, as YYYY-MM.")
+@click.option("--vendor", help="Only this vendor id (default: every vendor).")
+@data_option
+@out_option
+def report_monthly(month: str, vendor: str | None, data_dir: Path, out_dir: Path) -> None:
+    """Make the 月度运维服务报告 of every vendor (or one) for a month, as DOCX and PDF.
+
+    Example: docgen report monthly --month 2026-10 --vendor hx
+    """
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+        raise click.BadParameter("write the month as YYYY-MM, e.g. 2026-10", param_hint="--month")
+    _reports("monthly", "month", month, vendor, data_dir, out_dir)
+
+
+@report.command("annual")
+@click.option("--year", required=True, type=click.IntRange(2000, 2100), help="The year.")
+@click.option("--vendor", help="Only this vendor id (default: every vendor).")
+@data_option
+@out_option
+def report_annual(year: int, vendor: str | None, data_dir: Path, out_dir: Path) -> None:
+    """Make the 年度运维服务报告 of every vendor (or one) for a year, as DOCX and PDF.
+
+    Example: docgen report annual --year 2026
+    """
+    _reports("annual", "year", str(year), vendor, data_dir, out_dir)
+
+
+def _reports(kind: str, tag: str, value: str, vendor: str | None, data_dir: Path, out_dir: Path) -> None:
+    from .build import run
+    from .plan import plan
+    from .validate import load_dataset
+
+    dataset = load_dataset(data_dir)
+    if vendor is not None and vendor not in {v.id for v in dataset.vendors}:
+        known = ", ".join(v.id for v in dataset.vendors)
+        raise click.BadParameter(f"no vendor {vendor!r}; known: {known}", param_hint="--vendor")
+    jobs = [j for j in plan(dataset, [kind]) if j.tags.get(tag) == value
+            and (vendor is None or j.tags.get("vendor") == vendor)]
+    if not jobs:
+        raise DocgenError(f"no {kind} report for {value}: no tickets or attendance records in that period")
+    with _lock(out_dir):
+        summary = run(dataset, jobs, out_dir, with_bundles=False)
+    _finish(summary)
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--draft", is_flag=True, help="Print a diagonal 草稿 watermark on every page.")
+@data_option
+@out_option
+def bundle(name: str, draft: bool, data_dir: Path, out_dir: Path) -> None:
+    """Make one PDF bundle (and any of its documents that are out of date).
+
+    NAME is a bundle name such as contract-pack-hx-2026, monthly-pack-2026-10 or
+    annual-pack-2026; `docgen build --dry-run` lists them all.
+
+    Example: docgen bundle monthly-pack-2026-10 --draft
+    """
+    from .build import plan_bundles, run
+    from .plan import plan
+    from .validate import load_dataset
+
+    dataset = load_dataset(data_dir)
+    bundles = {b.name: b for b in plan_bundles(dataset, plan(dataset))}
+    if name not in bundles:
+        raise click.BadParameter(f"no bundle {name!r}; known: {', '.join(sorted(bundles))}", param_hint="NAME")
+    with _lock(out_dir):
+        summary = run(dataset, bundles[name].members, out_dir, draft=draft, only_bundles={name})
+    _finish(summary)
+
+
+def _lock(out_dir: Path) -> Any:
+    from .record import output_lock
+
+    return output_lock(out_dir)
 
 
 def _finish(summary: Any) -> None:
@@ -140,7 +227,6 @@ def build(data_dir: Path, out_dir: Path, jobs: int | None, force: bool, dry_run:
     """
     from .build import explain, plan_bundles, run
     from .plan import plan
-    from .record import output_lock
     from .validate import load_dataset
 
     dataset = load_dataset(data_dir)
@@ -148,7 +234,7 @@ def build(data_dir: Path, out_dir: Path, jobs: int | None, force: bool, dry_run:
     if dry_run:
         summary = run(dataset, todo, out_dir, workers=jobs, force=force, dry_run=True, draft=draft)
     else:
-        with output_lock(out_dir):
+        with _lock(out_dir):
             summary = run(dataset, todo, out_dir, workers=jobs, force=force, draft=draft)
     if dry_run:
         lines = explain(summary, todo, plan_bundles(dataset, todo))

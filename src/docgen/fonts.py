@@ -99,3 +99,58 @@ def prepare() -> Path:
 def face_file(psname: str = "NotoSansCJKsc-Regular") -> Path:
     """Path of one extracted SC face, e.g. for chart labels."""
     return prepare().parent / "fonts" / f"{psname}.otf"
+
+
+def subset_ttf(text: str, psname: str = "NotoSansCJKsc-Regular") -> Path:
+    """A small TrueType subset of an SC face covering `text`, for PDF pages drawn by docgen itself.
+
+    Why: reportlab embeds TrueType outlines only; the SC faces are CFF. The subset (a few hundred
+    glyphs at most) is converted to quadratic outlines in well under a second and cached by its
+    character set.
+    """
+    from fontTools import subset
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import TTFont, newTable
+
+    chars = "".join(sorted(set(text + "0123456789 /")))
+    key = hashlib.sha256(f"{psname}|{chars}".encode()).hexdigest()[:16]
+    dest = prepare().parent / "subsets" / f"{psname}-{key}.ttf"
+    if dest.exists():
+        return dest
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    font = TTFont(str(face_file(psname)))
+    options = subset.Options()
+    options.name_IDs = ["*"]
+    options.layout_features = []
+    options.desubroutinize = True
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=chars)
+    subsetter.subset(font)
+    order = font.getGlyphOrder()
+    glyphs = font.getGlyphSet()
+    glyf = newTable("glyf")
+    glyf.glyphOrder, glyf.glyphs = order, {}
+    for name in order:
+        pen = TTGlyphPen(glyphs)
+        glyphs[name].draw(Cu2QuPen(pen, 1.0, reverse_direction=True))
+        glyf.glyphs[name] = pen.glyph()
+    font["loca"], font["glyf"] = newTable("loca"), glyf
+    for tag in ("CFF ", "VORG"):
+        if tag in font:
+            del font[tag]
+    maxp = newTable("maxp")
+    maxp.tableVersion, maxp.numGlyphs, maxp.maxZones = 0x00010000, len(order), 1
+    for attr in ("maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs", "maxStackElements",
+                 "maxSizeOfInstructions", "maxComponentElements", "maxPoints", "maxContours", "maxCompositePoints",
+                 "maxCompositeContours", "maxComponentDepth"):
+        setattr(maxp, attr, 0)
+    font["maxp"] = maxp
+    font["head"].glyphDataFormat = 0
+    post = font["post"]
+    post.formatType, post.extraNames, post.mapping, post.glyphOrder = 2.0, [], {}, order
+    font.sfntVersion = "\x00\x01\x00\x00"
+    tmp = dest.with_suffix(".tmp")
+    font.save(str(tmp))
+    os.replace(tmp, dest)
+    return dest

@@ -1,61 +1,64 @@
-"""Service-report figures computed from the records: SLA attainment, availability, deductions, scores.
-
-Pure functions over the validated Dataset; no I/O. Rules:
-
-- A ticket belongs to the period in which it was opened. Times are calendar minutes from
-  `opened` (not service hours). A ticket exactly at its time limit counts as met.
-- Tickets without the timestamp a row measures are `pending` for that row, never dropped;
-  tickets not closed by the end of the period are listed as open.
-- Availability = (minutes in period − Σ downtime) ÷ minutes in period × 100. The credit tier
-  is the one with the smallest `below_pct` above the availability; credits are capped.
-- Deductions: each attendance event costs its policy amount × count; the month's total is
-  capped at `monthly_cap_pct` of the monthly fee.
-- Dimension scores (0–100, floor 0): sla = overall attainment (100 when nothing measured)
-  − 10 when availability missed its target; staffing = 100 − 5 × attendance events;
-  security = 100 − 20 × P1/P2 tickets in category 安全事件; process = closure attainment
-  (100 when nothing measured); satisfaction = satisfied ÷ responses (100 without responses);
-  improvement = 100 − 10 × P1/P2 tickets that missed their restore limit.
-  Score = Σ weight × dimension ÷ 100; the grade is the first band whose min_score ≤ score.
-- Quarter score = mean of its months; annual score = mean quarter score × annual_quarters_pct
-  + the score of the whole year's records × the rest.
-"""
+"""Service-report figures of one agreement: SLA attainment, availability, credits, deductions, scores and grades."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from . import models as m
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
-METRICS = (("响应", "responded", "response"), ("到场", "arrived", "arrival"),
-           ("恢复", "restored", "restore"), ("闭环", "closed", "closure"))
+ZERO = Decimal("0.00")
+SECURITY_CATEGORY = "安全事件"
+MAJOR = ("P1", "P2")
+METRICS: tuple[tuple[str, str, str], ...] = (
+    # (Chinese name, Ticket timestamp, SlaLevel limit)
+    ("响应", "responded", "response"),
+    ("到场", "arrived", "arrival"),
+    ("恢复", "restored", "restore"),
+    ("闭环", "closed", "closure"),
+)
+QUARTER_NAMES = "一二三四"
 
 
 def q2(value: Decimal) -> Decimal:
+    """Round to 0.01 with ROUND_HALF_UP (percentages, minutes, scores and money)."""
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def pct(part: int, whole: int) -> Decimal | None:
+    """part ÷ whole × 100 rounded to 0.01, or None when whole is 0."""
     return q2(Decimal(part) * HUNDRED / Decimal(whole)) if whole else None
 
 
+# --------------------------------------------------------------------------- results
+
 @dataclass(frozen=True)
 class SlaRow:
+    """One SLA level × one time limit (响应/到场/恢复/闭环)."""
+
     level: str
     metric: str
     target_minutes: int
     measured: int
+    """tickets of the level that have the row's timestamp"""
     met: int
+    """measured tickets with elapsed ≤ target (exactly at the target counts as met)"""
     pending: int
+    """tickets of the level without the timestamp yet"""
     attainment_pct: Decimal | None
+    """met ÷ measured × 100; None when nothing is measured"""
     ok: bool | None
+    """attainment ≥ the agreement's attainment_target_pct; None when nothing is measured"""
 
 
 @dataclass(frozen=True)
 class DeductionLine:
+    """One attendance event priced by the policy (违约金, owed by 乙方 and deducted from the fee)."""
+
     date: date
     staff: str
     staff_name: str
@@ -67,8 +70,8 @@ class DeductionLine:
 
 
 @dataclass(frozen=True)
-class PeriodMetrics:
-    """Figures of one agreement over one period (a month, or a whole year for the annual review)."""
+class MonthMetrics:
+    """Figures of one agreement over one period: a calendar month, or a longer range for the annual review."""
 
     period_start: date
     period_end: date
@@ -101,23 +104,40 @@ class PeriodMetrics:
 
     @property
     def label(self) -> str:
-        return f"{self.period_start.year}年{self.period_start.month}月"
+        """'2026年10月' for a month, '2026年9月1日至2026年10月31日' for a longer range."""
+        s, e = self.period_start, self.period_end
+        if (s.year, s.month) == (e.year, e.month) and (s, e) == month_bounds(s.year, s.month):
+            return f"{s.year}年{s.month}月"
+        return f"{s.year}年{s.month}月{s.day}日至{e.year}年{e.month}月{e.day}日"
+
+
+PeriodMetrics = MonthMetrics
+"""Former name of MonthMetrics, kept for existing imports."""
 
 
 @dataclass(frozen=True)
 class Quarter:
+    """One quarter that has months with data."""
+
     label: str
+    """e.g. '2026年第三季度'"""
     months: int
+    """number of months with data in the quarter"""
     score: Decimal
     grade: str
+    number: int = 0
+    """1..4"""
 
 
 @dataclass(frozen=True)
 class YearMetrics:
+    """The annual assessment of one agreement."""
+
     year: int
-    months: list[PeriodMetrics]
+    months: list[MonthMetrics]
     quarters: list[Quarter]
-    review: PeriodMetrics | None
+    review: MonthMetrics | None
+    """the whole year's records scored together (None when the year has no data months)"""
     review_score: Decimal
     quarter_mean: Decimal
     annual_score: Decimal
@@ -130,119 +150,206 @@ class YearMetrics:
     renewal_reason: str
 
 
+# --------------------------------------------------------------------------- helpers
+
 def month_bounds(year: int, month: int) -> tuple[date, date]:
+    """First and last day of a calendar month."""
     first = date(year, month, 1)
-    nxt = date(year + (month == 12), month % 12 + 1, 1)
-    return first, nxt - timedelta(days=1)
+    following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+    return first, following - timedelta(days=1)
+
+
+def _months_spanned(start: date, end: date) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    year, month = start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        out.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
 
 
 def grade_for(policy: m.Policy, score: Decimal) -> str:
+    """The first grade band (highest first) whose min_score ≤ score."""
     return next(g.name for g in policy.assessment.grades if score >= g.min_score)
 
 
-def _elapsed(ticket: m.Ticket, end: datetime) -> int:
-    return int((end - ticket.opened).total_seconds() // 60)
+def _within(ticket: m.Ticket, stamp: datetime, limit_minutes: int) -> bool:
+    return stamp - ticket.opened <= timedelta(minutes=limit_minutes)
 
 
-def _floor(value: Decimal) -> Decimal:
+def _minutes(delta: timedelta) -> Decimal:
+    return Decimal(delta.days * 86400 + delta.seconds) / 60
+
+
+def _clamp(value: Decimal) -> Decimal:
     return max(Decimal(0), min(HUNDRED, value))
 
 
-def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date, *, months: int = 1) -> PeriodMetrics:
-    """All figures for `agreement_id` over [start, end] (both dates included).
+def _availability(minutes: int, downtime: int) -> Decimal:
+    return q2(Decimal(max(0, minutes - downtime)) * HUNDRED / Decimal(minutes))
 
-    `months` is the number of months the period spans: fees and caps are multiplied by it and
-    count-based score penalties divided by it, so a year is judged by its monthly average.
-    """
-    ag = data.agreement(agreement_id)
-    sla, policy = ag.sla, data.policy
-    end_dt = datetime.combine(end, datetime.max.time())
-    tickets = [t for t in data.tickets if t.agreement == agreement_id and start <= t.opened.date() <= end]
-    levels = {lv.level: lv for lv in sla.levels}
-    by_severity = {lv.level: sum(1 for t in tickets if t.severity == lv.level) for lv in sla.levels}
-    by_category: dict[str, int] = {}
-    for t in tickets:
-        by_category[t.category] = by_category.get(t.category, 0) + 1
 
+def _credit_tier(sla: m.Sla, availability: Decimal) -> Decimal:
+    below = [c for c in sla.credits if availability < c.below_pct]
+    return min(below, key=lambda c: c.below_pct).credit_pct if below else Decimal(0)
+
+
+def _sla_rows(sla: m.Sla, tickets: list[m.Ticket]) -> list[SlaRow]:
     rows: list[SlaRow] = []
     for lv in sla.levels:
         of_level = [t for t in tickets if t.severity == lv.level]
-        for metric, stamp, limit_field in METRICS:
-            limit = getattr(lv, limit_field)
+        for metric, stamp_field, limit_field in METRICS:
+            limit: int | None = getattr(lv, limit_field)
             if limit is None:
-                continue
-            done = [t for t in of_level if getattr(t, stamp) is not None and getattr(t, stamp) <= end_dt]
-            met = sum(1 for t in done if _elapsed(t, getattr(t, stamp)) <= limit)
-            attainment = pct(met, len(done))
-            rows.append(SlaRow(lv.level, metric, limit, len(done), met, len(of_level) - len(done), attainment,
-                               None if attainment is None else attainment >= sla.attainment_target_pct))
-    measured = sum(r.measured for r in rows)
-    overall = pct(sum(r.met for r in rows), measured)
+                continue  # e.g. 到场 not required (按需)
+            stamps = [(t, s) for t in of_level if (s := getattr(t, stamp_field)) is not None]
+            met = sum(1 for t, s in stamps if _within(t, s, limit))
+            attainment = pct(met, len(stamps))
+            rows.append(SlaRow(
+                level=lv.level, metric=metric, target_minutes=limit, measured=len(stamps), met=met,
+                pending=len(of_level) - len(stamps), attainment_pct=attainment,
+                ok=None if attainment is None else attainment >= sla.attainment_target_pct))
+    return rows
 
-    restored = [t for t in tickets if t.restored is not None and t.restored <= end_dt]
-    mttr = q2(Decimal(sum(_elapsed(t, t.restored) for t in restored)) / len(restored)) if restored else None  # type: ignore[arg-type]
+
+# --------------------------------------------------------------------------- the figures
+
+def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -> MonthMetrics:
+    """All figures of `agreement_id` over [start, end] (both days included).
+
+    Records of the period: tickets of the agreement OPENED in it; attendance events (by date),
+    leave (by start date) and personnel changes (by effective date) of the agreement's staff.
+
+    Time limits: elapsed = timestamp − opened in CALENDAR minutes (not service hours); a ticket
+    exactly at its limit counts as met. A ticket's timestamps count in the period it was opened
+    in, even when they fall after the period end; tickets lacking a timestamp are `pending` in
+    that row, never dropped. `open_tickets` are those not closed by the end of the period.
+    overall attainment (SLA达成率) = Σ met ÷ Σ measured over all rows.
+
+    Availability = (minutes of the period − Σ downtime of its tickets) ÷ minutes × 100, rounded
+    to 0.01 before it is compared with the target and the credit tiers. Credit tier = the
+    smallest `below_pct` the availability is below; credit = monthly fee × credit_pct, capped at
+    credit_cap_pct of the monthly fee. Deductions = policy amount of the event's kind × count,
+    capped at monthly_cap_pct of the monthly fee. Over a range of several months, credits and
+    caps apply month by month and the amounts are summed (credit_pct = the highest month tier).
+
+    Scoring: each dimension is 0–100 (floor 0) and rounded to 0.01:
+      sla          = overall attainment (100 when nothing measured), − 10 when availability
+                     missed its target;
+      staffing     = 100 − 5 × Σ attendance event counts;
+      security     = 100 − 20 × P1/P2 tickets in category '安全事件';
+      process      = closure (闭环) attainment over the closure rows (100 when nothing measured);
+      satisfaction = satisfied (score ≥ 4) ÷ responses × 100 (100 when there are no responses);
+      improvement  = 100 − 10 × P1/P2 tickets that missed their restore limit.
+    Only the keys in policy.assessment.weights are scored. score = Σ weight × dimension ÷ 100
+    (0.01); grade = the first band whose min_score ≤ score. Over a range of N months the count
+    penalties (staffing, security, improvement) use the count ÷ N, i.e. the monthly average, so
+    a year is judged on the same per-month scale as a month.
+    """
+    ag = data.agreement(agreement_id)
+    sla, policy = ag.sla, data.policy
+    end_dt = datetime.combine(end, time.max)
+    spanned = _months_spanned(start, end)
+    n_months = Decimal(len(spanned))
+
+    tickets = sorted((t for t in data.tickets if t.agreement == agreement_id and start <= t.opened.date() <= end),
+                     key=lambda t: (t.opened, t.id))
+    by_severity: dict[str, int] = {lv.level: 0 for lv in sla.levels}
+    by_category: dict[str, int] = {}
+    for t in tickets:
+        by_severity[t.severity] = by_severity.get(t.severity, 0) + 1
+        by_category[t.category] = by_category.get(t.category, 0) + 1
+
+    rows = _sla_rows(sla, tickets)
+    overall = pct(sum(r.met for r in rows), sum(r.measured for r in rows))
+    restored = [(t, t.restored) for t in tickets if t.restored is not None]
+    mttr = q2(sum((_minutes(r - t.opened) for t, r in restored), Decimal(0)) / len(restored)) if restored else None
     open_tickets = [t for t in tickets if t.closed is None or t.closed > end_dt]
 
-    period_minutes = ((end - start).days + 1) * 1440
-    downtime = sum(t.downtime_minutes for t in tickets)
-    availability = q2(Decimal(period_minutes - downtime) * HUNDRED / Decimal(period_minutes))
-    fee = ag.fees.monthly * months
-    tiers = sorted((c for c in sla.credits if availability < c.below_pct), key=lambda c: c.below_pct)
-    credit_pct = tiers[0].credit_pct if tiers else Decimal(0)
-    credit_amount = min(q2(fee * credit_pct / HUNDRED), q2(fee * sla.credit_cap_pct / HUNDRED))
+    # availability and service credits (per month)
+    minutes = ((end - start).days + 1) * 1440
+    availability = _availability(minutes, sum(t.downtime_minutes for t in tickets))
+    availability_ok = availability >= sla.availability_target_pct
+    fee = ag.fees.monthly
+    credit_cap = q2(fee * sla.credit_cap_pct / HUNDRED)
+    credit_pct = Decimal(0)
+    credit_amount = ZERO
+    for year, month in spanned:
+        first, last = month_bounds(year, month)
+        lo, hi = max(first, start), min(last, end)
+        part_availability = _availability(((hi - lo).days + 1) * 1440, sum(
+            t.downtime_minutes for t in tickets if lo <= t.opened.date() <= hi))
+        tier = _credit_tier(sla, part_availability)
+        credit_pct = max(credit_pct, tier)
+        credit_amount += min(q2(fee * tier / HUNDRED), credit_cap)
 
+    # satisfaction
     votes = [t.satisfaction for t in tickets if t.satisfaction is not None]
     satisfied = sum(1 for v in votes if v >= 4)
-    sat_avg = q2(Decimal(sum(votes)) / len(votes)) if votes else None
+    satisfaction_avg = q2(Decimal(sum(votes)) / len(votes)) if votes else None
 
+    # attendance deductions (per month cap)
     staff_of = {s.id: s for s in data.staff if s.agreement == agreement_id}
     rules = {r.code: r for r in policy.deductions.rules}
     lines = [
-        DeductionLine(e.date, e.staff, staff_of[e.staff].name, e.kind, rules[e.kind].name, e.count,
-                      rules[e.kind].amount, rules[e.kind].amount * e.count)
+        DeductionLine(date=e.date, staff=e.staff, staff_name=staff_of[e.staff].name, rule_code=e.kind,
+                      rule_name=rules[e.kind].name, count=e.count, unit_amount=rules[e.kind].amount,
+                      amount=q2(rules[e.kind].amount * e.count))
         for e in sorted(data.attendance, key=lambda e: (e.date, e.id))
         if e.staff in staff_of and start <= e.date <= end
     ]
-    total = sum((d.amount for d in lines), Decimal("0.00"))
-    cap = q2(ag.fees.monthly * policy.deductions.monthly_cap_pct / HUNDRED) * months
-    applied = min(total, cap)
+    total = sum((d.amount for d in lines), ZERO)
+    month_cap = q2(fee * policy.deductions.monthly_cap_pct / HUNDRED)
+    month_totals = [sum((d.amount for d in lines if (d.date.year, d.date.month) == ym), ZERO) for ym in spanned]
+    applied = sum((min(t, month_cap) for t in month_totals), ZERO)
+    capped = any(t > month_cap for t in month_totals)
 
-    leave = [r for r in data.leave if r.staff in staff_of and start <= r.start.date() <= end]
-    changes = [c for c in data.changes if c.agreement == agreement_id and start <= c.effective <= end]
+    leave = sorted((r for r in data.leave if r.staff in staff_of and start <= r.start.date() <= end),
+                   key=lambda r: (r.start, r.id))
+    changes = sorted((c for c in data.changes if c.agreement == agreement_id and start <= c.effective <= end),
+                     key=lambda c: (c.effective, c.id))
 
+    # scores
+    limits = {lv.level: lv.restore for lv in sla.levels}
     closure_rows = [r for r in rows if r.metric == "闭环"]
-    closure_measured = sum(r.measured for r in closure_rows)
-    security_incidents = sum(1 for t in tickets if t.category == "安全事件" and t.severity in ("P1", "P2"))
-    major_restore_misses = sum(
-        1 for t in restored if t.severity in ("P1", "P2") and _elapsed(t, t.restored) > levels[t.severity].restore)  # type: ignore[arg-type]
-    dims = {
-        "sla": _floor((overall if overall is not None else HUNDRED)
-                      - (Decimal(10) if availability < sla.availability_target_pct else 0)),
-        "staffing": _floor(HUNDRED - Decimal(5 * sum(d.count for d in lines)) / months),
-        "security": _floor(HUNDRED - Decimal(20 * security_incidents) / months),
-        "process": _floor(pct(sum(r.met for r in closure_rows), closure_measured) or HUNDRED)
-        if closure_measured else HUNDRED,
-        "satisfaction": pct(satisfied, len(votes)) if votes else HUNDRED,
-        "improvement": _floor(HUNDRED - Decimal(10 * major_restore_misses) / months),
+    closure = pct(sum(r.met for r in closure_rows), sum(r.measured for r in closure_rows))
+    events = sum(d.count for d in lines)
+    security_incidents = sum(1 for t in tickets if t.category == SECURITY_CATEGORY and t.severity in MAJOR)
+    restore_misses = sum(1 for t, r in restored
+                         if t.severity in MAJOR and t.severity in limits and not _within(t, r, limits[t.severity]))
+    satisfaction = pct(satisfied, len(votes))
+    dimensions: dict[str, Decimal] = {
+        "sla": (HUNDRED if overall is None else overall) - (0 if availability_ok else 10),
+        "staffing": HUNDRED - 5 * events / n_months,
+        "security": HUNDRED - 20 * security_incidents / n_months,
+        "process": HUNDRED if closure is None else closure,
+        "satisfaction": HUNDRED if satisfaction is None else satisfaction,
+        "improvement": HUNDRED - 10 * restore_misses / n_months,
     }
-    scores = {w.key: q2(dims[w.key]) for w in policy.assessment.weights}  # type: ignore[arg-type]
-    score = q2(sum((w.weight * scores[w.key] / HUNDRED for w in policy.assessment.weights), Decimal(0)))
-    return PeriodMetrics(
-        start, end, len(tickets), by_severity, dict(sorted(by_category.items(), key=lambda kv: (-kv[1], kv[0]))),
-        rows, overall, mttr, open_tickets, availability, sla.availability_target_pct,
-        availability >= sla.availability_target_pct, credit_pct, credit_amount, len(votes), satisfied,
-        pct(satisfied, len(votes)), sat_avg, lines, total, cap, applied, total > cap, leave, changes, scores, score,
-        grade_for(policy, score))
+    weights = policy.assessment.weights
+    scores: dict[str, Decimal] = {w.key: q2(_clamp(dimensions[w.key])) for w in weights}
+    score = q2(sum((w.weight * scores[w.key] / HUNDRED for w in weights), Decimal(0)))
+
+    return MonthMetrics(
+        period_start=start, period_end=end, ticket_count=len(tickets), by_severity=by_severity,
+        by_category=dict(sorted(by_category.items(), key=lambda kv: (-kv[1], kv[0]))),
+        sla_rows=rows, overall_attainment_pct=overall, mttr_minutes=mttr, open_tickets=open_tickets,
+        availability_pct=availability, availability_target_pct=sla.availability_target_pct,
+        availability_ok=availability_ok, credit_pct=credit_pct, credit_amount=credit_amount,
+        satisfaction_responses=len(votes), satisfied=satisfied, satisfaction_pct=satisfaction,
+        satisfaction_avg=satisfaction_avg, deduction_lines=lines, deduction_total=total,
+        deduction_cap=month_cap * len(spanned), deduction_applied=applied, deduction_capped=capped,
+        leave=leave, changes=changes, scores=scores, score=score, grade=grade_for(policy, score))
 
 
-def month_metrics(data: m.Dataset, agreement_id: str, year: int, month: int) -> PeriodMetrics:
-    """The figures of one calendar month."""
+def month_metrics(data: m.Dataset, agreement_id: str, year: int, month: int) -> MonthMetrics:
+    """The figures of one calendar month (see `period_metrics` for every rule)."""
     start, end = month_bounds(year, month)
     return period_metrics(data, agreement_id, start, end)
 
 
 def data_months(data: m.Dataset, agreement_id: str) -> list[tuple[int, int]]:
-    """Months within the agreement's term that have tickets or attendance records, oldest first."""
+    """Months overlapping the agreement's term that have its tickets or attendance events, oldest first."""
     ag = data.agreement(agreement_id)
     staff = {s.id for s in data.staff if s.agreement == agreement_id}
     seen = {(t.opened.year, t.opened.month) for t in data.tickets if t.agreement == agreement_id}
@@ -250,48 +357,85 @@ def data_months(data: m.Dataset, agreement_id: str) -> list[tuple[int, int]]:
     return sorted(ym for ym in seen if month_bounds(*ym)[1] >= ag.start and month_bounds(*ym)[0] <= ag.end)
 
 
-def trend(data: m.Dataset, agreement_id: str, year: int, month: int, n: int = 3) -> list[PeriodMetrics]:
-    """Up to `n` earlier months with data, then this month, oldest first."""
-    earlier = [ym for ym in data_months(data, agreement_id) if ym < (year, month)][-n:]
-    return [month_metrics(data, agreement_id, y, mo) for y, mo in earlier] + [
-        month_metrics(data, agreement_id, year, month)]
+def quarter_score(months: Sequence[MonthMetrics]) -> Decimal:
+    """Mean of the month scores (0.01); a quarter needs at least one month."""
+    if not months:
+        raise ValueError("a quarter score needs at least one month")
+    return q2(sum((mm.score for mm in months), Decimal(0)) / len(months))
+
+
+def trend(data: m.Dataset, agreement_id: str, year: int, month: int, n: int = 3) -> list[MonthMetrics]:
+    """Up to `n` earlier months that have data, then this month, oldest first."""
+    earlier = [ym for ym in data_months(data, agreement_id) if ym < (year, month)][-n:] if n > 0 else []
+    return [month_metrics(data, agreement_id, y, mo) for y, mo in [*earlier, (year, month)]]
+
+
+def _longest_fail_run(quarters: list[Quarter], fail_grade: str) -> int:
+    """Longest run of calendar-adjacent quarters graded `fail_grade` (a quarter without data breaks the run)."""
+    run = longest = 0
+    previous = 0
+    for q in quarters:
+        if q.grade == fail_grade:
+            run = run + 1 if q.number == previous + 1 and run else 1
+        else:
+            run = 0
+        previous = q.number
+        longest = max(longest, run)
+    return longest
 
 
 def year_metrics(data: m.Dataset, agreement_id: str, year: int) -> YearMetrics:
-    """Monthly and quarterly scores, the annual score and grade, and the renewal recommendation."""
+    """Monthly and quarterly scores, the annual score and grade, and the renewal recommendation.
+
+    Months: those of `year` that overlap the agreement's term and have tickets or attendance
+    events (months without data, e.g. before the first data month, are skipped). Quarter score =
+    mean of its months. Review = `period_metrics` over the first to the last of those months.
+    Annual score = quarter mean × annual_quarters_pct/100 + review × (100 − annual_quarters_pct)/100.
+    Renewal: '建议终止合作' when the longest run of consecutive failing quarters reaches
+    terminate_after_consecutive_fails; else '不建议续约' when the annual grade fails; else
+    '整改后续约' when it is '合格'; else '建议续约'.
+    """
     policy = data.policy
+    assessment = policy.assessment
     months = [month_metrics(data, agreement_id, y, mo) for y, mo in data_months(data, agreement_id) if y == year]
-    quarters = []
+    quarters: list[Quarter] = []
     for qi in range(4):
         in_q = [mm for mm in months if (mm.period_start.month - 1) // 3 == qi]
         if in_q:
-            score = q2(sum((mm.score for mm in in_q), Decimal(0)) / len(in_q))
-            quarters.append(Quarter(f"{year}年第{'一二三四'[qi]}季度", len(in_q), score, grade_for(policy, score)))
-    review = None
-    review_score = Decimal(0)
-    if months:
-        review = period_metrics(data, agreement_id, months[0].period_start, months[-1].period_end,
-                                months=len(months))
+            score = quarter_score(in_q)
+            quarters.append(Quarter(label=f"{year}年第{QUARTER_NAMES[qi]}季度", months=len(in_q), score=score,
+                                    grade=grade_for(policy, score), number=qi + 1))
+    review = period_metrics(data, agreement_id, months[0].period_start, months[-1].period_end) if months else None
+    share = assessment.annual_quarters_pct
+    if review is not None and quarters:
+        quarter_mean = q2(sum((q.score for q in quarters), Decimal(0)) / len(quarters))
         review_score = review.score
-    quarter_mean = q2(sum((q.score for q in quarters), Decimal(0)) / len(quarters)) if quarters else Decimal(0)
-    share = policy.assessment.annual_quarters_pct
-    annual = q2(quarter_mean * share / HUNDRED + review_score * (HUNDRED - share) / HUNDRED)
+        annual = q2(quarter_mean * share / HUNDRED + review_score * (HUNDRED - share) / HUNDRED)
+    else:  # no data in the year: nothing to hold against the vendor (the empty-month rules give 100)
+        quarter_mean = review_score = annual = q2(HUNDRED)
     annual_grade = grade_for(policy, annual)
-    run = longest = 0
-    for q in quarters:
-        run = run + 1 if q.grade == policy.assessment.fail_grade else 0
-        longest = max(longest, run)
-    limit = policy.assessment.terminate_after_consecutive_fails
+    longest = _longest_fail_run(quarters, assessment.fail_grade)
+    limit = assessment.terminate_after_consecutive_fails
     if longest >= limit:
         renewal = "建议终止合作"
-        reason = f"连续 {longest} 个季度考核为“{policy.assessment.fail_grade}”，达到管理办法规定的 {limit} 个季度。"
-    elif annual_grade == policy.assessment.fail_grade:
-        renewal, reason = "不建议续约", f"年度考核得分 {annual} 分，等级为“{annual_grade}”。"
+        reason = (f"{year}年度连续 {longest} 个季度考核等级为“{assessment.fail_grade}”，"
+                  f"已达到管理办法规定的连续 {limit} 个季度不合格即可解除合同的条件。")
+    elif annual_grade == assessment.fail_grade:
+        renewal = "不建议续约"
+        reason = (f"年度综合得分 {annual} 分，考核等级为“{annual_grade}”，"
+                  "服务质量未达到合同约定的要求。")
     elif annual_grade == "合格":
-        renewal, reason = "整改后续约", f"年度考核得分 {annual} 分，等级为“合格”，须就失分项制定整改计划。"
+        renewal = "整改后续约"
+        reason = (f"年度综合得分 {annual} 分，考核等级为“合格”，"
+                  "乙方须就失分项提交整改计划并经甲方确认后方可续约。")
     else:
-        renewal, reason = "建议续约", f"年度考核得分 {annual} 分，等级为“{annual_grade}”，服务稳定。"
+        renewal = "建议续约"
+        reason = (f"年度综合得分 {annual} 分，考核等级为“{annual_grade}”，"
+                  "且无连续不合格季度，服务质量满足合同要求。")
     return YearMetrics(
-        year, months, quarters, review, review_score, quarter_mean, annual, annual_grade,
-        sum(mm.ticket_count for mm in months), sum((mm.deduction_applied for mm in months), Decimal("0.00")),
-        sum((mm.credit_amount for mm in months), Decimal("0.00")), longest, renewal, reason)
+        year=year, months=months, quarters=quarters, review=review, review_score=review_score,
+        quarter_mean=quarter_mean, annual_score=annual, annual_grade=annual_grade,
+        total_tickets=sum(mm.ticket_count for mm in months),
+        total_deductions=sum((mm.deduction_applied for mm in months), ZERO),
+        total_credits=sum((mm.credit_amount for mm in months), ZERO),
+        consecutive_fail_quarters=longest, renewal=renewal, renewal_reason=reason)

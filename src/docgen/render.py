@@ -39,6 +39,11 @@ class _Sandbox(SandboxedEnvironment):
 
     intercepted_binops = frozenset(["*", "**"])
 
+    @lru_cache(maxsize=256)  # noqa: B019 - one environment for the process; templates repeat per document
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:  # noqa: A002
+        """Compile each distinct template part once; docxtpl asks again for every document."""
+        return super().from_string(source, globals, template_class)
+
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "**":
             raise jinja2.exceptions.SecurityError("the ** operator is not allowed in templates")

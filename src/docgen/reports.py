@@ -31,6 +31,11 @@ class TrendRow(TypedDict):
     grade: str
 
 
+class MonthlyCharts(TypedDict):
+    severity: Chart
+    trend: Chart
+
+
 class Charts(TypedDict):
     severity: Chart
     trend: Chart
@@ -48,7 +53,7 @@ class MonthlyContext(TypedDict):
     m: PeriodMetrics
     weighted: dict[str, Decimal]
     trend: list[TrendRow]
-    charts: Charts
+    charts: MonthlyCharts
     improvements: list[str]
 
 
@@ -118,11 +123,10 @@ def monthly_context(data: m.Dataset, agreement: m.Agreement, year: int, month: i
     history = trend(data, agreement.id, year, month)
     rows = [_row(x) for x in history]
     labels = [r["label"].split("年")[1] for r in rows]
-    charts = Charts(
+    charts = MonthlyCharts(
         severity=bar_chart(list(mm.by_severity), list(mm.by_severity.values()), title="本月工单按级别分布", ylabel="工单数"),
         trend=line_chart(labels, {"SLA达成率(%)": [x.overall_attainment_pct for x in history],
                                   "考核得分": [x.score for x in history]}, title="近期趋势", ylabel="百分比 / 分"),
-        deductions=bar_chart(labels, [x.deduction_applied for x in history], title="违约金（元）", ylabel="元"),
     )
     staff = [s for s in data.staff if s.agreement == agreement.id]
     weights = {w.key: w.weight for w in data.policy.assessment.weights}
