@@ -107,7 +107,7 @@ def test_bundle_toc_bookmarks_stamps_metadata_fonts(project: Path, runner) -> No
     toc = subprocess.run(["pdftotext", "-layout", "-f", "2", "-l", "2", str(pdf), "-"],
                          capture_output=True, text=True, check=True).stdout
     listed = [(m[1], int(m[2])) for m in re.finditer(r"^\s*\d+\s+(\S+)\s+\S+\s+(\d+)\s*$", toc, flags=re.M)]
-    assert listed == [(title, page + 1) for title, page in marks]
+    assert listed == [(title, page + 1) for title, page in marks], toc
     # every page carries the continuous stamp
     for i, page in enumerate(reader.pages, start=1):
         assert f"第 {i} 页 / 共 {total} 页" in page.extract_text().replace("\n", " ") or \

@@ -18,16 +18,20 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from . import models as m
-from .bundle import BundleInfo, Member, assemble_all
-from .convert import Outcome, convert, libreoffice_version
+from .bundle import BundleInfo, Member, assemble, prepare_font
+from .convert import BATCH_LIMIT, Outcome, convert, libreoffice_version
 from .errors import DocgenError
 from .formatting import cn_date
 from .plan import Job
 from .record import (
     Manifest,
+    page_text_hashes,
+    provenance,
+    sha256,
     changed_inputs,
     clean_temp_files,
     file_hash,
@@ -91,9 +95,10 @@ class Progress:
             sys.stderr.flush()
 
 
-def properties_for(job: Job, author: str) -> Properties:
+def properties_for(job: Job, author: str, provenance: str = "") -> Properties:
+    """Core properties; `provenance` (see record.provenance) lets `docgen verify` trace the file back."""
     return Properties(title=f"{job.title}（{job.key}）", subject=job.subject or job.title,
-                      author=author, keywords=f"docgen;{job.kind};{job.key}")
+                      author=author, keywords=provenance or f"docgen {__version__}; {job.id}")
 
 
 def plan_bundles(data: m.Dataset, jobs: Sequence[Job]) -> list[BundleJob]:
@@ -112,7 +117,12 @@ def plan_bundles(data: m.Dataset, jobs: Sequence[Job]) -> list[BundleJob]:
 
 
 def _tools_fingerprint(pdf: bool) -> dict[str, str]:
-    return {"docgen": __version__, "libreoffice": libreoffice_version() if pdf else "-"}
+    """Versions of what shapes the output besides the data: docgen, LibreOffice and the fonts."""
+    if not pdf:
+        return {"docgen": __version__, "libreoffice": "-", "fonts": "-"}
+    from .fonts import prepare
+
+    return {"docgen": __version__, "libreoffice": libreoffice_version(), "fonts": prepare().parent.name}
 
 
 def job_inputs(job: Job, tools: dict[str, str]) -> dict[str, str]:
@@ -161,61 +171,84 @@ def _reasons(entry: dict | None, inputs: dict[str, str], out_dir: Path, force: b
 def _render_convert(todo: Sequence[Job], out_dir: Path, *, author: str, workers: int | None, pdf: bool,
                     docx: bool, summary: Summary, manifest: Manifest, inputs: dict[str, dict[str, str]],
                     progress: Progress) -> None:
+    """Render jobs one by one and hand them to LibreOffice workers in chunks as they are ready.
+
+    Outputs are written as each chunk comes back, so memory holds at most a few chunks of PDFs
+    whatever the size of the build.
+    """
     stage = Path(tempfile.mkdtemp(prefix="docgen-render-"))
     n_workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
-    chunk = -(-len(todo) // n_workers) if todo else 1
+    chunk = min(BATCH_LIMIT, -(-len(todo) // n_workers)) if todo else 1
     pool = ThreadPoolExecutor(max_workers=n_workers) if pdf else None
-    futures: list[Future[list[Outcome]]] = []
+    futures: list[tuple[list[tuple[Job, Path]], Future[list[Outcome]]]] = []
+    pending: list[tuple[Job, Path]] = []
+
+    def dispatch() -> None:
+        if pending:
+            batch = list(pending)
+            pending.clear()
+            if pool is None:
+                _record(batch, None, out_dir, docx=docx, summary=summary, manifest=manifest, inputs=inputs)
+                for job, _ in batch:
+                    progress.step(job.id)
+                return
+            future = pool.submit(convert, [p for _, p in batch], jobs=1,
+                                 on_done=lambda o: progress.step(o.source.name))
+            futures.append((batch, future))
+        while futures and (futures[0][1].done() or len(futures) > 2 * n_workers):
+            done_batch, future = futures.pop(0)
+            _record(done_batch, future.result(), out_dir, docx=docx, summary=summary, manifest=manifest,
+                    inputs=inputs)
+
     try:
-        rendered: list[tuple[Job, Path, bytes]] = []
-        pending: list[Path] = []
-
-        def dispatch() -> None:
-            if pool is not None and pending:
-                batch = list(pending)
-                futures.append(pool.submit(convert, batch, jobs=1, on_done=lambda o: progress.step(o.source.name)))
-                pending.clear()
-
         # cheap documents first, so the first LibreOffice worker starts while reports are still rendering
-        for job in sorted(todo, key=lambda j: RENDER_COST.get(j.kind, 1)):
+        for i, job in enumerate(sorted(todo, key=lambda j: RENDER_COST.get(j.kind, 1))):
             try:
-                data = render_docx(job.template, job.build_context(), properties_for(job, author))
+                data = render_docx(job.template, job.build_context(),
+                                   properties_for(job, author, provenance(job.id, inputs[job.id])))
             except DocgenError as e:
                 summary.failed[job.id] = str(e)
                 progress.step(f"failed {job.id}")
                 continue
-            staged = stage / f"{len(rendered):05d}.docx"
+            staged = stage / f"{i:05d}.docx"
             staged.write_bytes(data)
-            rendered.append((job, staged, data))
-            pending.append(staged)
+            pending.append((job, staged))
             if len(pending) >= chunk:
                 dispatch()
         dispatch()
-        converted: list[Outcome] = [o for f in futures for o in f.result()]
-        for i, (job, _, data) in enumerate(rendered):
-            files: dict[str, str] = {}
-            outcome = converted[i] if converted else None
-            if outcome is not None and outcome.pdf is None:
-                summary.failed[job.id] = f"{job.output}.pdf: {outcome.error}"
-                continue
-            if docx:
-                target = safe_target(out_dir, job.output + ".docx")
-                write_atomic(target, data)
-                files[job.output + ".docx"] = file_hash(target)
-                summary.written.append(target)
-            if outcome is not None and outcome.pdf is not None:
-                target = safe_target(out_dir, job.output + ".pdf")
-                write_atomic(target, outcome.pdf)
-                files[job.output + ".pdf"] = file_hash(target)
-                summary.written.append(target)
-            manifest.outputs[job.id] = {"inputs": inputs[job.id], "files": files, "kind": job.kind}
-            summary.made.append(job.id)
-            if not converted:
-                progress.step(job.id)
+        for batch, future in futures:
+            _record(batch, future.result(), out_dir, docx=docx, summary=summary, manifest=manifest, inputs=inputs)
+        futures.clear()
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(stage, ignore_errors=True)
+
+
+def _record(batch: list[tuple[Job, Path]], outcomes: list[Outcome] | None, out_dir: Path, *, docx: bool,
+            summary: Summary, manifest: Manifest, inputs: dict[str, dict[str, str]]) -> None:
+    """Write the files of one converted chunk and their manifest entries."""
+    for i, (job, staged) in enumerate(batch):
+        outcome = outcomes[i] if outcomes is not None else None
+        if outcome is not None and outcome.pdf is None:
+            summary.failed[job.id] = f"{job.output}.pdf: {outcome.error}"
+            continue
+        data = staged.read_bytes()
+        files: dict[str, str] = {}
+        if docx:
+            target = safe_target(out_dir, job.output + ".docx")
+            write_atomic(target, data)
+            files[job.output + ".docx"] = sha256(data)
+            summary.written.append(target)
+        entry: dict[str, Any] = {"inputs": inputs[job.id], "files": files, "kind": job.kind, "docx_sha256": sha256(data)}
+        if outcome is not None and outcome.pdf is not None:
+            target = safe_target(out_dir, job.output + ".pdf")
+            write_atomic(target, outcome.pdf)
+            files[job.output + ".pdf"] = sha256(outcome.pdf)
+            entry["pdf_page_text_sha256"] = page_text_hashes(outcome.pdf)
+            summary.written.append(target)
+        manifest.outputs[job.id] = entry
+        summary.made.append(job.id)
 
 
 def run(data: m.Dataset, jobs: Sequence[Job], out_dir: Path, *, workers: int | None = None, force: bool = False,
@@ -298,19 +331,19 @@ def _make_bundles(data: m.Dataset, todo: Sequence[BundleJob], out_dir: Path, *, 
         ready.append((bundle, info, members))
     if not ready:
         return
-    try:
-        pdfs = assemble_all([(info, members) for _, info, members in ready], draft=draft)
-    except DocgenError as e:
-        for bundle, _, _ in ready:
+    prepare_font([(info, members) for _, info, members in ready])
+    for bundle, info, members in ready:
+        try:
+            pdf = assemble(info, members, draft=draft)
+        except DocgenError as e:
             summary.failed[bundle.id] = str(e)
-        return
-    for (bundle, _, _), pdf in zip(ready, pdfs, strict=True):
+            continue
         target = safe_target(out_dir, bundle.output + ".pdf")
         write_atomic(target, pdf)
         summary.written.append(target)
         summary.made.append(bundle.id)
         manifest.outputs[bundle.id] = {"inputs": bundle_inputs(bundle, manifest, draft, tools),
-                                       "files": {bundle.output + ".pdf": file_hash(target)}, "kind": "bundle"}
+                                       "files": {bundle.output + ".pdf": sha256(pdf)}, "kind": "bundle"}
         progress.step(bundle.id)
 
 

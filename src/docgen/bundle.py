@@ -70,13 +70,21 @@ A4 = (595.276, 841.89)
 
 
 def _register_font(text: str) -> None:
-    """Register an SC subset covering `text` under FONT (reportlab embeds it as a TrueType subset)."""
+    """Register an SC subset covering `text` (reportlab embeds it as a TrueType subset).
+
+    Each subset is registered under its own name, so a later, different subset never replaces
+    glyphs an earlier one provided.
+    """
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
     from .fonts import subset_ttf
 
-    pdfmetrics.registerFont(TTFont(FONT, str(subset_ttf(text))))
+    global FONT
+    path = subset_ttf(text)
+    FONT = f"docgen-{path.stem[-16:]}"
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(FONT, str(path)))
 
 
 def _canvas(buf: BytesIO, size: tuple[float, float] = A4) -> Any:
@@ -169,44 +177,51 @@ def _entries(members: Sequence[Member], readers: Sequence[PdfReader]) -> list[tu
     return out
 
 
-def assemble_all(bundles: Sequence[tuple[BundleInfo, Sequence[Member]]], *, draft: bool = False) -> list[bytes]:
-    """Make every bundle's PDF bytes; raises BundleError naming the first unusable member."""
-    opened = [(info, members, [read_member(m) for m in members]) for info, members in bundles]
+def prepare_font(bundles: Sequence[tuple[BundleInfo, Sequence[Member]]]) -> None:
+    """Register one font subset covering the text of every bundle about to be made."""
     text = "草稿目录序号文件单位页码编制日期版本共份第页（）：　" + "".join(
         info.title + info.period + info.organisation + info.date + info.version + "".join(m.title + m.group for m in members)
-        for info, members, _ in opened)
+        for info, members in bundles)
     _register_font(text)
-    out = []
-    for info, members, readers in opened:
-        total = sum(len(r.pages) for r in readers)
-        if total > MAX_PAGES:
-            raise BundleError(f"bundle {info.name}: {total} pages, over the limit of {MAX_PAGES}")
-        entries = _entries(members, readers)
-        writer = PdfWriter()
-        writer.append(PdfReader(BytesIO(_front_pdf(info, entries, draft))), import_outline=False)
-        parents: dict[str, Any] = {}
-        nest = len({m.group for m in members}) > 1
-        for (_, member, start), reader in zip(entries, readers, strict=True):
-            writer.append(reader, import_outline=False)
-            parent = None
-            if nest:
-                if member.group not in parents:
-                    parents[member.group] = writer.add_outline_item(title=member.group, page_number=start - 1)
-                parent = parents[member.group]
-            writer.add_outline_item(title=member.title, page_number=start - 1, parent=parent)
-        sizes = [(float(p.mediabox.width), float(p.mediabox.height)) for p in writer.pages]
-        overlay = PdfReader(BytesIO(_stamp_pdf(sizes, draft)))
-        for page, mark in zip(writer.pages, overlay.pages, strict=True):
-            page.merge_page(mark)
-        writer.add_metadata({
-            "/Title": info.title + (f" {info.period}" if info.period else ""),
-            "/Author": info.organisation,
-            "/Subject": f"{info.title}（{info.period}，版本 {info.version}）",
-            "/Keywords": info.keywords,
-            "/Creator": "docgen",
-        })
-        writer.page_mode = "/UseOutlines"
-        buf = BytesIO()
-        writer.write(buf)
-        out.append(buf.getvalue())
-    return out
+
+
+def assemble(info: BundleInfo, members: Sequence[Member], *, draft: bool = False) -> bytes:
+    """One bundle's PDF bytes (call prepare_font first); BundleError names an unusable member."""
+    readers = [read_member(m) for m in members]
+    total = sum(len(r.pages) for r in readers)
+    if total > MAX_PAGES:
+        raise BundleError(f"bundle {info.name}: {total} pages, over the limit of {MAX_PAGES}")
+    entries = _entries(members, readers)
+    writer = PdfWriter()
+    writer.append(PdfReader(BytesIO(_front_pdf(info, entries, draft))), import_outline=False)
+    parents: dict[str, Any] = {}
+    nest = len({m.group for m in members}) > 1
+    for (_, member, start), reader in zip(entries, readers, strict=True):
+        writer.append(reader, import_outline=False)
+        parent = None
+        if nest:
+            if member.group not in parents:
+                parents[member.group] = writer.add_outline_item(title=member.group, page_number=start - 1)
+            parent = parents[member.group]
+        writer.add_outline_item(title=member.title, page_number=start - 1, parent=parent)
+    sizes = [(float(p.mediabox.width), float(p.mediabox.height)) for p in writer.pages]
+    overlay = PdfReader(BytesIO(_stamp_pdf(sizes, draft)))
+    for page, mark in zip(writer.pages, overlay.pages, strict=True):
+        page.merge_page(mark)
+    writer.add_metadata({
+        "/Title": info.title + (f" {info.period}" if info.period else ""),
+        "/Author": info.organisation,
+        "/Subject": f"{info.title}（{info.period}，版本 {info.version}）",
+        "/Keywords": info.keywords,
+        "/Creator": "docgen",
+    })
+    writer.page_mode = "/UseOutlines"
+    buf = BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
+def assemble_all(bundles: Sequence[tuple[BundleInfo, Sequence[Member]]], *, draft: bool = False) -> list[bytes]:
+    """Every bundle's PDF bytes (for a few bundles; builds make them one at a time)."""
+    prepare_font(bundles)
+    return [assemble(info, members, draft=draft) for info, members in bundles]

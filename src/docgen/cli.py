@@ -256,6 +256,26 @@ def build(data_dir: Path, out_dir: Path, jobs: int | None, force: bool, dry_run:
         raise DocgenError(f"{len(summary.failed)} output(s) failed; see above")
 
 
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@data_option
+def verify(file: Path, data_dir: Path) -> None:
+    """Say which document FILE is and whether the current data still produces it.
+
+    FILE is a DOCX or PDF made by docgen. Exit code 0 when it matches the current data,
+    template and policy, 1 when it does not (the changed inputs are listed).
+
+    Example: docgen verify out/contracts/hx-2026/CH-YW-2026-001_运维外包服务合同.pdf
+    """
+    from .verify import verify as check
+
+    verdict = check(file, data_dir)
+    for line in verdict.lines():
+        click.echo(line)
+    if not verdict.matches_data or verdict.content.startswith("ALTERED"):
+        raise DocgenError(f"{file} does not match the current data")
+
+
 def _kinds() -> list[str]:
     from .plan import KINDS
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -123,12 +124,40 @@ def _wait_with_progress(proc: subprocess.Popen[bytes], outdir: Path, timeout: fl
 
 
 PDF_FILTER = "pdf:writer_pdf_Export"
+PROFILE_PREFIX = "docgen-lo-profile-"
+
+
+def reap_orphans() -> int:
+    """Kill LibreOffice process groups left by a docgen run that was killed (SIGKILL cannot be caught).
+
+    Each worker's profile folder is named after the docgen process that owns it; a worker whose
+    owner no longer exists is an orphan. Returns how many process groups were killed.
+    """
+    groups: set[int] = set()
+    marker = re.compile(rb"docgen-lo-profile-(\d+)-")
+    for proc_dir in Path("/proc").glob("[0-9]*"):
+        try:
+            found = marker.search((proc_dir / "cmdline").read_bytes())
+            if found is None:
+                continue
+            owner = int(found.group(1))
+            if owner == os.getpid() or Path(f"/proc/{owner}").exists():
+                continue
+            groups.add(os.getpgid(int(proc_dir.name)))
+        except (OSError, ValueError):
+            continue
+    for pgid in groups:
+        try:
+            os.killpg(pgid, signal.SIGKILL)
+        except OSError:
+            pass
+    return len(groups)
 
 
 def _run_batch(binary: str, files: Sequence[Path], outdir: Path, timeout: float,
                export: str = PDF_FILTER) -> str | None:
     """Run one soffice call over `files`; return an error text for a timeout or crash."""
-    profile = Path(tempfile.mkdtemp(prefix="docgen-lo-profile-"))
+    profile = Path(tempfile.mkdtemp(prefix=f"{PROFILE_PREFIX}{os.getpid()}-"))
     env = dict(os.environ, FONTCONFIG_FILE=str(fontconfig_file()), FC_LANG="zh-cn", SAL_USE_VCLPLUGIN="svp")
     cmd = [binary, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible", "--norestore",
            "--nologo", "--nodefault", "--nolockcheck", "--convert-to", export,
@@ -204,6 +233,7 @@ def convert(docx_files: Sequence[Path], *, jobs: int | None = None, timeout: flo
     if not docx_files:
         return []
     binary = soffice_binary()
+    reap_orphans()
     export = PDF_FILTER
     if watermark:
         export += (':{"Watermark":{"type":"string","value":' + json.dumps(watermark) + "},"

@@ -114,7 +114,7 @@ def subset_ttf(text: str, psname: str = "NotoSansCJKsc-Regular") -> Path:
     from fontTools.ttLib import TTFont, newTable
 
     chars = "".join(sorted(set(text + "0123456789 /")))
-    key = hashlib.sha256(f"{psname}|{chars}".encode()).hexdigest()[:16]
+    key = hashlib.sha256(f"{psname}|{chars}|v2".encode()).hexdigest()[:16]
     dest = prepare().parent / "subsets" / f"{psname}-{key}.ttf"
     if dest.exists():
         return dest
@@ -150,6 +150,9 @@ def subset_ttf(text: str, psname: str = "NotoSansCJKsc-Regular") -> Path:
     post = font["post"]
     post.formatType, post.extraNames, post.mapping, post.glyphOrder = 2.0, [], {}, order
     font.sfntVersion = "\x00\x01\x00\x00"
+    # a PostScript name of its own: PDF writers (reportlab) identify faces by it
+    font["name"].setName(f"{psname}-{key[:8]}", 6, 3, 1, 0x409)
+    font["name"].setName(f"{psname}-{key[:8]}", 6, 1, 0, 0)
     tmp = dest.with_suffix(".tmp")
     font.save(str(tmp))
     os.replace(tmp, dest)

@@ -26,13 +26,26 @@ from pydantic import (
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
+_DELIMITERS = ("{{", "}}", "{%", "%}")
+_DEVICE_NAMES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+
+
 def _no_control_chars(value: str) -> str:
     match = _CONTROL.search(value)
     if match:
         code = f"U+{ord(match.group()):04X}"
         raise ValueError(f"contains the control character {code} at position {match.start() + 1}; remove it")
+    for delimiter in _DELIMITERS:
+        if delimiter in value:
+            raise ValueError(f"contains {delimiter!r}, which marks template tags; remove it")
     if not value.strip():
         raise ValueError("must not be blank")
+    return value
+
+
+def _safe_id(value: str) -> str:
+    if value.upper() in _DEVICE_NAMES:
+        raise ValueError(f"{value!r} is a reserved device name on Windows; choose another id")
     return value
 
 
@@ -42,6 +55,7 @@ Text = Annotated[StrictStr, AfterValidator(_no_control_chars)]
 Id = Annotated[
     StrictStr,
     Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$", description="ASCII letters, digits, '-' and '_'"),
+    AfterValidator(_safe_id),
 ]
 """An identifier that is safe to use in file names."""
 

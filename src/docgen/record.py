@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 import time
 from collections.abc import Iterator
@@ -88,8 +89,64 @@ def fingerprint(obj: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
 def file_hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return sha256(path.read_bytes())
+
+
+def inputs_digest(inputs: dict[str, str]) -> str:
+    """One hash over every input hash of an output (its provenance key)."""
+    return sha256(json.dumps(inputs, sort_keys=True).encode())
+
+
+def provenance(job_id: str, inputs: dict[str, str]) -> str:
+    """The text stored in an output's keywords: which document, made from which inputs."""
+    return f"docgen; {job_id}; inputs {inputs_digest(inputs)[:32]}"
+
+
+def parse_provenance(keywords: str) -> tuple[str, str] | None:
+    """(job id, inputs digest prefix) from an output's keywords, or None.
+
+    LibreOffice rewrites DOCX keywords into PDF keywords split at ';', ':' and spaces and joined
+    with ', ', so the parts are read back whatever separates them.
+    """
+    parts = [p for p in re.split(r"[;,:\s]+", keywords or "") if p]
+    if len(parts) == 5 and parts[0] == "docgen" and parts[3] == "inputs" and re.fullmatch(r"[0-9a-f]{32}", parts[4]):
+        return f"{parts[1]}:{parts[2]}", parts[4]
+    return None
+
+
+def page_text_hashes(pdf: bytes) -> list[str]:
+    """sha256 of each page's text: the audit key for PDFs, which LibreOffice never makes byte-identical."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(BytesIO(pdf))
+    return [sha256(" ".join((page.extract_text() or "").split()).encode("utf-8")) for page in reader.pages]
+
+
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def normalize_docx(data: bytes) -> bytes:
+    """Rewrite a DOCX with fixed member timestamps and order, so equal inputs give equal bytes."""
+    import zipfile
+    from io import BytesIO
+
+    out = BytesIO()
+    with zipfile.ZipFile(BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        names = zin.namelist()
+        first = [n for n in ("[Content_Types].xml",) if n in names]
+        for name in first + sorted(n for n in names if n not in first):
+            info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zout.writestr(info, zin.read(name))
+    return out.getvalue()
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import zipfile
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
@@ -18,7 +19,9 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import TemplateError
 from .formatting import FILTERS
+from .record import normalize_docx
 
+FIXED_TIME = datetime(2000, 1, 1, tzinfo=timezone.utc)
 LEFTOVER = re.compile(r"\{\{|\{%|\}\}|%\}")
 MAX_STRING = 1_000_000
 
@@ -179,9 +182,12 @@ def render_docx(template: Path, context: dict[str, Any], properties: Properties)
     core.title, core.subject, core.author = properties.title, properties.subject, properties.author
     core.keywords, core.comments = properties.keywords, properties.comments
     core.language = "zh-CN"
+    core.created = core.modified = FIXED_TIME
+    core.last_printed = FIXED_TIME
+    core.revision = 1
     buf = BytesIO()
     tpl.save(buf)
-    data = buf.getvalue()
+    data = normalize_docx(buf.getvalue())
     check_no_leftover_tags(template, data)
     return data
 

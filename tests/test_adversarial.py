@@ -1,0 +1,261 @@
+"""Hostile and broken inputs: template injection, bad templates, bad bundle members, names, locks, kills."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader, PdfWriter
+
+from conftest import MINI, ROOT, have_soffice, write_mini
+from docgen.build import properties_for
+from docgen.bundle import BundleInfo, Member, assemble_all
+from docgen.errors import BundleError, InputError, OutputError, TemplateError
+from docgen.plan import KINDS, plan
+from docgen.record import output_lock, safe_target
+from docgen.render import preflight, render_docx
+from docgen.validate import load_dataset
+
+LEAVE = KINDS["leave"].template_path
+
+
+def _edit(tmp_path: Path, part: str, old: str, new: str, name: str = "t.docx") -> Path:
+    target = tmp_path / name
+    with zipfile.ZipFile(LEAVE) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == part:
+                text = data.decode("utf-8")
+                assert old in text, (part, old)
+                data = text.replace(old, new, 1).encode("utf-8")
+            zout.writestr(item, data)
+    return target
+
+
+def _render(template: Path, tmp_path: Path) -> bytes:
+    data = load_dataset(write_mini(tmp_path / "data"))
+    job = next(iter(plan(data, ["leave"])))
+    return render_docx(template, job.build_context(), properties_for(job, "甲方"))
+
+
+INJECTIONS = [
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ cycler.__init__.__globals__.os.system('id') }}",
+    "{{ person.__class__.__init__.__globals__ }}",
+]
+
+
+@pytest.mark.parametrize("payload", INJECTIONS)
+@pytest.mark.parametrize(("part", "anchor"), [
+    ("word/document.xml", "{{ leave.reason }}"),
+    ("word/header1.xml", "{{ doc.number }}"),
+    ("word/footer1.xml", "第 "),
+])
+def test_template_injection_is_blocked_everywhere(tmp_path: Path, part: str, anchor: str, payload: str) -> None:
+    template = _edit(tmp_path, part, anchor, payload + anchor)
+    with pytest.raises(TemplateError) as exc:
+        _render(template, tmp_path)
+    assert "t.docx" in str(exc.value)
+    assert "SecurityError" in str(exc.value) or "unsafe" in str(exc.value)
+
+
+def test_core_properties_are_never_rendered(tmp_path: Path) -> None:
+    template = _edit(tmp_path, "docProps/core.xml", "<dc:title>", "<dc:title>{{ 7*7 }}{{ ''.__class__ }}")
+    from docx import Document
+
+    out = Document(BytesIO(_render(template, tmp_path)))
+    assert out.core_properties.title == "运维人员请销假登记表（L1）"
+
+
+def test_huge_string_is_stopped(tmp_path: Path) -> None:
+    template = _edit(tmp_path, "word/document.xml", "{{ leave.reason }}", "{{ 'a' * 1000000000 }}")
+    with pytest.raises(TemplateError, match="would build a value of 1000000000 items"):
+        _render(template, tmp_path)
+
+
+def test_huge_range_is_stopped(tmp_path: Path) -> None:
+    template = _edit(tmp_path, "word/document.xml", "{{ leave.reason }}", "{% for i in range(10**7) %}x{% endfor %}")
+    with pytest.raises(TemplateError):
+        _render(template, tmp_path)
+
+
+def test_data_is_never_evaluated_as_a_template(tmp_path: Path) -> None:
+    folder = write_mini(tmp_path / "data", **{"leave.yaml": MINI["leave.yaml"].replace(
+        "reason: 办理个人事务", "reason: '{ 7*7 } ${x} <b>&amp;'")})
+    data = load_dataset(folder)
+    job = next(iter(plan(data, ["leave"])))
+    from test_contracts import docx_text
+
+    text = docx_text(render_docx(job.template, job.build_context(), properties_for(job, "甲方")))
+    assert "{ 7*7 } ${x} <b>&amp;" in text
+
+
+def test_template_delimiters_in_data_are_refused(tmp_path: Path) -> None:
+    folder = write_mini(tmp_path / "data", **{"leave.yaml": MINI["leave.yaml"].replace(
+        "reason: 办理个人事务", "reason: '{{ 7*7 }}'")})
+    with pytest.raises(InputError, match="leave.0.reason: contains '{{', which marks template tags"):
+        load_dataset(folder)
+
+
+def _zip(tmp_path: Path, name: str, members: dict[str, bytes]) -> Path:
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, data in members.items():
+            z.writestr(n, data)
+    return path
+
+
+def _write(folder: Path, name: str, data: bytes) -> Path:
+    (folder / name).write_bytes(data)
+    return folder / name
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("empty.docx", lambda: b"", "the file is empty"),
+    ("random.docx", lambda: os.urandom(4096), "not a valid DOCX"),
+    ("old.docx", lambda: b"\xd0\xcf\x11\xe0" + b"\0" * 2000, "an old .doc or an encrypted file"),
+    ("cut.docx", lambda: LEAVE.read_bytes()[:5000], "not a valid DOCX"),
+])
+def test_broken_templates_are_refused_by_name(tmp_path: Path, name: str, content, message: str) -> None:
+    path = _write(tmp_path, name, content())
+    with pytest.raises(TemplateError, match=message) as exc:
+        preflight(path)
+    assert name in str(exc.value)
+
+
+def test_zip_bomb_macros_entities_and_external_refs_are_refused(tmp_path: Path) -> None:
+    base = {"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"}
+    bomb = _zip(tmp_path, "bomb.docx", {**base, "word/media/x.bin": b"\0" * 50_000_000})
+    with pytest.raises(TemplateError, match="zip bomb"):
+        preflight(bomb)
+    macro = _zip(tmp_path, "macro.docx", {**base, "word/vbaProject.bin": b"x"})
+    with pytest.raises(TemplateError, match="macros"):
+        preflight(macro)
+    xxe = _zip(tmp_path, "xxe.docx", {**base, "word/document.xml":
+                                      b'<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><w:document>&xxe;</w:document>'})
+    with pytest.raises(TemplateError, match="DOCTYPE"):
+        preflight(xxe)
+    remote = _zip(tmp_path, "remote.docx", {**base, "word/_rels/settings.xml.rels":
+                  b'<Relationships><Relationship Id="r1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                  b'relationships/attachedTemplate" Target="http://evil.example/t.dotm" TargetMode="External"/>'
+                  b"</Relationships>"})
+    with pytest.raises(TemplateError, match="external resource"):
+        preflight(remote)
+
+
+def _pdf(pages: int = 1, password: str | None = None) -> bytes:
+    w = PdfWriter()
+    for _ in range(pages):
+        w.add_blank_page(width=595, height=842)
+    if password:
+        w.encrypt(user_password=password, owner_password="owner", algorithm="RC4-128")
+    buf = BytesIO()
+    w.write(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (lambda: _pdf(password="secret"), "encrypted"),
+    (lambda: _pdf(3)[:300], "damaged PDF"),
+    (lambda: b"<html><body>not a pdf</body></html>", "not a PDF file"),
+])
+def test_bad_bundle_members_are_named(tmp_path: Path, content, message: str) -> None:
+    good = tmp_path / "good.pdf"
+    good.write_bytes(_pdf(2))
+    bad = tmp_path / "bad member.pdf"
+    bad.write_bytes(content())
+    info = BundleInfo("b", "汇编", "2026年10月", "澄湖实业集团有限公司", "2026年11月24日", "1")
+    with pytest.raises(BundleError, match=message) as exc:
+        assemble_all([(info, [Member("文件一", "甲", good), Member("文件二", "乙", bad)])])
+    assert "bad member.pdf" in str(exc.value)
+
+
+def test_owner_password_only_member_is_refused(tmp_path: Path) -> None:
+    w = PdfWriter()
+    w.add_blank_page(width=595, height=842)
+    w.encrypt(user_password="", owner_password="owner", algorithm="RC4-128")
+    path = tmp_path / "owner.pdf"
+    with path.open("wb") as f:
+        w.write(f)
+    info = BundleInfo("b", "汇编", "", "甲方", "2026年11月24日", "1")
+    with pytest.raises(BundleError, match="encrypted"):
+        assemble_all([(info, [Member("文件", "甲", path)])])
+
+
+@pytest.mark.parametrize("name", ["../../etc/x", "CON", "nul", "..", "a/b", "x" * 300])
+def test_ids_that_would_make_bad_file_names_are_refused(tmp_path: Path, name: str) -> None:
+    folder = write_mini(tmp_path / "data", **{"leave.yaml": MINI["leave.yaml"].replace("id: L1", f"id: '{name}'")})
+    with pytest.raises(InputError, match="leave.0.id"):
+        load_dataset(folder)
+
+
+def test_paths_never_leave_the_output_folder(tmp_path: Path) -> None:
+    with pytest.raises(OutputError, match="outside"):
+        safe_target(tmp_path, "../escape.pdf")
+    with pytest.raises(OutputError, match="outside"):
+        safe_target(tmp_path, "/etc/passwd")
+    assert safe_target(tmp_path, "a/b.pdf") == (tmp_path / "a/b.pdf").resolve()
+
+
+def test_second_build_waits_then_names_the_lock_holder(tmp_path: Path) -> None:
+    with output_lock(tmp_path):
+        started = time.monotonic()
+        with pytest.raises(OutputError, match=r"is locked by pid \d+ on .+ since \d{4}-\d\d-\d\d"):
+            with output_lock(tmp_path, timeout=0.6):
+                pass
+        assert time.monotonic() - started >= 0.6
+    with output_lock(tmp_path, timeout=0.1):
+        pass  # released
+
+
+def test_output_folder_that_is_a_file_gives_a_clear_error(tmp_path: Path, runner, monkeypatch) -> None:
+    from docgen.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    write_mini(tmp_path / "data")
+    (tmp_path / "out").write_text("not a folder")
+    result = runner.invoke(cli, ["build", "--out", "out"])
+    assert result.exit_code in (1, 2)
+    assert "Traceback" not in result.output and "out" in result.output
+
+
+def test_large_ticket_export_is_validated(tmp_path: Path) -> None:
+    header, row = MINI["tickets.csv"].splitlines()
+    rows = [row.replace("INC-1,", f"INC-{i},") for i in range(100_000)]
+    rows[70_000] = rows[70_000].replace(",P1,", ",P9,")
+    folder = write_mini(tmp_path / "data", **{"tickets.csv": "\n".join([header, *rows]) + "\n"})
+    with pytest.raises(InputError) as exc:
+        load_dataset(folder)
+    assert [str(p) for p in exc.value.problems] == [
+        f"{folder}/tickets.csv:70002:3: tickets.severity: Input should be 'P1', 'P2', 'P3' or 'P4'"]
+
+
+@pytest.mark.skipif(not have_soffice(), reason="LibreOffice is not installed")
+def test_killed_build_leaves_old_or_new_files_and_the_next_build_finishes(tmp_path: Path) -> None:
+    write_mini(tmp_path / "data")
+    cmd = [sys.executable, "-c", "from docgen.cli import main; main()", "build", "--data", "data", "--out", "out"]
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    proc = subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not list((tmp_path / "out").rglob("*.pdf")):
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    for pdf in (tmp_path / "out").rglob("*.pdf"):
+        assert len(PdfReader(pdf).pages) >= 1  # complete, never truncated
+    for docx in (tmp_path / "out").rglob("*.docx"):
+        assert zipfile.is_zipfile(docx)
+    done = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert not list((tmp_path / "out").rglob(".docgen-tmp-*"))
+    again = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert "Everything is up to date" in again.stdout
+    leftovers = subprocess.run(["pgrep", "-f", "docgen-lo-profile-"], capture_output=True, text=True).stdout.split()
+    assert not leftovers

@@ -1,0 +1,93 @@
+"""Reproducible outputs and `docgen verify`: a built contract traces back to its data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import MINI, have_soffice, write_mini
+from docgen.cli import cli
+from docgen.record import MANIFEST_NAME
+
+pytestmark = pytest.mark.skipif(not have_soffice(), reason="LibreOffice is not installed")
+
+
+@pytest.fixture
+def built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runner) -> Path:
+    monkeypatch.chdir(tmp_path)
+    write_mini(tmp_path / "data")
+    result = runner.invoke(cli, ["build", "--data", "data", "--out", "out"])
+    assert result.exit_code == 0, result.output
+    return tmp_path
+
+
+def _contract(root: Path, ext: str) -> Path:
+    return next((root / "out/contracts/hx-2026").glob(f"*合同.{ext}"))
+
+
+def test_same_inputs_give_identical_docx_and_page_texts(built: Path, runner) -> None:
+    manifest = json.loads((built / "out" / MANIFEST_NAME).read_text())["outputs"]
+    first_docx = _contract(built, "docx").read_bytes()
+    first_pages = manifest["contract:hx-2026"]["pdf_page_text_sha256"]
+    result = runner.invoke(cli, ["build", "--data", "data", "--out", "out", "--force"])
+    assert result.exit_code == 0, result.output
+    again = json.loads((built / "out" / MANIFEST_NAME).read_text())["outputs"]
+    assert _contract(built, "docx").read_bytes() == first_docx
+    assert again["contract:hx-2026"]["pdf_page_text_sha256"] == first_pages
+    docx_key = next(k for k in manifest["contract:hx-2026"]["files"] if k.endswith(".docx"))
+    assert again["contract:hx-2026"]["files"][docx_key] == manifest["contract:hx-2026"]["files"][docx_key]
+
+
+@pytest.mark.parametrize("ext", ["pdf", "docx"])
+def test_verify_matches_then_reports_the_changed_record(built: Path, runner, ext: str) -> None:
+    target = _contract(built, ext)
+    ok = runner.invoke(cli, ["verify", str(target), "--data", "data"])
+    assert ok.exit_code == 0, ok.output
+    assert "contract:hx-2026" in ok.output
+    assert "matches what the current data, template and policy produce" in ok.output
+    assert "template: contracts/service_contract.docx" in ok.output
+    agreements = (built / "data/agreements.yaml").read_text(encoding="utf-8")
+    (built / "data/agreements.yaml").write_text(agreements.replace("total: 1200000.00", "total: 1260000.00"),
+                                                encoding="utf-8")
+    bad = runner.invoke(cli, ["verify", str(target), "--data", "data"])
+    assert bad.exit_code == 1
+    assert "DOES NOT match" in bad.output
+    assert "agreements.yaml:hx-2026 changed since the file was made" in bad.output
+
+
+def test_verify_detects_an_altered_docx(built: Path, runner) -> None:
+    import zipfile
+    from io import BytesIO
+
+    target = _contract(built, "docx")
+    buf = BytesIO()
+    with zipfile.ZipFile(target) as zin, zipfile.ZipFile(buf, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = data.replace("壹佰贰拾万元整".encode(), "壹佰伍拾万元整".encode())
+            zout.writestr(item, data)
+    target.write_bytes(buf.getvalue())
+    result = runner.invoke(cli, ["verify", str(target), "--data", "data"])
+    assert result.exit_code == 1
+    assert "ALTERED" in result.output
+
+
+def test_verify_refuses_a_foreign_file(tmp_path: Path, runner) -> None:
+    other = tmp_path / "x.pdf"
+    other.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    write_mini(tmp_path / "data")
+    result = runner.invoke(cli, ["verify", str(other), "--data", str(tmp_path / "data")])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+
+
+def test_manifest_records_versions(built: Path) -> None:
+    body = json.loads((built / "out" / MANIFEST_NAME).read_text())
+    assert body["tools"]["docgen"] and "LibreOffice" in body["tools"]["libreoffice"]
+    entry = body["outputs"]["contract:hx-2026"]
+    assert "template:contracts/service_contract.docx" in entry["inputs"]
+    assert "tool:fonts" in entry["inputs"]
+    assert MINI  # the mini data set drives these builds
