@@ -44,6 +44,7 @@ from .render import Properties, render_docx
 
 
 RENDER_COST = {"monthly": 3, "annual": 3}  # relative; charts make reports the slow ones to render
+CHUNKS_PER_WORKER = 2  # more, smaller chunks start LibreOffice sooner but pay its start-up more often
 
 
 @dataclass(frozen=True)
@@ -178,7 +179,7 @@ def _render_convert(todo: Sequence[Job], out_dir: Path, *, author: str, workers:
     """
     stage = Path(tempfile.mkdtemp(prefix="docgen-render-"))
     n_workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
-    chunk = min(BATCH_LIMIT, -(-len(todo) // n_workers)) if todo else 1
+    chunk = min(BATCH_LIMIT, -(-len(todo) // (n_workers * CHUNKS_PER_WORKER))) if todo else 1
     pool = ThreadPoolExecutor(max_workers=n_workers) if pdf else None
     futures: list[tuple[list[tuple[Job, Path]], Future[list[Outcome]]]] = []
     pending: list[tuple[Job, Path]] = []

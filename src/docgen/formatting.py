@@ -1,113 +1,94 @@
-"""Chinese business formatting: 人民币大写, 中文日期, thousands separators, percentages, durations."""
+"""Chinese business formatting filters for templates: 人民币大写, 中文日期, amounts, percentages, durations."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 DIGITS = "零壹贰叁肆伍陆柒捌玖"
 SMALL_UNITS = ("", "拾", "佰", "仟")
-GROUP_UNITS = ("", "万", "亿", "万亿")
-CENT = Decimal("0.01")
 LIMIT = Decimal(10) ** 16
+"""rmb_upper handles amounts below 10^16 元 (up to 玖仟玖佰玖拾玖万…亿…元玖角玖分)."""
 
 
-def _as_decimal(amount: Any) -> Decimal:
-    if isinstance(amount, bool) or isinstance(amount, float):
-        raise TypeError(f"amounts must be Decimal or int, not {type(amount).__name__}: {amount!r}")
-    if isinstance(amount, int):
-        return Decimal(amount)
-    if isinstance(amount, Decimal):
-        if not amount.is_finite():
-            raise ValueError(f"金额必须是有限数: {amount}")
-        return amount
-    raise TypeError(f"amounts must be Decimal or int, not {type(amount).__name__}: {amount!r}")
+def _as_decimal(value: object) -> Decimal:
+    """Decimal or int → finite Decimal; float, bool and anything else → TypeError."""
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        raise TypeError(f"amounts must be Decimal or int, not {type(value).__name__}: {value!r}")
+    result = Decimal(value)
+    if not result.is_finite():
+        raise ValueError(f"金额必须是有限数: {value}")
+    return result
 
 
-def _group(n: int) -> str:
-    """Four digits (0 < n < 10000) in capitals, with inner zero runs as one 零."""
-    digits = f"{n:04d}"
+def _round(value: Decimal, places: int) -> Decimal:
+    """Round half-up to `places` decimals, whatever the ambient decimal context; -0 becomes 0."""
+    quantum = Decimal(1).scaleb(-places)
+    context = Context(prec=max(28, value.adjusted() + places + 2))
+    rounded = value.quantize(quantum, rounding=ROUND_HALF_UP, context=context)
+    return rounded if rounded else rounded.copy_abs()
+
+
+def _integer_upper(n: int) -> str:
+    """Yuan digits (0 < n < 10^16) in capitals: any zero run between two non-zero digits is one 零."""
+    digits = str(n)
     out: list[str] = []
     zero = False
     for i, ch in enumerate(digits):
+        power = len(digits) - 1 - i
         d = int(ch)
-        if d == 0:
-            zero = bool(out)
-            continue
-        if zero:
-            out.append("零")
-            zero = False
-        out.append(DIGITS[d] + SMALL_UNITS[3 - i])
-    return "".join(out)
-
-
-def _integer(n: int) -> str:
-    """Yuan part in capitals; 零 is written wherever a group starts with zeros after a higher group."""
-    if n == 0:
-        return ""
-    groups = []
-    while n:
-        n, g = divmod(n, 10000)
-        groups.append(g)
-    out: list[str] = []
-    pending_zero = False
-    previous = 1
-    for idx in range(len(groups) - 1, -1, -1):
-        g = groups[idx]
-        if g == 0:
-            pending_zero = bool(out)
-            continue
-        if out and (pending_zero or g < 1000 or previous % 10 == 0):
-            out.append("零")
-        out.append(_group(g) + GROUP_UNITS[idx])
-        pending_zero = False
-        previous = g
+        if d:
+            if zero:
+                out.append("零")
+                zero = False
+            out.append(DIGITS[d] + SMALL_UNITS[power % 4])
+        else:
+            zero = True
+        if power == 8:
+            out.append("亿")  # n ≥ 10^8 here, so 亿 is always written (壹万亿, 壹拾亿)
+        elif power in (4, 12) and int(digits[max(0, i - 3):i + 1]) != 0:
+            out.append("万")
     return "".join(out)
 
 
 def rmb_upper(amount: Decimal | int) -> str:
-    """人民币大写 per the PBOC rules: 1409.50 → 壹仟肆佰零玖元伍角整; 16409.02 → 壹万陆仟肆佰零玖元零贰分.
+    """人民币大写 per PBOC 《正确填写票据和结算凭证的基本规定》, e.g. 1409.50 → 壹仟肆佰零玖元伍角整.
 
-    Rounds half-up to the fen; 整 follows 元 or 角, never 分; 零 is always written at 万/亿 gaps.
+    Rounds half-up to the fen. 整 follows 元 or 角 (伍角整), never 分. Below one yuan there is no 元
+    (0.05 → 伍分). 零 is written for every zero run inside the yuan digits, 万/亿 gaps included
+    (107000 → 壹拾万零柒仟), and between 元 and 分 when 角 is 0 (16409.02 → …元零贰分); no 零 is
+    written between 元 and a non-zero 角 (1680.32 → 壹仟陆佰捌拾元叁角贰分). No 人民币 prefix.
+    Negative → ValueError; ≥ 10^16 after rounding → ValueError; float or bool → TypeError.
     """
     value = _as_decimal(amount)
     if value < 0:
-        raise ValueError(f"金额不能为负数: {value}")
-    value = value.quantize(CENT, rounding=ROUND_HALF_UP)
-    if value >= LIMIT:
-        raise ValueError(f"金额过大（须小于 10^16 元）: {value}")
-    yuan = int(value)
-    fen_total = int((value - yuan) * 100)
-    jiao, fen = divmod(fen_total, 10)
-    if yuan == 0 and fen_total == 0:
+        raise ValueError(f"金额不能为负数: {amount}")
+    if value >= LIMIT or (value := _round(value, 2)) >= LIMIT:
+        raise ValueError(f"金额过大（须小于 10^16 元）: {amount}")
+    yuan_part, cents = divmod(int(value.scaleb(2, context=Context(prec=40))), 100)
+    jiao, fen = divmod(cents, 10)
+    if yuan_part == 0 and cents == 0:
         return "零元整"
-    text = _integer(yuan)
-    if yuan:
-        text += "元"
-    if jiao == 0 and fen == 0:
+    text = _integer_upper(yuan_part) + "元" if yuan_part else ""
+    if cents == 0:
         return text + "整"
     if jiao:
         text += DIGITS[jiao] + "角"
-    elif yuan:
+    elif yuan_part:
         text += "零"
-    if fen:
-        text += DIGITS[fen] + "分"
-    else:
-        text += "整"
-    return text
+    return text + (DIGITS[fen] + "分" if fen else "整")
 
 
 def money(amount: Decimal | int) -> str:
-    """1234567.5 → '1,234,567.50' (half-up to the fen)."""
-    value = _as_decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
-    return f"{value:,.2f}"
+    """Thousands separators and two decimals, half-up: 1234567.5 → '1,234,567.50'; -5 → '-5.00'."""
+    return f"{_round(_as_decimal(amount), 2):,.2f}"
 
 
 def yuan(amount: Decimal | int) -> str:
-    """1234567.5 → '¥1,234,567.50'."""
-    return "¥" + money(amount)
+    """money() with a ¥ sign: 1234567.5 → '¥1,234,567.50'; -5 → '-¥5.00'."""
+    text = money(amount)
+    return "-¥" + text[1:] if text.startswith("-") else "¥" + text
 
 
 def rmb_full(amount: Decimal | int) -> str:
@@ -115,26 +96,33 @@ def rmb_full(amount: Decimal | int) -> str:
     return f"人民币（大写）{rmb_upper(amount)}（{yuan(amount)}）"
 
 
-def cn_date(value: date) -> str:
-    """2026-11-02 → '2026年11月2日' (no zero padding)."""
-    return f"{value.year}年{value.month}月{value.day}日"
+def cn_date(d: date) -> str:
+    """2026-11-02 → '2026年11月2日' (no zero padding); a datetime's time is ignored."""
+    if not isinstance(d, date):
+        raise TypeError(f"cn_date needs a date or datetime, not {type(d).__name__}: {d!r}")
+    return f"{d.year}年{d.month}月{d.day}日"
 
 
-def cn_datetime(value: datetime) -> str:
-    """2026-11-02 09:05 → '2026年11月2日 9:05'."""
-    return f"{cn_date(value)} {value.hour}:{value.minute:02d}"
+def cn_datetime(dt: datetime) -> str:
+    """2026-11-02 09:05 → '2026年11月2日 9:05' (hour unpadded, wall-clock time as stored)."""
+    if not isinstance(dt, datetime):
+        raise TypeError(f"cn_datetime needs a datetime, not {type(dt).__name__}: {dt!r}")
+    return f"{cn_date(dt)} {dt.hour}:{dt.minute:02d}"
 
 
 def percent(value: Decimal | int, places: int = 2) -> str:
-    """A percentage number: Decimal('99.9') → '99.90%'; percent(20, 0) → '20%'."""
-    quantum = Decimal(1).scaleb(-places)
-    return f"{_as_decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)}%"
+    """A value already in percent, half-up to `places` decimals: Decimal('99.9') → '99.90%'."""
+    if isinstance(places, bool) or not isinstance(places, int):
+        raise TypeError(f"places must be an int, not {places!r}")
+    if places < 0:
+        raise ValueError(f"places must be ≥ 0, not {places}")
+    return f"{_round(_as_decimal(value), places):f}%"
 
 
 def duration(minutes: int) -> str:
-    """30 → '30分钟', 90 → '1小时30分钟', 120 → '2小时', 4320 → '3天' (whole days from 2 days up)."""
+    """30 → '30分钟', 90 → '1小时30分钟', 1440 → '24小时', 4320 → '3天' (days only for whole days ≥ 2)."""
     if isinstance(minutes, bool) or not isinstance(minutes, int):
-        raise TypeError(f"durations are whole minutes, not {minutes!r}")
+        raise TypeError(f"durations are whole minutes (int), not {minutes!r}")
     if minutes < 0:
         raise ValueError(f"时长不能为负数: {minutes}")
     if minutes >= 2880 and minutes % 1440 == 0:
@@ -142,18 +130,17 @@ def duration(minutes: int) -> str:
     hours, mins = divmod(minutes, 60)
     if hours and mins:
         return f"{hours}小时{mins}分钟"
-    if hours:
-        return f"{hours}小时"
-    return f"{mins}分钟"
+    return f"{hours}小时" if hours else f"{mins}分钟"
 
 
 FILTERS: dict[str, Callable[..., str]] = {
     "rmb_upper": rmb_upper,
     "rmb_full": rmb_full,
-    "money": money,
-    "yuan": yuan,
     "cn_date": cn_date,
     "cn_datetime": cn_datetime,
+    "money": money,
+    "yuan": yuan,
     "percent": percent,
     "duration": duration,
 }
+"""Jinja2 filter name → function, installed by docgen.render."""
