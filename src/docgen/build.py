@@ -151,7 +151,8 @@ def explain(summary: Summary, jobs: Sequence[Job], bundles: Sequence[BundleJob])
             by_reason.setdefault(reason, Counter())[titles.get(item, item)] += 1
     lines = []
     for reason in sorted(by_reason):
-        parts = ", ".join(f"{n} {title}" for title, n in sorted(by_reason[reason].items()))
+        parts = ", ".join(f"{n} {title}{'s' if title == 'bundle' and n != 1 else ''}"
+                          for title, n in sorted(by_reason[reason].items()))
         lines.append(f"{reason} → {parts}")
     return lines
 
