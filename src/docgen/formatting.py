@@ -64,7 +64,9 @@ def rmb_upper(amount: Decimal | int) -> str:
     value = _as_decimal(amount)
     if value < 0:
         raise ValueError(f"金额不能为负数: {amount}")
-    if value >= LIMIT or (value := _round(value, 2)) >= LIMIT:
+    if value < LIMIT:
+        value = _round(value, 2)  # only now: a huge value would need a huge quantize
+    if value >= LIMIT:
         raise ValueError(f"金额过大（须小于 10^16 元）: {amount}")
     yuan_part, cents = divmod(int(value.scaleb(2, context=Context(prec=40))), 100)
     jiao, fen = divmod(cents, 10)
