@@ -259,3 +259,30 @@ def test_killed_build_leaves_old_or_new_files_and_the_next_build_finishes(tmp_pa
     assert "Everything is up to date" in again.stdout
     leftovers = subprocess.run(["pgrep", "-f", "docgen-lo-profile-"], capture_output=True, text=True).stdout.split()
     assert not leftovers
+
+
+def test_runaway_loops_are_stopped_by_the_render_time_limit(tmp_path: Path) -> None:
+    loops = "{% for a in range(10000) %}{% for b in range(10000) %}{% for c in range(10000) %}{% endfor %}" \
+            "{% endfor %}{% endfor %}"
+    template = _edit(tmp_path, "word/document.xml", "{{ leave.reason }}", loops)
+    data = load_dataset(write_mini(tmp_path / "data"))
+    job = next(iter(plan(data, ["leave"])))
+    with pytest.raises(TemplateError, match="longer than 1 s and was stopped"):
+        render_docx(template, job.build_context(), properties_for(job, "甲方"), timeout=1.0)
+
+
+@pytest.mark.skipif(not have_soffice(), reason="LibreOffice is not installed")
+def test_special_characters_reach_pdf_text_and_metadata_exactly(tmp_path: Path) -> None:
+    from docgen.cli import cli
+    from click.testing import CliRunner
+
+    name = '甲乙 & <Smith> "Q" 株式会社'
+    folder = write_mini(tmp_path / "data", **{"vendors.yaml": MINI["vendors.yaml"].replace(
+        "name: 华信智维科技有限公司", f"name: '{name}'")})
+    result = CliRunner().invoke(cli, ["render", "hx-2026", "nda", "--data", str(folder), "--out", str(tmp_path / "out"),
+                                      "--format", "pdf"])
+    assert result.exit_code == 0, result.output
+    pdf = next((tmp_path / "out").rglob("*.pdf"))
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert name in text
+    assert PdfReader(pdf).metadata.subject.startswith(name)

@@ -117,8 +117,8 @@ def test_exactly_at_target_is_met_and_one_minute_over_is_not(data) -> None:
     assert r["P1", "响应"] == (15, 2, 1, 0, D("50.00"), False)
     # restore: T1 240 = 240 met, T2 241 missed
     assert r["P1", "恢复"] == (240, 2, 1, 0, D("50.00"), False)
-    # arrival: T1 exactly 120 met; T2 has no arrival → pending
-    assert r["P1", "到场"] == (120, 1, 1, 1, D("100.00"), True)
+    # arrival: T1 exactly 120 met; T2 was restored with no arrival: no visit needed, not pending
+    assert r["P1", "到场"] == (120, 1, 1, 0, D("100.00"), True)
     # closure: T1 exactly 4320 (3 days), T2 2880 → 2/2
     assert r["P1", "闭环"] == (4320, 2, 2, 0, D("100.00"), True)
     # P2 restore: T4 exactly 480 met; T3 pending

@@ -222,6 +222,7 @@ def table(doc, header: list[str], rows: list[list[str]], *, widths_cm: list[floa
     _repeat_header(t.rows[0])
     for values in rows:
         row = t.add_row()
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
         if len(values) == 1 and len(header) > 1:
             merged = row.cells[0].merge(row.cells[-1])
             merged.text = ""

@@ -165,7 +165,7 @@ def monthly() -> None:
         ["{{ t.label }}", "{{ t.tickets }}", "{{ t.attainment }}", "{{ t.availability }}", "{{ t.deductions|money }}",
          "{{ t.score }}", "{{ t.grade }}"],
         ["{%tr endfor %}"],
-    ], widths_cm=[2.4, 1.6, 2.4, 2.4, 2.4, 1.6, 1.6])
+    ], widths_cm=[2.8, 1.5, 2.3, 2.3, 2.3, 1.6, 1.6])
     para(doc, "{{ charts.trend }}", style="无缩进", align=WD_ALIGN_PARAGRAPH.CENTER)
 
     heading(doc, "十、改进措施与下月计划")
@@ -196,7 +196,7 @@ def annual() -> None:
         ["{{ t.label }}", "{{ t.tickets }}", "{{ t.attainment }}", "{{ t.availability }}", "{{ t.deductions|money }}",
          "{{ t.score }}", "{{ t.grade }}"],
         ["{%tr endfor %}"],
-    ], widths_cm=[2.4, 1.6, 2.4, 2.4, 2.4, 1.6, 1.6])
+    ], widths_cm=[2.8, 1.5, 2.3, 2.3, 2.3, 1.6, 1.6])
     para(doc, "{{ charts.trend }}", style="无缩进", align=WD_ALIGN_PARAGRAPH.CENTER)
     para(doc, "{{ charts.deductions }}", style="无缩进", align=WD_ALIGN_PARAGRAPH.CENTER)
 

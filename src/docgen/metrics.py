@@ -205,9 +205,14 @@ def _sla_rows(sla: m.Sla, tickets: list[m.Ticket]) -> list[SlaRow]:
             stamps = [(t, s) for t in of_level if (s := getattr(t, stamp_field)) is not None]
             met = sum(1 for t, s in stamps if _within(t, s, limit))
             attainment = pct(met, len(stamps))
+            if stamp_field == "arrived":
+                # restored without anyone on site: the ticket needed no visit, so it is not pending
+                pending = sum(1 for t in of_level if t.arrived is None and t.restored is None)
+            else:
+                pending = len(of_level) - len(stamps)
             rows.append(SlaRow(
                 level=lv.level, metric=metric, target_minutes=limit, measured=len(stamps), met=met,
-                pending=len(of_level) - len(stamps), attainment_pct=attainment,
+                pending=pending, attainment_pct=attainment,
                 ok=None if attainment is None else attainment >= sla.attainment_target_pct))
     return rows
 
@@ -223,7 +228,8 @@ def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -
     Time limits: elapsed = timestamp − opened in CALENDAR minutes (not service hours); a ticket
     exactly at its limit counts as met. A ticket's timestamps count in the period it was opened
     in, even when they fall after the period end; tickets lacking a timestamp are `pending` in
-    that row, never dropped. `open_tickets` are those not closed by the end of the period.
+    that row, never dropped, except on the 到场 row, where a ticket restored without an arrival
+    time needed no site visit. `open_tickets` are those not closed by the end of the period.
     overall attainment (SLA达成率) = Σ met ÷ Σ measured over all rows.
 
     Availability = (minutes of the period − Σ downtime of its tickets) ÷ minutes × 100, rounded

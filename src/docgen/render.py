@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import re
+import signal
+import threading
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -156,7 +160,34 @@ def preflight(template: Path) -> None:
         raise TemplateError(f"not a valid DOCX: {name} ({e})") from e
 
 
-def render_docx(template: Path, context: dict[str, Any], properties: Properties) -> bytes:
+RENDER_TIMEOUT = 60.0
+
+
+class _TimeUp(Exception):
+    pass
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt a runaway render (a loop of 10^12 iterations) after `seconds` in the main thread."""
+    if threading.current_thread() is not threading.main_thread() or seconds <= 0:
+        yield
+        return
+
+    def alarm(signum: int, frame: Any) -> None:
+        raise _TimeUp
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def render_docx(template: Path, context: dict[str, Any], properties: Properties, *,
+                timeout: float = RENDER_TIMEOUT) -> bytes:
     """Render `template` with `context`; return the DOCX bytes.
 
     Raises TemplateError naming the template, the failing tag and the nearby text.
@@ -167,7 +198,8 @@ def render_docx(template: Path, context: dict[str, Any], properties: Properties)
     _preflight_cached(str(template), stat.st_size, stat.st_mtime_ns)
     try:
         tpl = _Template(str(template))
-        tpl.render(_with_images(tpl, context), jinja_env=environment(), autoescape=True)
+        with _time_limit(timeout):
+            tpl.render(_with_images(tpl, context), jinja_env=environment(), autoescape=True)
     except jinja2.TemplateError as e:
         where = _context_text(e)
         tag = _tag_of(e)
@@ -176,6 +208,9 @@ def render_docx(template: Path, context: dict[str, Any], properties: Properties)
         raise TemplateError(f"{template}: {type(e).__name__}{detail}: {e.message}{near}") from e
     except OverflowError as e:
         raise TemplateError(f"{template}: {e}") from e
+    except _TimeUp:
+        raise TemplateError(f"{template}: rendering took longer than {timeout:.0f} s and was stopped; "
+                            "a loop in the template is too large") from None
     except (zipfile.BadZipFile, KeyError, ValueError) as e:
         raise TemplateError(f"{template}: not a valid DOCX template ({e})") from e
     core = tpl.docx.core_properties
