@@ -102,7 +102,8 @@ def monthly() -> None:
 
     heading(doc, "四、事件统计")
     para(doc, "本月工单 {{ m.ticket_count }} 张；平均恢复时间（MTTR）"
-         "{% if m.mttr_minutes is not none %}{{ m.mttr_minutes }} 分钟{% else %}无可计算工单{% endif %}。")
+         "{% if m.mttr_minutes is not none %}{{ m.mttr_minutes }} 分钟（约 {{ (m.mttr_minutes / 60)|round(1) }} 小时，"
+         "按自然时间计）{% else %}无可计算工单{% endif %}。")
     table(doc, ["级别", "工单数"], [
         ["{%tr for level, n in m.by_severity.items() %}"],
         ["{{ level }}", "{{ n }}"],
