@@ -143,3 +143,21 @@ def test_one_failing_document_does_not_stop_the_others(project: Path, runner) ->
     assert not (project / "out/forms/2026-10/人员变更_C1.pdf").exists()
     assert "change:C1" not in _manifest(project)
     assert not template.exists()
+
+
+def test_report_and_bundle_commands(project: Path, runner) -> None:
+    monthly = runner.invoke(cli, ["report", "monthly", "--month", "2026-10", "--vendor", "hx", "--out", "out"])
+    assert monthly.exit_code == 0, monthly.output
+    assert list((project / "out/reports/2026-10").glob("月度运维服务报告_*_2026-10.pdf"))
+    assert not (project / "out/bundles").exists()
+    annual = runner.invoke(cli, ["report", "annual", "--year", "2026", "--out", "out"])
+    assert annual.exit_code == 0, annual.output
+    unknown = runner.invoke(cli, ["report", "monthly", "--month", "2026-10", "--vendor", "zz", "--out", "out"])
+    assert unknown.exit_code == 2 and "no vendor 'zz'" in unknown.output
+    empty = runner.invoke(cli, ["report", "monthly", "--month", "2025-01", "--out", "out"])
+    assert empty.exit_code == 1 and "no monthly report for 2025-01" in empty.output
+    bundle = runner.invoke(cli, ["bundle", "forms-pack-2026-10", "--out", "out"])
+    assert bundle.exit_code == 0, bundle.output
+    assert len(PdfReader(next((project / "out/bundles").glob("forms-pack-2026-10*.pdf"))).outline) == 3
+    leave = runner.invoke(cli, ["render", "L2", "leave", "--out", "out", "--format", "docx"])
+    assert leave.exit_code == 0 and "请销假_L2.docx" in leave.output
