@@ -1,4 +1,4 @@
-"""Write templates/contracts/: service_contract.docx, sla_annex.docx and nda.docx."""
+"""Write templates/contracts/service_contract.docx (the annexes: tools/make_annex_templates.py)."""
 
 from __future__ import annotations
 
@@ -240,7 +240,8 @@ def contract() -> None:
 
     c("其他")
     para(doc, "本合同自双方法定代表人或授权代表签字并加盖公章或合同专用章之日起生效。本合同一式 {{ agreement.counterparts }} 份，"
-         "甲乙双方各执 {{ agreement.counterparts // 2 }} 份，具有同等法律效力。本合同附件为本合同不可分割的组成部分，"
+         "甲方执 {{ (agreement.counterparts + 1) // 2 }} 份、乙方执 {{ agreement.counterparts // 2 }} 份，具有同等法律效力。"
+         "本合同附件为本合同不可分割的组成部分，"
          "与本合同具有同等法律效力。")
     heading(doc, "附件清单")
     for line in ("附件一　服务清单", "附件二　服务等级协议（编号 {{ agreement.contract_no }}-SLA）",
@@ -252,126 +253,6 @@ def contract() -> None:
     save(doc, OUT / "service_contract.docx")
 
 
-def sla() -> None:
-    doc = new_document()
-    set_core_properties(doc, title="服务等级协议", subject="运维外包服务合同附件二")
-    header_footer(doc, "编号：{{ doc.number }}")
-    para(doc, "附件二", style="无缩进")
-    title(doc, "服务等级协议")
-    para(doc, "本协议为{{ client.name }}（甲方）与{{ vendor.name }}（乙方）签订的《运维外包服务合同》"
-         "（合同编号 {{ agreement.contract_no }}）的附件，与合同具有同等法律效力。", style="无缩进")
-    c = Clauses(doc)
-    c("服务窗口")
-    para(doc, "服务窗口为{{ agreement.sla.service_window }}。"
-         "{% if agreement.sla.service_window == '7×24' %}乙方在每周七天、每天二十四小时内受理并处理故障。"
-         "{% else %}乙方在工作日 8:30 至 17:30 受理并处理故障；服务窗口外发生的一级、二级故障，乙方仍须按本协议时限响应。{% endif %}")
-    c("术语")
-    c.items("响应：乙方确认收到故障报告或告警，并指派处理人员。",
-            "到场：乙方工程师到达故障现场开始处理。",
-            "恢复：受影响的服务恢复可用，采用临时措施恢复亦视为恢复。",
-            "闭环：故障根本原因已消除，且乙方已提交故障分析报告（RCA）并经甲方确认。")
-    c("故障分级与处理时限")
-    para(doc, "各级故障的定义与处理时限如下，时限自工单系统记录的报障时间起算：")
-    table(doc, ["级别", "名称", "定义", "响应", "到场", "恢复", "闭环"], [
-        ["{%tr for lv in agreement.sla.levels %}"],
-        ["{{ lv.level }}", "{{ lv.name }}", "{{ lv.definition }}", "{{ lv.response|duration }}",
-         "{% if lv.arrival is not none %}{{ lv.arrival|duration }}{% else %}按需{% endif %}",
-         "{{ lv.restore|duration }}", "{{ lv.closure|duration }}"],
-        ["{%tr endfor %}"],
-    ], widths_cm=[1.2, 1.9, 4.7, 1.8, 1.8, 1.8, 1.8])
-    para(doc, "每项时限的达成率（按时完成的工单数 ÷ 工单数）应不低于 {{ agreement.sla.attainment_target_pct|percent(0) }}。"
-         "故障在规定时限内未能恢复的，自动升级一级处理，乙方应同步报告甲方。")
-    c("可用性")
-    para(doc, "{{ agreement.sla.availability_systems|join('、') }}的月度可用率目标为 "
-         "{{ agreement.sla.availability_target_pct|percent(1) }}。可用率 =（周期总分钟数 − 不可用分钟数）÷ 周期总分钟数 × 100%。"
-         "经甲方批准的计划维护、因甲方原因或电信运营商原因导致的中断、不可抗力造成的中断不计入不可用时间。")
-    c("服务抵扣")
-    para(doc, "月度可用率未达到目标的，按下表从当月服务费（{{ agreement.fees.monthly|money }} 元）中抵扣：")
-    table(doc, ["月度可用率低于", "抵扣比例（占月度服务费）"], [
-        ["{%tr for cr in agreement.sla.credits %}"],
-        ["{{ cr.below_pct|percent(1) }}", "{{ cr.credit_pct|percent(0) }}"],
-        ["{%tr endfor %}"],
-    ], widths_cm=[7.5, 7.5])
-    para(doc, "多档同时满足的，按可用率所处最低一档计算，不累加。每月服务抵扣合计不超过月度服务费的 "
-         "{{ agreement.sla.credit_cap_pct|percent(0) }}，即人民币（大写）{{ calc.credit_cap_amount|rmb_upper }}"
-         "（¥{{ calc.credit_cap_amount|money }}）。")
-    c("考勤违约金")
-    para(doc, "依据《{{ policy.title }}》（{{ policy.version }} 版，自{{ policy.effective_date|cn_date }}起施行），"
-         "驻场人员发生下列不符合事项的，由乙方承担违约金，从当月服务费中扣除：")
-    table(doc, ["序号", "事项", "认定标准", "违约金（元）", "单位"], [
-        ["{%tr for r in policy.deductions.rules %}"],
-        ["{{ loop.index }}", "{{ r.name }}", "{{ r.basis }}", "{{ r.amount|money }}", "{{ r.unit }}"],
-        ["{%tr endfor %}"],
-    ], widths_cm=[1.2, 3.6, 6.4, 2.2, 1.6])
-    para(doc, "每月违约金合计不超过月度服务费的 {{ policy.deductions.monthly_cap_pct|percent(0) }}"
-         "（{{ calc.deduction_cap_amount|money }} 元）。双方确认上述违约金标准系依据《中华人民共和国民法典》第五百八十五条协商确定。")
-    c("度量与报告")
-    para(doc, "各项时限以甲方工单系统的时间记录为准。乙方应于每月前五个工作日内提交上月运维服务报告，"
-         "列明工单统计、时限达成、可用率、违约金与服务抵扣明细，经甲方确认后作为结算依据。")
-    c("升级机制")
-    para(doc, "一级故障发生后，乙方现场工程师应立即报告乙方项目经理；三十分钟内未能控制影响的，升级至乙方技术负责人；"
-         "两小时内未能恢复的，由乙方分管领导向甲方{{ client.department }}负责人报告处置进展。")
-    para(doc, "（以下无正文）", style="无缩进", align=WD_ALIGN_PARAGRAPH.CENTER)
-    signatures(doc)
-    save(doc, OUT / "sla_annex.docx")
-
-
-def nda() -> None:
-    doc = new_document()
-    set_core_properties(doc, title="保密协议", subject="运维外包服务合同附件三")
-    header_footer(doc, "编号：{{ doc.number }}")
-    para(doc, "附件三", style="无缩进")
-    title(doc, "保密协议")
-    parties(doc, client_role="甲方（披露方）", vendor_role="乙方（接收方）")
-    heading(doc, "鉴于")
-    para(doc, "甲乙双方已签订《运维外包服务合同》（合同编号 {{ agreement.contract_no }}，项目名称“{{ agreement.project_name }}”），"
-         "乙方在提供运维服务过程中将接触甲方的保密信息。为保护甲方的合法权益，双方依照《中华人民共和国民法典》"
-         "《中华人民共和国数据安全法》《中华人民共和国个人信息保护法》订立本协议。")
-    c = Clauses(doc)
-    c("保密信息")
-    para(doc, "本协议所称保密信息，指乙方因履行主合同而知悉的甲方一切非公开信息，无论是否标明“保密”，包括但不限于："
-         "技术信息与经营信息；系统账号、口令与密钥；网络拓扑、IP 地址规划与安全策略；设备及系统配置；运行日志与审计记录；"
-         "业务数据；以及甲方掌握的个人信息。")
-    c("保密义务")
-    para(doc, "乙方仅可为履行主合同使用保密信息，并仅向履行主合同确需知悉的人员披露；乙方对保密信息的保护程度不得低于其保护自身同类信息的程度，"
-         "且不低于合理的谨慎标准。")
-    c("人员管理")
-    para(doc, "乙方应确保接触保密信息的每一名人员在上岗前签署个人保密承诺书，并对其人员的保密行为承担责任。人员离场时，"
-         "乙方应督促其交还全部资料并配合甲方回收账号权限。")
-    c("数据安全")
-    para(doc, "未经甲方书面同意，乙方不得复制、下载甲方数据，不得使用移动存储介质，不得私自留存任何数据；远程访问须经甲方审批并在受控环境中进行。"
-         "发生或可能发生数据泄露的，乙方应在 {{ agreement.nda.incident_report_hours }} 小时内书面报告甲方，并立即采取补救措施。")
-    c("个人信息委托处理")
-    para(doc, "乙方受托处理个人信息的，应当依照《中华人民共和国个人信息保护法》第二十一条，仅在甲方约定的处理目的、期限、方式和"
-         "个人信息种类范围内处理，采取必要的安全保护措施；未经甲方同意，不得转委托他人处理；委托关系终止时，"
-         "乙方应将个人信息返还甲方或者予以删除，不得保留。")
-    c("除外情形")
-    para(doc, "下列信息不属于保密信息：（一）乙方知悉前已经公开的信息；（二）非因乙方过错而公开的信息；"
-         "（三）乙方从有权披露的第三方合法取得的信息；（四）依照法律法规或有权机关要求必须披露的信息，"
-         "但乙方应在披露前及时通知甲方，并仅在要求的范围内披露。")
-    c("资料返还与销毁")
-    para(doc, "主合同终止或甲方要求时，乙方应在十日内返还或销毁全部保密信息及其载体，并向甲方出具经乙方盖章的书面销毁证明。")
-    c("保密期限")
-    para(doc, "本协议的保密义务自乙方知悉保密信息之日起生效，至主合同终止后 {{ agreement.nda.years_after_term }} 年届满；"
-         "其中属于商业秘密的信息，保密义务持续至该信息依法公开之日。")
-    c("不授予许可")
-    para(doc, "甲方向乙方提供保密信息，不视为授予乙方对该信息享有任何知识产权或使用许可。")
-    c("违约责任")
-    para(doc, "乙方违反本协议的，应向甲方支付违约金人民币（大写）{{ agreement.nda.liquidated_damages|rmb_upper }}"
-         "（¥{{ agreement.nda.liquidated_damages|money }}）；违约金不足以弥补甲方损失的，乙方还应赔偿甲方的全部损失，"
-         "包括甲方为维权支出的合理费用。")
-    c("争议解决")
-    disputes_clause(doc)
-    c("其他")
-    para(doc, "本协议自双方签字盖章之日起生效，一式 {{ agreement.counterparts }} 份，甲乙双方各执 "
-         "{{ agreement.counterparts // 2 }} 份，具有同等法律效力。")
-    para(doc, "（以下无正文）", style="无缩进", align=WD_ALIGN_PARAGRAPH.CENTER)
-    signatures(doc)
-    save(doc, OUT / "nda.docx")
-
-
 if __name__ == "__main__":
     contract()
-    sla()
-    nda()
-    print("templates/contracts/service_contract.docx, sla_annex.docx, nda.docx")
+    print("templates/contracts/service_contract.docx (the SLA annex and NDA: tools/make_annex_templates.py)")
