@@ -172,6 +172,21 @@ def para(doc, text: str = "", *, style: str = "Normal", bold: bool = False, alig
     return p
 
 
+class Clauses:
+    """Clause headings 第一条, 第二条 … numbered in writing order, with items 1.1, 1.2 …"""
+
+    def __init__(self, doc) -> None:
+        self.doc, self.n = doc, 0
+
+    def __call__(self, name: str) -> None:
+        self.n += 1
+        heading(self.doc, f"第{cn_number(self.n)}条　{name}")
+
+    def items(self, *texts: str) -> None:
+        for i, text in enumerate(texts, start=1):
+            para(self.doc, f"{self.n}.{i}　{text}")
+
+
 def tag(doc, text: str):
     """A paragraph holding only a docxtpl paragraph tag such as '{%p if x %}'."""
     return doc.add_paragraph(text, style="无缩进")

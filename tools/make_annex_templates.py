@@ -20,6 +20,7 @@ from docx.oxml import OxmlElement
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from docx_builder import (  # noqa: E402
+    Clauses,
     cn_number,
     header_footer,
     heading,
@@ -40,21 +41,6 @@ RIGHT = WD_ALIGN_PARAGRAPH.RIGHT
 
 
 # --------------------------------------------------------------------------- local helpers
-
-class Clauses:
-    """Clause headings 第一条, 第二条 … numbered in writing order, with items 1.1, 1.2 …"""
-
-    def __init__(self, doc) -> None:
-        self.doc, self.n = doc, 0
-
-    def __call__(self, name: str) -> None:
-        self.n += 1
-        heading(self.doc, f"第{cn_number(self.n)}条　{name}")
-
-    def items(self, *texts: str) -> None:
-        for i, text in enumerate(texts, start=1):
-            para(self.doc, f"{self.n}.{i}　{text}")
-
 
 def enumerate_cn(doc, *texts: str) -> None:
     """Sub-items （一）（二）… under a clause item."""

@@ -9,7 +9,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from docx_builder import (  # noqa: E402
-    cn_number,
+    Clauses,
     header_footer,
     heading,
     new_document,
@@ -25,21 +25,6 @@ from docx_builder import (  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "templates/contracts"
-
-
-class Clauses:
-    """Numbers clause headings 第一条, 第二条 … in the order they are written."""
-
-    def __init__(self, doc) -> None:
-        self.doc, self.n = doc, 0
-
-    def __call__(self, name: str) -> None:
-        self.n += 1
-        heading(self.doc, f"第{cn_number(self.n)}条　{name}")
-
-    def items(self, *texts: str) -> None:
-        for i, text in enumerate(texts, start=1):
-            para(self.doc, f"{self.n}.{i}　{text}")
 
 
 def parties(doc, *, client_role: str = "甲方（委托方）", vendor_role: str = "乙方（服务方）") -> None:
