@@ -286,3 +286,21 @@ def test_special_characters_reach_pdf_text_and_metadata_exactly(tmp_path: Path) 
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert name in text
     assert PdfReader(pdf).metadata.subject.startswith(name)
+
+
+def test_full_disk_keeps_the_old_file_and_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from docgen.record import write_atomic
+
+    target = tmp_path / "out" / "contract.pdf"
+    write_atomic(target, b"%PDF-old")
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(OutputError, match="No space left on device"):
+        write_atomic(target, b"%PDF-new and longer")
+    assert target.read_bytes() == b"%PDF-old"
+    assert [p.name for p in target.parent.iterdir()] == ["contract.pdf"]
