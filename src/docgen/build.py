@@ -182,7 +182,7 @@ def _render_convert(todo: Sequence[Job], out_dir: Path, *, author: str, workers:
     n_workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
     chunk = min(BATCH_LIMIT, -(-len(todo) // (n_workers * CHUNKS_PER_WORKER))) if todo else 1
     pool = ThreadPoolExecutor(max_workers=n_workers) if pdf else None
-    futures: list[tuple[list[tuple[Job, Path]], Future[list[Outcome]]]] = []
+    futures: list[tuple[list[tuple[Job, Path]], Future[list[Converted]]]] = []
     pending: list[tuple[Job, Path]] = []
 
     def dispatch() -> None:
@@ -194,8 +194,7 @@ def _render_convert(todo: Sequence[Job], out_dir: Path, *, author: str, workers:
                 for job, _ in batch:
                     progress.step(job.id)
                 return
-            future = pool.submit(convert, [p for _, p in batch], jobs=1,
-                                 on_done=lambda o: progress.step(o.source.name))
+            future = pool.submit(_convert_and_hash, [p for _, p in batch], progress)
             futures.append((batch, future))
         while futures and (futures[0][1].done() or len(futures) > 2 * n_workers):
             done_batch, future = futures.pop(0)
@@ -227,11 +226,20 @@ def _render_convert(todo: Sequence[Job], out_dir: Path, *, author: str, workers:
         shutil.rmtree(stage, ignore_errors=True)
 
 
-def _record(batch: list[tuple[Job, Path]], outcomes: list[Outcome] | None, out_dir: Path, *, docx: bool,
+Converted = tuple[Outcome, list[str]]
+
+
+def _convert_and_hash(docx_files: list[Path], progress: Progress) -> list[Converted]:
+    """Convert one chunk and hash each PDF's page texts, in the worker's thread (pdftotext runs outside the GIL)."""
+    outcomes = convert(docx_files, jobs=1, on_done=lambda o: progress.step(o.source.name))
+    return [(o, page_text_hashes(o.pdf) if o.pdf is not None else []) for o in outcomes]
+
+
+def _record(batch: list[tuple[Job, Path]], outcomes: list[Converted] | None, out_dir: Path, *, docx: bool,
             summary: Summary, manifest: Manifest, inputs: dict[str, dict[str, str]]) -> None:
     """Write the files of one converted chunk and their manifest entries."""
     for i, (job, staged) in enumerate(batch):
-        outcome = outcomes[i] if outcomes is not None else None
+        outcome, hashes = outcomes[i] if outcomes is not None else (None, [])
         if outcome is not None and outcome.pdf is None:
             summary.failed[job.id] = f"{job.output}.pdf: {outcome.error}"
             continue
@@ -247,7 +255,7 @@ def _record(batch: list[tuple[Job, Path]], outcomes: list[Outcome] | None, out_d
             target = safe_target(out_dir, job.output + ".pdf")
             write_atomic(target, outcome.pdf)
             files[job.output + ".pdf"] = sha256(outcome.pdf)
-            entry["pdf_page_text_sha256"] = page_text_hashes(outcome.pdf)
+            entry["pdf_page_text_sha256"] = hashes
             summary.written.append(target)
         manifest.outputs[job.id] = entry
         summary.made.append(job.id)
