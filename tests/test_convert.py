@@ -1,4 +1,5 @@
-"""The convert stage: real LibreOffice for fonts and paths, fake soffice scripts for hangs and bad output."""
+"""The convert stage: real LibreOffice for fonts and paths; for hangs, crashes and bad output a fake
+`soffice` (batch converter) and a fake UNO worker speaking the worker protocol (UNO converter)."""
 
 from __future__ import annotations
 
@@ -115,6 +116,7 @@ def fake_soffice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     monkeypatch.setattr("docgen.convert.fontconfig_file", lambda: tmp_path / "fonts.conf")
     monkeypatch.setattr("docgen.convert.STARTUP_ALLOWANCE", 0.0)
+    monkeypatch.setenv("DOCGEN_CONVERTER", "batch")
     return log
 
 
@@ -163,3 +165,140 @@ def test_missing_libreoffice_says_how_to_install(tmp_path: Path, monkeypatch: py
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(ConversionError, match="apt-get install -y --no-install-recommends libreoffice-writer-nogui"):
         convert_one(tmp_path / "x.docx")
+
+
+# --- the UNO converter: warm workers fed one document at a time -------------------------------
+
+FAKE_WORKER = """
+import json, os, subprocess, sys, time
+log = open({log!r}, "a")
+log.write("start\\n"); log.flush()
+child = subprocess.Popen(["sleep", "300"])  # stands for soffice.bin: must die with the worker
+print(json.dumps({{"ready": True}}), flush=True)
+for line in sys.stdin:
+    req = json.loads(line)
+    content = open(req["src"]).read()
+    log.write(content + "\\n"); log.flush()
+    if "HANG" in content:
+        time.sleep(300)
+    if "CRASH" in content:
+        os._exit(139)
+    if "REFUSE" in content:
+        print(json.dumps({{"ok": False, "error": "General input/output error"}}), flush=True)
+        continue
+    if "NOPDF" not in content:
+        data = open({pdf!r}, "rb").read()
+        open(req["dst"], "wb").write(data[:40] if "TRUNC" in content else data)
+    print(json.dumps({{"ok": True}}), flush=True)
+"""
+
+
+@pytest.fixture
+def fake_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The UNO converter with a fake worker (run by this Python) in place of uno_worker.py."""
+    import sys
+
+    pdf = tmp_path / "blank.pdf"
+    pdf.write_bytes(_blank_pdf())
+    log = tmp_path / "worker.log"
+    script = tmp_path / "fake_worker.py"
+    script.write_text(FAKE_WORKER.format(log=str(log), pdf=str(pdf)))
+    monkeypatch.setattr("docgen.convert.UNO_WORKER", script)
+    monkeypatch.setattr("docgen.convert.uno_python", lambda: sys.executable)
+    monkeypatch.setattr("docgen.convert.fontconfig_file", lambda: tmp_path / "fonts.conf")
+    monkeypatch.setattr("docgen.convert.soffice_binary", lambda: "soffice")
+    return log
+
+
+def _sleepers() -> list[str]:
+    out = subprocess.run(["pgrep", "-f", "^sleep 300$"], capture_output=True, text=True).stdout
+    return out.split()
+
+
+def test_uno_hang_is_killed_with_its_group_restarted_and_retried_once(tmp_path: Path, fake_worker: Path) -> None:
+    docs = _inputs(tmp_path, "HANG", "OK")
+    started = time.monotonic()
+    outcomes = convert(docs, jobs=1, timeout=1.5)
+    assert time.monotonic() - started < 20
+    assert outcomes[0].pdf is None and "no progress for 2 s" in (outcomes[0].error or "")
+    assert outcomes[1].pdf is not None and outcomes[1].pdf.startswith(b"%PDF-")
+    assert fake_worker.read_text().split() == ["start", "HANG", "start", "HANG", "start", "OK"]
+    assert not _sleepers()
+
+
+def test_uno_crash_restarts_the_worker_and_the_others_convert(tmp_path: Path, fake_worker: Path) -> None:
+    outcomes = convert(_inputs(tmp_path, "OK", "CRASH", "OK"), jobs=1, timeout=5)
+    assert outcomes[0].pdf is not None and outcomes[2].pdf is not None
+    assert outcomes[1].pdf is None and "exited with code 139" in (outcomes[1].error or "")
+    assert fake_worker.read_text().split().count("start") == 3  # first, retry of the crash, after it
+    assert not _sleepers()
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("NOPDF", "LibreOffice wrote no PDF"),
+    ("TRUNC", "unreadable PDF"),
+    ("REFUSE", "could not convert the document: General input/output error"),
+])
+def test_uno_bad_output_is_an_error_after_one_retry(tmp_path: Path, fake_worker: Path, content: str,
+                                                     message: str) -> None:
+    outcome = convert(_inputs(tmp_path, content), jobs=1, timeout=5)[0]
+    assert outcome.pdf is None and message in (outcome.error or "")
+    assert fake_worker.read_text().split().count(content) == 2
+    assert not _sleepers()
+
+
+def test_uno_worker_is_recycled_after_a_number_of_documents(tmp_path: Path, fake_worker: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("docgen.convert.RECYCLE_AFTER", 2)
+    from docgen import convert as c
+
+    with c.UnoConverter("soffice", c.uno_python(), jobs=1, timeout=5, options={}, recycle_after=2) as conv:
+        futures = [conv.submit(p) for p in _inputs(tmp_path, "OK", "OK", "OK", "OK", "OK")]
+    assert all(f.result().pdf is not None for f in futures)
+    assert fake_worker.read_text().split().count("start") == 3
+    assert not _sleepers()
+
+
+def test_uno_worker_that_never_starts_is_reported(tmp_path: Path, fake_worker: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    script = tmp_path / "silent_worker.py"
+    script.write_text("import time\ntime.sleep(300)\n")
+    monkeypatch.setattr("docgen.convert.UNO_WORKER", script)
+    monkeypatch.setattr("docgen.convert.STARTUP_ALLOWANCE", 0.5)
+    monkeypatch.setattr("docgen.convert.WORKER_MARGIN", 0.5)
+    started = time.monotonic()
+    outcome = convert(_inputs(tmp_path, "OK"), jobs=1, timeout=1)[0]
+    assert time.monotonic() - started < 10
+    assert outcome.pdf is None and "did not start within 1 s" in (outcome.error or "")
+    assert not _sleepers()
+
+
+def test_interrupt_kills_every_worker(tmp_path: Path, fake_worker: Path) -> None:
+    from docgen import convert as c
+
+    conv = c.UnoConverter("soffice", c.uno_python(), jobs=2, timeout=60, options={})
+    futures = [conv.submit(p) for p in _inputs(tmp_path, "HANG", "HANG")]
+    deadline = time.monotonic() + 10
+    while (not fake_worker.exists() or fake_worker.read_text().split().count("HANG") < 2) \
+            and time.monotonic() < deadline:
+        time.sleep(0.05)
+    started = time.monotonic()
+    conv.close(kill=True)  # what leaving the `with` block on Ctrl-C does
+    assert time.monotonic() - started < 10
+    assert all(f.done() for f in futures)
+    assert all(f.result().pdf is None for f in futures)
+    assert not _sleepers()
+
+
+@needs_soffice
+def test_the_uno_converter_is_used_when_the_bridge_is_installed(tmp_path: Path) -> None:
+    from docgen import convert as c
+
+    if c.uno_python() is None:
+        pytest.skip("python3-uno is not installed")
+    docx = _leave_docx(tmp_path, tmp_path / "in")
+    with c.open_converter(jobs=1) as conv:
+        assert isinstance(conv, c.UnoConverter)
+        outcome = conv.submit(docx).result()
+    assert outcome.pdf is not None and outcome.pdf.startswith(b"%PDF-")
+    assert not _soffice_processes()

@@ -14,7 +14,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -23,7 +23,7 @@ from typing import Any
 from . import __version__
 from . import models as m
 from .bundle import BundleInfo, Member, assemble, prepare_font
-from .convert import BATCH_LIMIT, Outcome, convert, libreoffice_version
+from .convert import Outcome, libreoffice_version, open_converter
 from .errors import DocgenError
 from .formatting import cn_date
 from .plan import Job
@@ -44,7 +44,6 @@ from .render import Properties, render_docx
 
 
 RENDER_COST = {"monthly": 3, "annual": 3}  # relative; charts make reports the slow ones to render
-CHUNKS_PER_WORKER = 2  # more, smaller chunks start LibreOffice sooner but pay its start-up more often
 
 
 @dataclass(frozen=True)
@@ -173,36 +172,28 @@ def _reasons(entry: dict | None, inputs: dict[str, str], out_dir: Path, force: b
 def _render_convert(todo: Sequence[Job], out_dir: Path, *, author: str, workers: int | None, pdf: bool,
                     docx: bool, summary: Summary, manifest: Manifest, inputs: dict[str, dict[str, str]],
                     progress: Progress) -> None:
-    """Render jobs one by one and hand them to LibreOffice workers in chunks as they are ready.
+    """Render jobs one by one and hand each to the LibreOffice workers as soon as it is ready.
 
-    Outputs are written as each chunk comes back, so memory holds at most a few chunks of PDFs
-    whatever the size of the build.
+    The workers start before the first document is rendered, so their start-up overlaps with
+    rendering. Outputs are written in order as they come back, so memory holds only the PDFs
+    that are converted but not yet written, whatever the size of the build.
     """
     stage = Path(tempfile.mkdtemp(prefix="docgen-render-"))
     n_workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
-    chunk = min(BATCH_LIMIT, -(-len(todo) // (n_workers * CHUNKS_PER_WORKER))) if todo else 1
-    pool = ThreadPoolExecutor(max_workers=n_workers) if pdf else None
-    futures: list[tuple[list[tuple[Job, Path]], Future[list[Converted]]]] = []
-    pending: list[tuple[Job, Path]] = []
+    converter = open_converter(jobs=n_workers, expected=len(todo)) if pdf and todo else None
+    waiting: list[tuple[Job, Path, Future[object] | None]] = []
 
-    def dispatch() -> None:
-        if pending:
-            batch = list(pending)
-            pending.clear()
-            if pool is None:
-                _record(batch, None, out_dir, docx=docx, summary=summary, manifest=manifest, inputs=inputs)
-                for job, _ in batch:
-                    progress.step(job.id)
-                return
-            future = pool.submit(_convert_and_hash, [p for _, p in batch], progress)
-            futures.append((batch, future))
-        while futures and (futures[0][1].done() or len(futures) > 2 * n_workers):
-            done_batch, future = futures.pop(0)
-            _record(done_batch, future.result(), out_dir, docx=docx, summary=summary, manifest=manifest,
+    def drain(all_of_them: bool) -> None:
+        while waiting and (all_of_them or waiting[0][2] is None or waiting[0][2].done()):
+            job, staged, future = waiting.pop(0)
+            converted = future.result() if future is not None else None
+            _record(job, staged, converted, out_dir, docx=docx, summary=summary, manifest=manifest,  # type: ignore[arg-type]
                     inputs=inputs)
+            if future is None:
+                progress.step(job.id)
 
     try:
-        # cheap documents first, so the first LibreOffice worker starts while reports are still rendering
+        # cheap documents first, so conversion starts while reports are still rendering
         for i, job in enumerate(sorted(todo, key=lambda j: RENDER_COST.get(j.kind, 1))):
             try:
                 data = render_docx(job.template, job.build_context(),
@@ -213,52 +204,55 @@ def _render_convert(todo: Sequence[Job], out_dir: Path, *, author: str, workers:
                 continue
             staged = stage / f"{i:05d}.docx"
             staged.write_bytes(data)
-            pending.append((job, staged))
-            if len(pending) >= chunk:
-                dispatch()
-        dispatch()
-        for batch, future in futures:
-            _record(batch, future.result(), out_dir, docx=docx, summary=summary, manifest=manifest, inputs=inputs)
-        futures.clear()
+            future = converter.submit(staged, lambda o: _hashed(o, progress)) if converter is not None else None
+            waiting.append((job, staged, future))
+            drain(False)
+        if converter is not None:
+            converter.flush()
+        drain(True)
+    except BaseException:
+        if converter is not None:
+            converter.close(kill=True)
+            converter = None
+        raise
     finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+        if converter is not None:
+            converter.close()
         shutil.rmtree(stage, ignore_errors=True)
 
 
 Converted = tuple[Outcome, list[str]]
 
 
-def _convert_and_hash(docx_files: list[Path], progress: Progress) -> list[Converted]:
-    """Convert one chunk and hash each PDF's page texts, in the worker's thread (pdftotext runs outside the GIL)."""
-    outcomes = convert(docx_files, jobs=1, on_done=lambda o: progress.step(o.source.name))
-    return [(o, page_text_hashes(o.pdf) if o.pdf is not None else []) for o in outcomes]
+def _hashed(outcome: Outcome, progress: Progress) -> Converted:
+    """Hash each page's text in the worker's thread (pdftotext runs outside the GIL)."""
+    progress.step(outcome.source.name)
+    return outcome, page_text_hashes(outcome.pdf) if outcome.pdf is not None else []
 
 
-def _record(batch: list[tuple[Job, Path]], outcomes: list[Converted] | None, out_dir: Path, *, docx: bool,
+def _record(job: Job, staged: Path, converted: Converted | None, out_dir: Path, *, docx: bool,
             summary: Summary, manifest: Manifest, inputs: dict[str, dict[str, str]]) -> None:
-    """Write the files of one converted chunk and their manifest entries."""
-    for i, (job, staged) in enumerate(batch):
-        outcome, hashes = outcomes[i] if outcomes is not None else (None, [])
-        if outcome is not None and outcome.pdf is None:
-            summary.failed[job.id] = f"{job.output}.pdf: {outcome.error}"
-            continue
-        data = staged.read_bytes()
-        files: dict[str, str] = {}
-        if docx:
-            target = safe_target(out_dir, job.output + ".docx")
-            write_atomic(target, data)
-            files[job.output + ".docx"] = sha256(data)
-            summary.written.append(target)
-        entry: dict[str, Any] = {"inputs": inputs[job.id], "files": files, "kind": job.kind, "docx_sha256": sha256(data)}
-        if outcome is not None and outcome.pdf is not None:
-            target = safe_target(out_dir, job.output + ".pdf")
-            write_atomic(target, outcome.pdf)
-            files[job.output + ".pdf"] = sha256(outcome.pdf)
-            entry["pdf_page_text_sha256"] = hashes
-            summary.written.append(target)
-        manifest.outputs[job.id] = entry
-        summary.made.append(job.id)
+    """Write the files of one rendered (and converted) document and its manifest entry."""
+    outcome, hashes = converted if converted is not None else (None, [])
+    if outcome is not None and outcome.pdf is None:
+        summary.failed[job.id] = f"{job.output}.pdf: {outcome.error}"
+        return
+    data = staged.read_bytes()
+    files: dict[str, str] = {}
+    if docx:
+        target = safe_target(out_dir, job.output + ".docx")
+        write_atomic(target, data)
+        files[job.output + ".docx"] = sha256(data)
+        summary.written.append(target)
+    entry: dict[str, Any] = {"inputs": inputs[job.id], "files": files, "kind": job.kind, "docx_sha256": sha256(data)}
+    if outcome is not None and outcome.pdf is not None:
+        target = safe_target(out_dir, job.output + ".pdf")
+        write_atomic(target, outcome.pdf)
+        files[job.output + ".pdf"] = sha256(outcome.pdf)
+        entry["pdf_page_text_sha256"] = hashes
+        summary.written.append(target)
+    manifest.outputs[job.id] = entry
+    summary.made.append(job.id)
 
 
 def run(data: m.Dataset, jobs: Sequence[Job], out_dir: Path, *, workers: int | None = None, force: bool = False,

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import re
+import select
 import shutil
 import signal
 import subprocess
@@ -18,7 +20,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -220,51 +222,345 @@ def _convert_chunk(binary: str, chunk: Sequence[Path], names: dict[Path, Path], 
         shutil.rmtree(outdir, ignore_errors=True)
 
 
-def convert(docx_files: Sequence[Path], *, jobs: int | None = None, timeout: float = DEFAULT_TIMEOUT,
-            batch_limit: int = BATCH_LIMIT, watermark: str | None = None,
-            on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
-    """Convert DOCX files to PDF bytes with `jobs` parallel LibreOffice workers.
+def watermark_options(watermark: str | None) -> dict[str, object]:
+    """PDF export options that print `watermark` diagonally on every page (empty: none)."""
+    if not watermark:
+        return {}
+    return {"Watermark": watermark, "WatermarkColor": 13421772, "WatermarkFontHeight": 96,
+            "WatermarkRotateAngle": 450}
 
-    Each worker gets a list of at most `batch_limit` documents (then a fresh LibreOffice, which
-    bounds memory growth), its own profile and a timeout of `timeout` seconds per document.
-    A failed document is retried once on its own. Results come back in input order.
-    `watermark` prints a diagonal text (e.g. 草稿) on every page.
+
+def _export_filter(options: dict[str, object]) -> str:
+    if not options:
+        return PDF_FILTER
+    typed = {k: {"type": "string" if isinstance(v, str) else "long", "value": v if isinstance(v, str) else str(v)}
+             for k, v in options.items()}
+    return PDF_FILTER + ":" + json.dumps(typed)
+
+
+class Converter:
+    """Documents go in one at a time with `submit`; each comes back as a Future of its Outcome.
+
+    `then` (optional) runs on the outcome in the worker's thread, e.g. to hash the PDF's pages.
+    Use as a context manager: leaving it waits for every document, or kills every LibreOffice
+    process if an exception (Ctrl-C included) is on its way out.
+    """
+
+    def submit(self, docx: Path, then: Callable[[Outcome], object] | None = None) -> Future[object]:
+        raise NotImplementedError
+
+    def flush(self) -> None:
+        """Start work on documents held back for a batch (no-op for workers fed one at a time)."""
+
+    def close(self, kill: bool = False) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Converter:
+        return self
+
+    def __exit__(self, kind: object, error: object, tb: object) -> None:
+        self.close(kill=error is not None)
+
+
+def open_converter(*, jobs: int | None = None, timeout: float = DEFAULT_TIMEOUT, watermark: str | None = None,
+                   expected: int = 0) -> Converter:
+    """The fastest working converter: warm UNO workers when LibreOffice's Python bridge is
+    installed, otherwise batched `soffice --convert-to` calls. `DOCGEN_CONVERTER=batch|uno` chooses.
+
+    `expected` (how many documents will come) sizes the batches of the batch converter.
+    """
+    binary = soffice_binary()
+    reap_orphans()
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    python = uno_python()
+    if python is not None:
+        return UnoConverter(binary, python, jobs=jobs, timeout=timeout, options=watermark_options(watermark))
+    return BatchConverter(binary, jobs=jobs, timeout=timeout, export=_export_filter(watermark_options(watermark)),
+                          expected=expected)
+
+
+class BatchConverter(Converter):
+    """Holds documents back until a batch is full, then converts it with one `soffice` call."""
+
+    def __init__(self, binary: str, *, jobs: int, timeout: float, export: str, expected: int,
+                 batch_limit: int = BATCH_LIMIT, chunks_per_worker: int = 2) -> None:
+        self.binary, self.timeout, self.export = binary, timeout, export
+        self.size = max(1, min(batch_limit, -(-max(expected, 1) // (jobs * chunks_per_worker))))
+        self.pool = ThreadPoolExecutor(max_workers=jobs)
+        self.stage = Path(tempfile.mkdtemp(prefix="docgen-lo-in-"))
+        self.held: list[tuple[Path, Future[object], Callable[[Outcome], object] | None]] = []
+        self.count = 0
+
+    def submit(self, docx: Path, then: Callable[[Outcome], object] | None = None) -> Future[object]:
+        future: Future[object] = Future()
+        self.held.append((docx, future, then))
+        if len(self.held) >= self.size:
+            self.flush()
+        return future
+
+    def flush(self) -> None:
+        if not self.held:
+            return
+        batch, self.held = self.held, []
+        names: dict[Path, Path] = {}
+        for src, _, _ in batch:
+            staged = self.stage / f"d{self.count:05d}.docx"
+            self.count += 1
+            shutil.copyfile(src, staged)
+            names[staged] = src
+
+        def work() -> None:
+            try:
+                outcomes = _convert_chunk(self.binary, list(names), names, self.timeout, self.export)
+                for (_, future, then), outcome in zip(batch, outcomes, strict=True):
+                    future.set_result(then(outcome) if then is not None else outcome)
+            except BaseException as e:  # noqa: BLE001 - handed to whoever waits on the futures
+                for _, future, _ in batch:
+                    if not future.done():
+                        future.set_exception(e)
+
+        self.pool.submit(work)
+
+    def close(self, kill: bool = False) -> None:
+        if kill:
+            RUNNING.kill_all()
+        else:
+            self.flush()
+        self.pool.shutdown(wait=True, cancel_futures=kill)
+        shutil.rmtree(self.stage, ignore_errors=True)
+
+
+UNO_WORKER = Path(__file__).with_name("uno_worker.py")
+RECYCLE_AFTER = 200  # documents per LibreOffice instance before a fresh one (bounds memory growth)
+WORKER_MARGIN = 10.0  # seconds for the worker's own Python to start, on top of STARTUP_ALLOWANCE
+
+
+def uno_python() -> str | None:
+    """A Python interpreter that can import LibreOffice's `uno` bridge (Debian: python3-uno), or None.
+
+    `DOCGEN_CONVERTER=batch` turns the UNO workers off; `DOCGEN_UNO_PYTHON` names the interpreter.
+    """
+    choice = os.environ.get("DOCGEN_CONVERTER", "auto")
+    if choice == "batch":
+        return None
+    candidates = [os.environ.get("DOCGEN_UNO_PYTHON"), "/usr/bin/python3", shutil.which("python3")]
+    for python in dict.fromkeys(c for c in candidates if c):
+        if _imports_uno(python):
+            return python
+    if choice == "uno":
+        raise ConversionError("DOCGEN_CONVERTER=uno, but no Python with LibreOffice's uno module was found "
+                              "(install it with: sudo apt-get install -y python3-uno)")
+    return None
+
+
+_UNO_CHECKED: dict[str, bool] = {}
+
+
+def _imports_uno(python: str) -> bool:
+    if python not in _UNO_CHECKED:
+        try:
+            ok = subprocess.run([python, "-c", "import uno"], capture_output=True, timeout=30).returncode == 0
+        except (OSError, subprocess.TimeoutExpired):
+            ok = False
+        _UNO_CHECKED[python] = ok
+    return _UNO_CHECKED[python]
+
+
+class _UnoProcess:
+    """One worker process (uno_worker.py) and the LibreOffice it drives, in their own process group."""
+
+    def __init__(self, binary: str, python: str, worker: Path) -> None:
+        self.profile = Path(tempfile.mkdtemp(prefix=f"{PROFILE_PREFIX}{os.getpid()}-"))
+        self.outdir = Path(tempfile.mkdtemp(prefix="docgen-lo-out-"))
+        env = dict(os.environ, FONTCONFIG_FILE=str(fontconfig_file()), FC_LANG="zh-cn", SAL_USE_VCLPLUGIN="svp")
+        pipe = f"docgen-{os.getpid()}-{self.profile.name[-8:]}"
+        self.log = (self.outdir / "worker.log").open("wb")
+        self.proc = subprocess.Popen([python, str(worker), binary, self.profile.as_uri(), pipe,
+                                      str(STARTUP_ALLOWANCE)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=self.log, env=env, start_new_session=True, cwd=self.outdir)
+        RUNNING.add(self.proc)
+        self.buffer = b""
+        self.converted = 0
+
+    def ask(self, request: dict[str, object] | None, timeout: float) -> dict[str, object] | None:
+        """Send `request` (None: only read) and wait up to `timeout` s for the answer line."""
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        if request is not None:
+            try:
+                self.proc.stdin.write((json.dumps(request) + "\n").encode())
+                self.proc.stdin.flush()
+            except (BrokenPipeError, OSError):
+                return None
+        deadline = time.monotonic() + timeout
+        fd = self.proc.stdout.fileno()
+        while b"\n" not in self.buffer:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            ready, _, _ = select.select([fd], [], [], min(left, 0.25))
+            if not ready:
+                if self.proc.poll() is not None:  # died; a child may still hold the pipe open
+                    return None
+                continue
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                return None
+            self.buffer += chunk
+        line, self.buffer = self.buffer.split(b"\n", 1)
+        try:
+            answer = json.loads(line)
+        except ValueError:
+            return None
+        return answer if isinstance(answer, dict) else None
+
+    def why_dead(self) -> str:
+        code = self.proc.poll()
+        self.log.flush()
+        lines = (self.outdir / "worker.log").read_bytes().decode("utf-8", "replace").strip().splitlines()
+        detail = f": {lines[-1]}" if lines else ""
+        return (f"LibreOffice exited with code {code}" if code is not None else "LibreOffice stopped answering") + detail
+
+    def stop(self, kill: bool = False) -> None:
+        if not kill and self.proc.poll() is None:
+            try:
+                assert self.proc.stdin is not None
+                self.proc.stdin.close()
+                self.proc.wait(timeout=15)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+        RUNNING.discard(self.proc)
+        kill_group(self.proc)
+        for stream in (self.proc.stdin, self.proc.stdout, self.log):
+            try:
+                if stream is not None:
+                    stream.close()
+            except OSError:
+                pass
+        shutil.rmtree(self.profile, ignore_errors=True)
+        shutil.rmtree(self.outdir, ignore_errors=True)
+
+
+class UnoConverter(Converter):
+    """`jobs` warm LibreOffice instances, each driven through UNO by a worker process and fed one
+    document at a time, so conversion starts with the first rendered document and LibreOffice
+    starts once per worker instead of once per batch."""
+
+    def __init__(self, binary: str, python: str, *, jobs: int, timeout: float, options: dict[str, object],
+                 worker: Path | None = None, recycle_after: int = RECYCLE_AFTER) -> None:
+        self.binary, self.python, self.timeout, self.options = binary, python, timeout, options
+        self.worker, self.recycle_after = worker or UNO_WORKER, recycle_after
+        self.queue: queue.SimpleQueue[tuple[Path, Future[object], Callable[[Outcome], object] | None] | None] = \
+            queue.SimpleQueue()
+        self.stopping = threading.Event()
+        self.threads = [threading.Thread(target=self._serve, name=f"docgen-uno-{i}", daemon=True) for i in range(jobs)]
+        for t in self.threads:
+            t.start()
+
+    def submit(self, docx: Path, then: Callable[[Outcome], object] | None = None) -> Future[object]:
+        future: Future[object] = Future()
+        self.queue.put((docx, future, then))
+        return future
+
+    def close(self, kill: bool = False) -> None:
+        if kill:
+            self.stopping.set()
+            RUNNING.kill_all()
+        for _ in self.threads:
+            self.queue.put(None)
+        for t in self.threads:
+            t.join()
+
+    def _start(self) -> tuple[_UnoProcess | None, str | None]:
+        process = _UnoProcess(self.binary, self.python, self.worker)
+        answer = process.ask(None, STARTUP_ALLOWANCE + WORKER_MARGIN)
+        if answer is None or not answer.get("ready"):
+            error = process.why_dead() if process.proc.poll() is not None else \
+                f"LibreOffice did not start within {STARTUP_ALLOWANCE + WORKER_MARGIN:.0f} s"
+            process.stop(kill=True)
+            return None, error
+        return process, None
+
+    def _serve(self) -> None:
+        process: _UnoProcess | None = None
+        try:
+            while True:
+                item = self.queue.get()
+                if item is None:
+                    return
+                src, future, then = item
+                if self.stopping.is_set():
+                    future.cancel()
+                    continue
+                try:
+                    process, outcome = self._convert(process, src)
+                    future.set_result(then(outcome) if then is not None else outcome)
+                except BaseException as e:  # noqa: BLE001 - handed to whoever waits on the future
+                    future.set_exception(e)
+        finally:
+            if process is not None:
+                process.stop(kill=self.stopping.is_set())
+
+    def _convert(self, process: _UnoProcess | None, src: Path) -> tuple[_UnoProcess | None, Outcome]:
+        """Convert `src`; on a timeout, crash or bad PDF restart the worker and try once more."""
+        error = "LibreOffice wrote no PDF"
+        for _attempt in range(2):
+            if self.stopping.is_set():
+                return process, Outcome(src, None, "stopped before conversion")
+            if process is not None and process.converted >= self.recycle_after:
+                process.stop()
+                process = None
+            if process is None:
+                process, error = self._start()
+                if process is None:
+                    continue
+            dst = process.outdir / "out.pdf"
+            answer = process.ask({"src": str(src.resolve()), "dst": str(dst), "filter": self.options}, self.timeout)
+            process.converted += 1
+            if answer is None:
+                error = (f"LibreOffice made no progress for {self.timeout:.0f} s and was stopped"
+                         if process.proc.poll() is None else process.why_dead())
+                process.stop(kill=True)
+                process = None
+                continue
+            if not answer.get("ok"):
+                error = f"LibreOffice could not convert the document: {answer.get('error') or 'no reason given'}"
+                dst.unlink(missing_ok=True)
+                continue
+            data = dst.read_bytes() if dst.exists() else b""
+            dst.unlink(missing_ok=True)
+            if not data:
+                error = "LibreOffice wrote no PDF"
+                continue
+            try:
+                check_pdf(data, str(src))
+            except ConversionError as e:
+                error = str(e)
+                continue
+            return process, Outcome(src, data)
+        return process, Outcome(src, None, error)
+
+
+def convert(docx_files: Sequence[Path], *, jobs: int | None = None, timeout: float = DEFAULT_TIMEOUT,
+            watermark: str | None = None, on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+    """Convert DOCX files to PDF bytes with `jobs` parallel LibreOffice workers (see open_converter).
+
+    Each document has a timeout of `timeout` seconds; a failed document is retried once with a
+    fresh worker. Results come back in input order. `watermark` prints a diagonal text (e.g. 草稿)
+    on every page.
     """
     if not docx_files:
         return []
-    binary = soffice_binary()
-    reap_orphans()
-    export = PDF_FILTER
-    if watermark:
-        export += (':{"Watermark":{"type":"string","value":' + json.dumps(watermark) + "},"
-                   '"WatermarkColor":{"type":"long","value":"13421772"},'
-                   '"WatermarkFontHeight":{"type":"long","value":"96"},'
-                   '"WatermarkRotateAngle":{"type":"long","value":"450"}}')
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(docx_files)))
-    stage = Path(tempfile.mkdtemp(prefix="docgen-lo-in-"))
-    try:
-        names: dict[Path, Path] = {}
-        for i, src in enumerate(docx_files):
-            staged = stage / f"d{i:05d}.docx"
-            shutil.copyfile(src, staged)
-            names[staged] = src
-        staged_all = list(names)
-        size = min(batch_limit, -(-len(staged_all) // jobs))
-        chunks = [staged_all[i:i + size] for i in range(0, len(staged_all), size)]
-        results: dict[Path, Outcome] = {}
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            try:
-                for outcomes in pool.map(lambda c: _convert_chunk(binary, c, names, timeout, export), chunks):
-                    for o in outcomes:
-                        results[o.source] = o
-                        if on_done is not None:
-                            on_done(o)
-            except BaseException:
-                RUNNING.kill_all()
-                raise
-        return [results[src] for src in docx_files]
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
+
+    def done(outcome: Outcome) -> Outcome:
+        if on_done is not None:
+            on_done(outcome)
+        return outcome
+
+    with open_converter(jobs=jobs, timeout=timeout, watermark=watermark, expected=len(docx_files)) as converter:
+        futures = [converter.submit(src, done) for src in docx_files]
+        converter.flush()
+        return [f.result() for f in futures]  # type: ignore[misc]
 
 
 def convert_one(docx: Path, *, timeout: float = DEFAULT_TIMEOUT) -> bytes:

@@ -1,0 +1,107 @@
+"""A long-lived LibreOffice converter, run by convert.py under the Python that has the `uno` module.
+
+Protocol (JSON, one object per line): on start the worker launches soffice with the profile and
+pipe name given on the command line, connects, and prints {"ready": true}. Each request
+{"src": "/path/a.docx", "dst": "/path/a.pdf", "filter": {...}} is answered with {"ok": true} or
+{"ok": false, "error": "..."}. End of input stops LibreOffice and the worker.
+
+This file uses only the standard library and `uno`, because it does not run in docgen's
+environment. The parent puts it in its own process group, so killing the group on a timeout
+also kills soffice.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def _props(**values):
+    from com.sun.star.beans import PropertyValue
+
+    out = []
+    for name, value in values.items():
+        p = PropertyValue()
+        p.Name, p.Value = name, value
+        out.append(p)
+    return tuple(out)
+
+
+def _filter_data(options: dict) -> object:
+    import uno
+
+    return uno.Any("[]com.sun.star.beans.PropertyValue", _props(**options))
+
+
+def connect(soffice: str, profile: str, pipe: str, startup: float):
+    """Start soffice listening on `pipe` and return (process, desktop)."""
+    import uno
+
+    cmd = [soffice, f"-env:UserInstallation={profile}", "--headless", "--invisible", "--norestore", "--nologo",
+           "--nodefault", "--nolockcheck", f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"]
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+    deadline = time.monotonic() + startup
+    while True:
+        try:
+            ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+            break
+        except Exception:  # NoConnectException until soffice listens
+            if proc.poll() is not None:
+                raise SystemExit(f"soffice exited with code {proc.returncode} while starting")
+            if time.monotonic() > deadline:
+                raise SystemExit(f"soffice did not start within {startup:.0f} s") from None
+            time.sleep(0.05)
+    desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+    return proc, desktop
+
+
+def convert(desktop, src: str, dst: str, options: dict) -> None:
+    args = {"FilterName": "writer_pdf_Export"}
+    if options:
+        args["FilterData"] = _filter_data(options)
+    doc = desktop.loadComponentFromURL(Path(src).as_uri(), "_blank", 0, _props(Hidden=True, ReadOnly=True))
+    if doc is None:
+        raise RuntimeError("LibreOffice could not open the document")
+    try:
+        doc.storeToURL(Path(dst).as_uri(), _props(**args))
+    finally:
+        doc.close(True)
+
+
+def main() -> int:
+    soffice, profile, pipe, startup = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
+    proc, desktop = connect(soffice, profile, pipe, startup)
+    out = sys.stdout
+    out.write(json.dumps({"ready": True, "pid": proc.pid}) + "\n")
+    out.flush()
+    try:
+        for line in sys.stdin:
+            request = json.loads(line)
+            try:
+                convert(desktop, request["src"], request["dst"], request.get("filter") or {})
+                reply = {"ok": True}
+            except Exception as e:  # a UNO exception carries LibreOffice's own message
+                reply = {"ok": False, "error": getattr(e, "Message", "") or f"{type(e).__name__}: {e}"}
+            out.write(json.dumps(reply) + "\n")
+            out.flush()
+    finally:
+        try:
+            desktop.terminate()
+        except Exception:  # the bridge closes as soffice exits
+            pass
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("SAL_USE_VCLPLUGIN", "svp")
+    sys.exit(main())
