@@ -13,7 +13,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date
@@ -171,7 +171,7 @@ def _reasons(entry: dict | None, inputs: dict[str, str], out_dir: Path, force: b
 
 def _render_convert(todo: Sequence[Job], out_dir: Path, *, author: str, workers: int | None, pdf: bool,
                     docx: bool, summary: Summary, manifest: Manifest, inputs: dict[str, dict[str, str]],
-                    progress: Progress) -> None:
+                    progress: Progress, settled: Callable[[str], None] = lambda job_id: None) -> None:
     """Render jobs one by one and hand each to the LibreOffice workers as soon as it is ready.
 
     The workers start before the first document is rendered, so their start-up overlaps with
@@ -191,6 +191,7 @@ def _render_convert(todo: Sequence[Job], out_dir: Path, *, author: str, workers:
                     inputs=inputs)
             if future is None:
                 progress.step(job.id)
+            settled(job.id)
 
     try:
         # cheap documents first, so conversion starts while reports are still rendering
@@ -201,6 +202,7 @@ def _render_convert(todo: Sequence[Job], out_dir: Path, *, author: str, workers:
             except DocgenError as e:
                 summary.failed[job.id] = str(e)
                 progress.step(f"failed {job.id}")
+                settled(job.id)
                 continue
             staged = stage / f"{i:05d}.docx"
             staged.write_bytes(data)
@@ -302,10 +304,11 @@ def run(data: m.Dataset, jobs: Sequence[Job], out_dir: Path, *, workers: int | N
     clean_temp_files(out_dir)
     bar = Progress(len(todo) + len(bundle_todo), progress)
     try:
+        bundler = Bundler(data, bundle_todo, out_dir, draft=draft, summary=summary, manifest=manifest,
+                          tools=tools, progress=bar, pending={j.id for j in todo})
         _render_convert(todo, out_dir, author=data.client.name, workers=workers, pdf=pdf, docx=docx,
-                        summary=summary, manifest=manifest, inputs=inputs, progress=bar)
-        _make_bundles(data, bundle_todo, out_dir, draft=draft, workers=workers, summary=summary,
-                      manifest=manifest, tools=tools, progress=bar)
+                        summary=summary, manifest=manifest, inputs=inputs, progress=bar, settled=bundler.settled)
+        bundler.finish()
     finally:
         bar.close()
         manifest.tools = tools
@@ -317,38 +320,66 @@ def run(data: m.Dataset, jobs: Sequence[Job], out_dir: Path, *, workers: int | N
     return summary
 
 
-def _make_bundles(data: m.Dataset, todo: Sequence[BundleJob], out_dir: Path, *, draft: bool, workers: int | None,
-                  summary: Summary, manifest: Manifest, tools: dict[str, str], progress: Progress) -> None:
-    ready = []
-    for bundle in todo:
-        broken = [j.id for j in bundle.members if j.id in summary.failed or j.id not in manifest.outputs]
-        if broken:
-            summary.failed[bundle.id] = f"not made: member(s) failed: {', '.join(broken)}"
-            continue
-        members = [Member(j.title, j.tags.get("group", ""), safe_target(out_dir, j.output + ".pdf"))
+class Bundler:
+    """Makes each bundle as soon as the last of its members is written, while LibreOffice is still
+    converting other documents; bundles whose members were all up to date are made at the end."""
+
+    def __init__(self, data: m.Dataset, todo: Sequence[BundleJob], out_dir: Path, *, draft: bool,
+                 summary: Summary, manifest: Manifest, tools: dict[str, str], progress: Progress,
+                 pending: set[str]) -> None:
+        self.out_dir, self.draft, self.summary, self.manifest = out_dir, draft, summary, manifest
+        self.tools, self.progress = tools, progress
+        self.todo = list(todo)
+        self.waiting = {b.id: {j.id for j in b.members if j.id in pending} for b in self.todo}
+        self.made: set[str] = set()
+        self.infos = {b.id: self._info(data, b) for b in self.todo}
+        if self.todo:
+            prepare_font(list(self.infos.values()))
+
+    def _info(self, data: m.Dataset, bundle: BundleJob) -> tuple[BundleInfo, list[Member]]:
+        members = [Member(j.title, j.tags.get("group", ""), safe_target(self.out_dir, j.output + ".pdf"))
                    for j in bundle.members]
         period = _period(bundle)
         info = BundleInfo(name=bundle.name, title=bundle.spec.title, period=period,
                           organisation=data.client.name, date=cn_date(date.today()),
                           version=f"管理办法 {data.policy.version}",
                           keywords=f"{bundle.spec.title};{period};{data.client.short_name}")
-        ready.append((bundle, info, members))
-    if not ready:
-        return
-    prepare_font([(info, members) for _, info, members in ready])
-    for bundle, info, members in ready:
+        return info, members
+
+    def settled(self, job_id: str) -> None:
+        """`job_id` was written (or failed): make every bundle that no longer waits for anything."""
+        for bundle in self.todo:
+            waiting = self.waiting[bundle.id]
+            if job_id in waiting:
+                waiting.discard(job_id)
+                if not waiting:
+                    self._make(bundle)
+
+    def finish(self) -> None:
+        for bundle in self.todo:
+            if bundle.id not in self.made:
+                self._make(bundle)
+
+    def _make(self, bundle: BundleJob) -> None:
+        self.made.add(bundle.id)
+        summary, manifest = self.summary, self.manifest
+        broken = [j.id for j in bundle.members if j.id in summary.failed or j.id not in manifest.outputs]
+        if broken:
+            summary.failed[bundle.id] = f"not made: member(s) failed: {', '.join(broken)}"
+            return
+        info, members = self.infos[bundle.id]
         try:
-            pdf = assemble(info, members, draft=draft)
+            pdf = assemble(info, members, draft=self.draft)
         except DocgenError as e:
             summary.failed[bundle.id] = str(e)
-            continue
-        target = safe_target(out_dir, bundle.output + ".pdf")
+            return
+        target = safe_target(self.out_dir, bundle.output + ".pdf")
         write_atomic(target, pdf)
         summary.written.append(target)
         summary.made.append(bundle.id)
-        manifest.outputs[bundle.id] = {"inputs": bundle_inputs(bundle, manifest, draft, tools),
+        manifest.outputs[bundle.id] = {"inputs": bundle_inputs(bundle, manifest, self.draft, self.tools),
                                        "files": {bundle.output + ".pdf": sha256(pdf)}, "kind": "bundle"}
-        progress.step(bundle.id)
+        self.progress.step(bundle.id)
 
 
 def _period(bundle: BundleJob) -> str:
