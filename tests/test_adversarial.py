@@ -86,6 +86,21 @@ def test_huge_range_is_stopped(tmp_path: Path) -> None:
         _render(template, tmp_path)
 
 
+def test_output_flood_is_stopped_before_it_exhausts_memory(tmp_path: Path) -> None:
+    import resource
+
+    flood = "{% for a in range(100000) %}{% for b in range(100000) %}0123456789{% endfor %}{% endfor %}"
+    template = _edit(tmp_path, "word/document.xml", "{{ leave.reason }}", flood)
+    data = load_dataset(write_mini(tmp_path / "data"))
+    job = next(iter(plan(data, ["leave"])))
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.monotonic()
+    with pytest.raises(TemplateError, match="more than 20,000,000 characters of XML in one part"):
+        render_docx(template, job.build_context(), properties_for(job, "甲方"), timeout=30)
+    assert time.monotonic() - started < 30
+    assert (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024 < 400  # MB
+
+
 def test_data_is_never_evaluated_as_a_template(tmp_path: Path) -> None:
     folder = write_mini(tmp_path / "data", **{"leave.yaml": MINI["leave.yaml"].replace(
         "reason: 办理个人事务", "reason: '{ 7*7 } ${x} <b>&amp;'")})

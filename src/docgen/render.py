@@ -28,6 +28,7 @@ from .record import normalize_docx
 FIXED_TIME = datetime(2000, 1, 1, tzinfo=timezone.utc)
 LEFTOVER = re.compile(r"\{\{|\{%|\}\}|%\}")
 MAX_STRING = 1_000_000
+MAX_PART = 20_000_000  # characters of XML one template part may produce (real parts are about 100 000)
 
 
 @dataclass(frozen=True)
@@ -61,10 +62,32 @@ class _Sandbox(SandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
 
+class _BoundedTemplate(jinja2.Template):
+    """A template whose output is counted as it is produced and stopped at MAX_PART characters,
+    so a loop that writes gigabytes fails early instead of exhausting memory."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        chunks: list[str] = []
+        pieces: list[str] = []
+        size = 0
+        for piece in self.generate(*args, **kwargs):
+            size += len(piece)
+            if size > MAX_PART:
+                raise OverflowError(f"the template would produce more than {MAX_PART:,} characters of XML "
+                                    "in one part; a loop in it is too large")
+            pieces.append(piece)
+            if len(pieces) >= 4096:  # keep the list short: many one-character pieces cost 8 bytes each
+                chunks.append("".join(pieces))
+                pieces.clear()
+        chunks.append("".join(pieces))
+        return "".join(chunks)
+
+
 @lru_cache(maxsize=1)
 def environment() -> SandboxedEnvironment:
     """The one jinja2 environment every template is rendered with."""
     env = _Sandbox(undefined=StrictUndefined, autoescape=True, keep_trailing_newline=True)
+    env.template_class = _BoundedTemplate
     env.filters.update(FILTERS)
     return env
 
