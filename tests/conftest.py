@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -186,6 +189,41 @@ def sample_copy(tmp_path: Path) -> Path:
     dest = tmp_path / "data"
     shutil.copytree(SAMPLE_DATA, dest)
     return dest
+
+
+def _work_dirs() -> set[str]:
+    return {p.name for p in Path(tempfile.gettempdir()).glob("docgen-*")}
+
+
+def _converter_processes() -> set[str]:
+    """LibreOffice and converter workers started by docgen (their command lines name a docgen profile)."""
+    found = set()
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            cmdline = (proc / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"docgen-lo-profile-" in cmdline or b"fake_worker.py" in cmdline or b"fake-soffice" in cmdline:
+            shown = cmdline.replace(bytes(1), b" ")[:120].decode("utf-8", "replace")
+            found.add(f"{proc.name}: {shown}")
+    return found
+
+
+@pytest.fixture(autouse=True)
+def leaves_nothing_behind(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every test: no docgen work folder, LibreOffice process or temporary output file is left over."""
+    from docgen.record import TEMP_PREFIX
+
+    dirs, procs = _work_dirs(), _converter_processes()
+    yield
+    deadline = time.monotonic() + 5
+    while (_converter_processes() - procs) and time.monotonic() < deadline:
+        time.sleep(0.05)  # a worker told to stop may take a moment to exit
+    assert not (_converter_processes() - procs), "processes left running"
+    assert not (_work_dirs() - dirs), "work folders left in the temporary folder"
+    tmp = request.node.funcargs.get("tmp_path")
+    if tmp is not None:
+        assert not list(Path(tmp).rglob(f"{TEMP_PREFIX}*")), "temporary output files left behind"
 
 
 def have_soffice() -> bool:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -38,6 +37,7 @@ from .record import (
     fingerprint,
     outputs_intact,
     safe_target,
+    work_dir,
     write_atomic,
 )
 from .render import Properties, render_docx
@@ -178,7 +178,7 @@ def _render_convert(todo: Sequence[Job], out_dir: Path, *, author: str, workers:
     rendering. Outputs are written in order as they come back, so memory holds only the PDFs
     that are converted but not yet written, whatever the size of the build.
     """
-    stage = Path(tempfile.mkdtemp(prefix="docgen-render-"))
+    stage = work_dir("render")
     n_workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
     converter = open_converter(jobs=n_workers, expected=len(todo)) if pdf and todo else None
     waiting: list[tuple[Job, Path, Future[object] | None]] = []

@@ -16,7 +16,6 @@ import select
 import shutil
 import signal
 import subprocess
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -28,6 +27,7 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 from .errors import ConversionError
+from .record import remove_stale_work_dirs, work_dir
 
 INSTALL_HINT = ("LibreOffice was not found (no 'soffice' on PATH). Install it with:\n"
                 "  sudo apt-get install -y --no-install-recommends libreoffice-writer-nogui fonts-noto-cjk poppler-utils")
@@ -153,13 +153,14 @@ def reap_orphans() -> int:
             os.killpg(pgid, signal.SIGKILL)
         except OSError:
             pass
+    remove_stale_work_dirs()
     return len(groups)
 
 
 def _run_batch(binary: str, files: Sequence[Path], outdir: Path, timeout: float,
                export: str = PDF_FILTER) -> str | None:
     """Run one soffice call over `files`; return an error text for a timeout or crash."""
-    profile = Path(tempfile.mkdtemp(prefix=f"{PROFILE_PREFIX}{os.getpid()}-"))
+    profile = work_dir("lo-profile")
     env = dict(os.environ, FONTCONFIG_FILE=str(fontconfig_file()), FC_LANG="zh-cn", SAL_USE_VCLPLUGIN="svp")
     cmd = [binary, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible", "--norestore",
            "--nologo", "--nodefault", "--nolockcheck", "--convert-to", export,
@@ -206,7 +207,7 @@ def _collect(files: Sequence[Path], outdir: Path, names: dict[Path, Path], failu
 
 def _convert_chunk(binary: str, chunk: Sequence[Path], names: dict[Path, Path], timeout: float,
                    export: str) -> list[Outcome]:
-    outdir = Path(tempfile.mkdtemp(prefix="docgen-lo-out-"))
+    outdir = work_dir("lo-out")
     try:
         failure = _run_batch(binary, chunk, outdir, timeout, export)
         first = _collect(chunk, outdir, names, failure)
@@ -287,7 +288,7 @@ class BatchConverter(Converter):
         self.binary, self.timeout, self.export = binary, timeout, export
         self.size = max(1, min(batch_limit, -(-max(expected, 1) // (jobs * chunks_per_worker))))
         self.pool = ThreadPoolExecutor(max_workers=jobs)
-        self.stage = Path(tempfile.mkdtemp(prefix="docgen-lo-in-"))
+        self.stage = work_dir("lo-in")
         self.held: list[tuple[Path, Future[object], Callable[[Outcome], object] | None]] = []
         self.count = 0
 
@@ -370,8 +371,8 @@ class _UnoProcess:
     """One worker process (uno_worker.py) and the LibreOffice it drives, in their own process group."""
 
     def __init__(self, binary: str, python: str, worker: Path) -> None:
-        self.profile = Path(tempfile.mkdtemp(prefix=f"{PROFILE_PREFIX}{os.getpid()}-"))
-        self.outdir = Path(tempfile.mkdtemp(prefix="docgen-lo-out-"))
+        self.profile = work_dir("lo-profile")
+        self.outdir = work_dir("lo-out")
         env = dict(os.environ, FONTCONFIG_FILE=str(fontconfig_file()), FC_LANG="zh-cn", SAL_USE_VCLPLUGIN="svp")
         pipe = f"docgen-{os.getpid()}-{self.profile.name[-8:]}"
         self.log = (self.outdir / "worker.log").open("wb")

@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import tempfile
 import time
 from collections.abc import Iterator
@@ -62,6 +63,31 @@ def clean_temp_files(out_dir: Path) -> int:
         for leftover in out_dir.rglob(f"{TEMP_PREFIX}*"):
             leftover.unlink(missing_ok=True)
             removed += 1
+    return removed
+
+
+WORK_DIR_PREFIX = "docgen-"
+_WORK_DIR = re.compile(r"docgen-[a-z-]+?-(\d+)-[^/]+$")
+
+
+def work_dir(kind: str) -> Path:
+    """A private folder in the system's temporary folder, named after this process so that a
+    later run can remove it if this one is killed (see remove_stale_work_dirs)."""
+    return Path(tempfile.mkdtemp(prefix=f"{WORK_DIR_PREFIX}{kind}-{os.getpid()}-"))
+
+
+def remove_stale_work_dirs() -> int:
+    """Remove the work folders of docgen processes that no longer exist; return how many."""
+    removed = 0
+    for folder in Path(tempfile.gettempdir()).glob(f"{WORK_DIR_PREFIX}*"):
+        found = _WORK_DIR.match(folder.name)
+        if found is None or not folder.is_dir():
+            continue
+        owner = int(found.group(1))
+        if owner == os.getpid() or Path(f"/proc/{owner}").exists():
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed += 1
     return removed
 
 
