@@ -7,6 +7,9 @@ need=()
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 fc-list 2>/dev/null | grep -q "Noto Serif CJK SC" || need+=(fonts-noto-cjk)
+# fallback faces for what CJK fonts lack: Arabic and Hebrew (DejaVu), emoji (Symbola)
+fc-list 2>/dev/null | grep -q "DejaVu Sans" || need+=(fonts-dejavu-core)
+fc-list 2>/dev/null | grep -qi "Symbola" || need+=(fonts-symbola)
 # LibreOffice's Python bridge: lets docgen keep LibreOffice running and feed it one document at a time
 /usr/bin/python3 -c "import uno" >/dev/null 2>&1 || need+=(python3-uno)
 if [ ${#need[@]} -gt 0 ]; then

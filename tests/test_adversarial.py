@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -286,12 +287,46 @@ def test_runaway_loops_are_stopped_by_the_render_time_limit(tmp_path: Path) -> N
         render_docx(template, job.build_context(), properties_for(job, "甲方"), timeout=1.0)
 
 
+BIDI_CONTROLS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
+def _faces_cover(pdf: Path, text: str) -> set[str]:
+    """Characters of `text` that no font embedded in `pdf` has a glyph for (drawn as empty boxes)."""
+    from fontTools.ttLib import TTFont
+
+    from docgen.convert import fontconfig_file
+
+    env = dict(os.environ, FONTCONFIG_FILE=str(fontconfig_file()))
+    listing = subprocess.run(["fc-list", ":", "postscriptname", "file"], capture_output=True, text=True, env=env,
+                             check=True).stdout
+    files = {}
+    for line in listing.splitlines():
+        path, _, ps = line.partition(": :postscriptname=")
+        files[ps.strip()] = path
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    covered: set[int] = set()
+    for line in fonts:
+        name = line.split()[0].split("+", 1)[-1]
+        match = max((ps for ps in files if name.startswith(ps)), key=len, default=None)
+        assert match is not None, f"embedded font {name} is not one fontconfig knows"
+        font = TTFont(files[match], fontNumber=0, lazy=True)
+        covered |= set(font.getBestCmap())
+    return {ch for ch in text if not ch.isspace() and ord(ch) not in covered}
+
+
 @pytest.mark.skipif(not have_soffice(), reason="LibreOffice is not installed")
-def test_special_characters_reach_pdf_text_and_metadata_exactly(tmp_path: Path) -> None:
-    from docgen.cli import cli
+@pytest.mark.parametrize("name", [
+    '甲乙 & <Smith> "Q" 株式会社',
+    "شركة النور للتقنية 华信",  # Arabic, right to left
+    "חברת אור 华信",  # Hebrew, right to left
+    "🚀 运维 ✅ 华信 ☎",  # emoji and symbols
+    "Ωmega ß Ærø Ĳssel 华信",
+])
+def test_special_characters_reach_pdf_text_and_metadata_exactly(tmp_path: Path, name: str) -> None:
     from click.testing import CliRunner
 
-    name = '甲乙 & <Smith> "Q" 株式会社'
+    from docgen.cli import cli
+
     folder = write_mini(tmp_path / "data", **{"vendors.yaml": MINI["vendors.yaml"].replace(
         "name: 华信智维科技有限公司", f"name: '{name}'")})
     result = CliRunner().invoke(cli, ["render", "hx-2026", "nda", "--data", str(folder), "--out", str(tmp_path / "out"),
@@ -299,8 +334,12 @@ def test_special_characters_reach_pdf_text_and_metadata_exactly(tmp_path: Path) 
     assert result.exit_code == 0, result.output
     pdf = next((tmp_path / "out").rglob("*.pdf"))
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    assert name in text
+    text = text.translate(BIDI_CONTROLS)
+    # pdftotext lays right-to-left runs out in display order, so each word is checked on its own
+    for word in name.split():
+        assert word in text, word
     assert PdfReader(pdf).metadata.subject.startswith(name)
+    assert not _faces_cover(pdf, name), "characters without a glyph in any embedded font"
 
 
 def test_full_disk_keeps_the_old_file_and_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -319,3 +358,60 @@ def test_full_disk_keeps_the_old_file_and_says_so(tmp_path: Path, monkeypatch: p
         write_atomic(target, b"%PDF-new and longer")
     assert target.read_bytes() == b"%PDF-old"
     assert [p.name for p in target.parent.iterdir()] == ["contract.pdf"]
+
+
+def _can_make_immutable(folder: Path) -> bool:
+    """chattr +i makes a folder read-only even for root (the tests may run as root)."""
+    if shutil.which("chattr") is None:
+        return False
+    probe = folder / "probe"
+    probe.mkdir()
+    made = subprocess.run(["chattr", "+i", str(probe)], capture_output=True).returncode == 0
+    if made:
+        subprocess.run(["chattr", "-i", str(probe)], check=True)
+    probe.rmdir()
+    return made
+
+
+@pytest.fixture
+def read_only(tmp_path: Path):
+    """Make folders read-only for everyone (root included) for the length of a test."""
+    if not _can_make_immutable(tmp_path):
+        pytest.skip("chattr +i is not available here (it needs root and ext4-like file systems)")
+    locked: list[Path] = []
+
+    def lock(folder: Path) -> Path:
+        subprocess.run(["chattr", "+i", str(folder)], check=True)
+        locked.append(folder)
+        return folder
+
+    yield lock
+    for folder in locked:
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
+
+
+def test_read_only_output_folder_gives_one_clear_error(tmp_path: Path, runner, monkeypatch, read_only) -> None:
+    from docgen.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    write_mini(tmp_path / "data")
+    out = tmp_path / "out"
+    out.mkdir()
+    read_only(out)
+    result = runner.invoke(cli, ["build", "--out", "out"])
+    assert result.exit_code == 1
+    assert "Error: cannot write to out: Operation not permitted" in result.output
+    assert "Traceback" not in result.output
+    assert list(out.iterdir()) == []
+
+
+def test_read_only_subfolder_keeps_the_old_file(tmp_path: Path, read_only) -> None:
+    from docgen.record import write_atomic
+
+    target = tmp_path / "out" / "contracts" / "hx.pdf"
+    write_atomic(target, b"%PDF-old")
+    read_only(target.parent)
+    with pytest.raises(OutputError, match=f"cannot write to {target.parent}: Operation not permitted"):
+        write_atomic(target, b"%PDF-new")
+    assert target.read_bytes() == b"%PDF-old"
+    assert [p.name for p in target.parent.iterdir()] == ["hx.pdf"]
