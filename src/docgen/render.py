@@ -92,11 +92,21 @@ def environment() -> SandboxedEnvironment:
     return env
 
 
+@lru_cache(maxsize=64)
+def _patched(xml: str) -> str:
+    return DocxTemplate.patch_xml(None, xml)  # a pure function of the XML
+
+
 class _Template(DocxTemplate):  # type: ignore[misc]
-    """docxtpl template whose core properties are left alone (set later, unescaped)."""
+    """docxtpl template whose core properties are left alone (set later, unescaped), and whose
+    tag clean-up (a few dozen regular expressions over each part) is done once per template
+    rather than once per document."""
 
     def render_properties(self, context: dict[str, Any], jinja_env: Any = None) -> None:
         return None
+
+    def patch_xml(self, src_xml: str) -> str:
+        return _patched(src_xml)
 
 
 def _context_text(exc: Exception) -> str:
