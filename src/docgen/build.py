@@ -22,11 +22,12 @@ from typing import Any
 from . import __version__
 from . import models as m
 from .bundle import BundleInfo, Member, assemble, prepare_font
-from .convert import Outcome, libreoffice_version, open_converter
+from .convert import Converter, Outcome, libreoffice_version, open_converter
 from .errors import DocgenError
 from .formatting import cn_date
 from .plan import Job
 from .record import (
+    MANIFEST_NAME,
     Manifest,
     page_text_hashes,
     provenance,
@@ -171,7 +172,8 @@ def _reasons(entry: dict | None, inputs: dict[str, str], out_dir: Path, force: b
 
 def _render_convert(todo: Sequence[Job], out_dir: Path, *, author: str, workers: int | None, pdf: bool,
                     docx: bool, summary: Summary, manifest: Manifest, inputs: dict[str, dict[str, str]],
-                    progress: Progress, settled: Callable[[str], None] = lambda job_id: None) -> None:
+                    progress: Progress, settled: Callable[[str], None] = lambda job_id: None,
+                    converter: Converter | None = None) -> None:
     """Render jobs one by one and hand each to the LibreOffice workers as soon as it is ready.
 
     The workers start before the first document is rendered, so their start-up overlaps with
@@ -180,7 +182,8 @@ def _render_convert(todo: Sequence[Job], out_dir: Path, *, author: str, workers:
     """
     stage = work_dir("render")
     n_workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
-    converter = open_converter(jobs=n_workers, expected=len(todo)) if pdf and todo else None
+    if converter is None and pdf and todo:
+        converter = open_converter(jobs=n_workers, expected=len(todo))
     waiting: list[tuple[Job, Path, Future[object] | None]] = []
 
     def drain(all_of_them: bool) -> None:
@@ -259,8 +262,36 @@ def _record(job: Job, staged: Path, converted: Converted | None, out_dir: Path, 
 
 def run(data: m.Dataset, jobs: Sequence[Job], out_dir: Path, *, workers: int | None = None, force: bool = False,
         dry_run: bool = False, draft: bool = False, pdf: bool = True, docx: bool = True,
-        with_bundles: bool = True, only_bundles: set[str] | None = None, progress: bool | None = None) -> Summary:
-    """Bring `out_dir` up to date for `jobs` (and their bundles); see the module docstring."""
+        with_bundles: bool = True, only_bundles: set[str] | None = None, progress: bool | None = None,
+        converter: Converter | None = None) -> Summary:
+    """Bring `out_dir` up to date for `jobs` (and their bundles); see the module docstring.
+
+    `converter` (optional, see warm_converter) is used for the documents and closed at the end.
+    """
+    try:
+        return _run(data, jobs, out_dir, workers=workers, force=force, dry_run=dry_run, draft=draft, pdf=pdf,
+                    docx=docx, with_bundles=with_bundles, only_bundles=only_bundles, progress=progress,
+                    converter=converter)
+    except BaseException:
+        if converter is not None:
+            converter.close(kill=True)
+        raise
+
+
+def warm_converter(out_dir: Path, *, workers: int | None, force: bool) -> Converter | None:
+    """Start LibreOffice before the data is even validated when a full build is coming (--force,
+    or no manifest yet), so its start-up overlaps with validation; None otherwise."""
+    if not force and (out_dir / MANIFEST_NAME).exists():
+        return None
+    try:
+        return open_converter(jobs=workers)
+    except DocgenError:
+        return None  # reported again, in its place, when a document needs converting
+
+
+def _run(data: m.Dataset, jobs: Sequence[Job], out_dir: Path, *, workers: int | None, force: bool,
+         dry_run: bool, draft: bool, pdf: bool, docx: bool, with_bundles: bool, only_bundles: set[str] | None,
+         progress: bool | None, converter: Converter | None) -> Summary:
     start = time.monotonic()
     summary = Summary()
     manifest = Manifest.load(out_dir)
@@ -298,6 +329,9 @@ def run(data: m.Dataset, jobs: Sequence[Job], out_dir: Path, *, workers: int | N
             summary.reasons[bundle.id] = sorted(set(reasons))
         else:
             summary.unchanged.append(bundle.id)
+    if converter is not None and not (todo and pdf and not dry_run):
+        converter.close(kill=True)
+        converter = None
     if dry_run:
         summary.seconds = time.monotonic() - start
         return summary
@@ -306,7 +340,7 @@ def run(data: m.Dataset, jobs: Sequence[Job], out_dir: Path, *, workers: int | N
     try:
         bundler = Bundler(data, bundle_todo, out_dir, draft=draft, summary=summary, manifest=manifest,
                           tools=tools, progress=bar, pending={j.id for j in todo})
-        _render_convert(todo, out_dir, author=data.client.name, workers=workers, pdf=pdf, docx=docx,
+        _render_convert(todo, out_dir, author=data.client.name, workers=workers, pdf=pdf, docx=docx, converter=converter,
                         summary=summary, manifest=manifest, inputs=inputs, progress=bar, settled=bundler.settled)
         bundler.finish()
     finally:

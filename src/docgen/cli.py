@@ -225,17 +225,25 @@ def build(data_dir: Path, out_dir: Path, jobs: int | None, force: bool, dry_run:
 
     Example: docgen build --data data --out out
     """
-    from .build import explain, plan_bundles, run
+    from .build import explain, plan_bundles, run, warm_converter
     from .plan import plan
     from .validate import load_dataset
 
-    dataset = load_dataset(data_dir)
-    todo = plan(dataset)
     if dry_run:
+        dataset = load_dataset(data_dir)
+        todo = plan(dataset)
         summary = run(dataset, todo, out_dir, workers=jobs, force=force, dry_run=True, draft=draft)
     else:
         with _lock(out_dir):
-            summary = run(dataset, todo, out_dir, workers=jobs, force=force, draft=draft)
+            converter = warm_converter(out_dir, workers=jobs, force=force)
+            try:
+                dataset = load_dataset(data_dir)
+                todo = plan(dataset)
+            except BaseException:
+                if converter is not None:
+                    converter.close(kill=True)
+                raise
+            summary = run(dataset, todo, out_dir, workers=jobs, force=force, draft=draft, converter=converter)
     if dry_run:
         lines = explain(summary, todo, plan_bundles(dataset, todo))
         for line in lines:

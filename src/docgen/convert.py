@@ -19,7 +19,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -441,35 +441,53 @@ class _UnoProcess:
         shutil.rmtree(self.outdir, ignore_errors=True)
 
 
+Then = Callable[[Outcome], object] | None
+
+
 class UnoConverter(Converter):
     """`jobs` warm LibreOffice instances, each driven through UNO by a worker process and fed one
     document at a time, so conversion starts with the first rendered document and LibreOffice
-    starts once per worker instead of once per batch."""
+    starts once per worker instead of once per batch.
+
+    A worker hands each PDF to a small pool of checker threads and goes straight on to its next
+    document, so LibreOffice does not sit idle while a PDF is checked and hashed. A conversion
+    that times out, crashes or is refused is retried at once with a fresh worker; a PDF that
+    fails the check goes back into the queue once.
+    """
 
     def __init__(self, binary: str, python: str, *, jobs: int, timeout: float, options: dict[str, object],
                  worker: Path | None = None, recycle_after: int = RECYCLE_AFTER) -> None:
         self.binary, self.python, self.timeout, self.options = binary, python, timeout, options
         self.worker, self.recycle_after = worker or UNO_WORKER, recycle_after
-        self.queue: queue.SimpleQueue[tuple[Path, Future[object], Callable[[Outcome], object] | None] | None] = \
-            queue.SimpleQueue()
+        self.queue: queue.SimpleQueue[tuple[Path, Future[object], Then, int] | None] = queue.SimpleQueue()
+        self.futures: list[Future[object]] = []
         self.stopping = threading.Event()
+        self.checkers = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="docgen-check")
         self.threads = [threading.Thread(target=self._serve, name=f"docgen-uno-{i}", daemon=True) for i in range(jobs)]
         for t in self.threads:
             t.start()
 
-    def submit(self, docx: Path, then: Callable[[Outcome], object] | None = None) -> Future[object]:
+    def submit(self, docx: Path, then: Then = None) -> Future[object]:
         future: Future[object] = Future()
-        self.queue.put((docx, future, then))
+        self.futures.append(future)
+        self.queue.put((docx, future, then, 0))
         return future
 
     def close(self, kill: bool = False) -> None:
         if kill:
             self.stopping.set()
             RUNNING.kill_all()
+        else:
+            wait(self.futures)  # a checker may still put a document back into the queue
         for _ in self.threads:
             self.queue.put(None)
         for t in self.threads:
             t.join()
+        self.checkers.shutdown(wait=True)
+        while not self.queue.empty():  # put back by a checker after the workers stopped (only when killed)
+            item = self.queue.get_nowait()
+            if item is not None:
+                self._finish(item[1], item[2], Outcome(item[0], None, "stopped before conversion"))
 
     def _start(self) -> tuple[_UnoProcess | None, str | None]:
         process = _UnoProcess(self.binary, self.python, self.worker)
@@ -481,32 +499,57 @@ class UnoConverter(Converter):
             return None, error
         return process, None
 
+    @staticmethod
+    def _finish(future: Future[object], then: Then, outcome: Outcome) -> None:
+        try:
+            future.set_result(then(outcome) if then is not None else outcome)
+        except BaseException as e:  # noqa: BLE001 - handed to whoever waits on the future
+            future.set_exception(e)
+
     def _serve(self) -> None:
         process: _UnoProcess | None = None
         try:
+            if not self.stopping.is_set():
+                process, _ = self._start()  # warm up before the first document arrives; retried on demand
             while True:
                 item = self.queue.get()
                 if item is None:
                     return
-                src, future, then = item
+                src, future, then, tries = item
                 if self.stopping.is_set():
-                    future.cancel()
+                    self._finish(future, then, Outcome(src, None, "stopped before conversion"))
                     continue
                 try:
-                    process, outcome = self._convert(process, src)
-                    future.set_result(then(outcome) if then is not None else outcome)
+                    process, data, error = self._convert(process, src, attempts=2 - tries)
                 except BaseException as e:  # noqa: BLE001 - handed to whoever waits on the future
                     future.set_exception(e)
+                    continue
+                if data is None:
+                    self._finish(future, then, Outcome(src, None, error))
+                else:
+                    self.checkers.submit(self._check, src, data, future, then, tries)
         finally:
             if process is not None:
                 process.stop(kill=self.stopping.is_set())
 
-    def _convert(self, process: _UnoProcess | None, src: Path) -> tuple[_UnoProcess | None, Outcome]:
-        """Convert `src`; on a timeout, crash or bad PDF restart the worker and try once more."""
+    def _check(self, src: Path, data: bytes, future: Future[object], then: Then, tries: int) -> None:
+        try:
+            check_pdf(data, str(src))
+        except ConversionError as e:
+            if tries == 0 and not self.stopping.is_set():
+                self.queue.put((src, future, then, 1))
+            else:
+                self._finish(future, then, Outcome(src, None, str(e)))
+            return
+        self._finish(future, then, Outcome(src, data))
+
+    def _convert(self, process: _UnoProcess | None, src: Path, attempts: int) -> tuple[_UnoProcess | None,
+                                                                                     bytes | None, str]:
+        """Convert `src` up to `attempts` times; a timeout or crash restarts the worker first."""
         error = "LibreOffice wrote no PDF"
-        for _attempt in range(2):
+        for _attempt in range(attempts):
             if self.stopping.is_set():
-                return process, Outcome(src, None, "stopped before conversion")
+                return process, None, "stopped before conversion"
             if process is not None and process.converted >= self.recycle_after:
                 process.stop()
                 process = None
@@ -514,7 +557,7 @@ class UnoConverter(Converter):
                 process, error = self._start()
                 if process is None:
                     continue
-            dst = process.outdir / "out.pdf"
+            dst = process.outdir / f"{process.converted}.pdf"
             answer = process.ask({"src": str(src.resolve()), "dst": str(dst), "filter": self.options}, self.timeout)
             process.converted += 1
             if answer is None:
@@ -523,22 +566,16 @@ class UnoConverter(Converter):
                 process.stop(kill=True)
                 process = None
                 continue
-            if not answer.get("ok"):
-                error = f"LibreOffice could not convert the document: {answer.get('error') or 'no reason given'}"
-                dst.unlink(missing_ok=True)
-                continue
             data = dst.read_bytes() if dst.exists() else b""
             dst.unlink(missing_ok=True)
+            if not answer.get("ok"):
+                error = f"LibreOffice could not convert the document: {answer.get('error') or 'no reason given'}"
+                continue
             if not data:
                 error = "LibreOffice wrote no PDF"
                 continue
-            try:
-                check_pdf(data, str(src))
-            except ConversionError as e:
-                error = str(e)
-                continue
-            return process, Outcome(src, data)
-        return process, Outcome(src, None, error)
+            return process, data, ""
+        return process, None, error
 
 
 def convert(docx_files: Sequence[Path], *, jobs: int | None = None, timeout: float = DEFAULT_TIMEOUT,
