@@ -20,6 +20,7 @@ import platform
 import re
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -36,6 +37,7 @@ from docgen.render import render_docx  # noqa: E402
 from docgen.validate import load_dataset  # noqa: E402
 
 WORK = ROOT / "bench" / "work"
+ROUNDS = 3
 
 
 def soffice_env() -> dict[str, str]:
@@ -47,13 +49,21 @@ def soffice_cmd(profile: Path, outdir: Path, files: list[Path]) -> list[str]:
             "--convert-to", "pdf", "--outdir", str(outdir), *map(str, files)]
 
 
-def naive(files: list[Path], outdir: Path) -> float:
+def naive(files: list[Path], outdir: Path, *, shared_profile: bool) -> float:
+    """One `soffice --convert-to pdf` per file, one after another: with a fresh profile each time, or
+    with one profile that already exists (like a user's own profile in a shell loop)."""
+    shared = Path(tempfile.mkdtemp())
+    if shared_profile:  # the profile exists before the loop starts, as a user's would
+        subprocess.run(soffice_cmd(shared, outdir, files[:1]), env=soffice_env(), check=True, capture_output=True,
+                       timeout=300)
     start = time.monotonic()
     for f in files:
-        with tempfile.TemporaryDirectory() as profile:
-            subprocess.run(soffice_cmd(Path(profile), outdir, [f]), env=soffice_env(), check=True,
-                           capture_output=True, timeout=300)
-    return time.monotonic() - start
+        with tempfile.TemporaryDirectory() as fresh:
+            subprocess.run(soffice_cmd(shared if shared_profile else Path(fresh), outdir, [f]), env=soffice_env(),
+                           check=True, capture_output=True, timeout=300)
+    elapsed = time.monotonic() - start
+    shutil.rmtree(shared, ignore_errors=True)
+    return elapsed
 
 
 def batch2(files: list[Path], outdir: Path) -> float:
@@ -198,17 +208,20 @@ def main() -> None:
     n = len(files)
     print(f"{n} documents rendered in {render_s:.2f} s")
 
-    naive_s = naive(files, WORK / "naive")
-    print(f"naive per-file loop: {naive_s:.1f} s")
-    batch_s = batch2(files, WORK / "batch2")
-    print(f"two warm batches: {batch_s:.1f} s")
-    uno_s = uno2(files)
-    print(f"two warm UNO workers: {uno_s:.1f} s")
+    naive_fresh_s = naive(files, WORK / "naive", shared_profile=False)
+    print(f"naive per-file loop, fresh profile each: {naive_fresh_s:.1f} s")
+    naive_s = naive(files, WORK / "naive", shared_profile=True)
+    print(f"naive per-file loop, one existing profile: {naive_s:.1f} s")
     timed_build(data, WORK / "out", force=True)  # warm the font cache and the file system once
-    cli_batch_s = cli_build(data, WORK / "out", "batch")
-    print(f"docgen build --force (batch converter): {cli_batch_s:.1f} s")
-    cli_s = cli_build(data, WORK / "out", "auto")
-    print(f"docgen build --force: {cli_s:.1f} s")
+    rounds: dict[str, list[float]] = {"batch2": [], "uno2": [], "cli_batch": [], "cli": []}
+    for r in range(ROUNDS):  # interleaved, so a slow spell of the machine hits every method alike
+        rounds["batch2"].append(batch2(files, WORK / "batch2"))
+        rounds["uno2"].append(uno2(files))
+        rounds["cli_batch"].append(cli_build(data, WORK / "out", "batch"))
+        rounds["cli"].append(cli_build(data, WORK / "out", "auto"))
+        print(f"round {r + 1}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in rounds.items()))
+    batch_s, uno_s = statistics.median(rounds["batch2"]), statistics.median(rounds["uno2"])
+    cli_batch_s, cli_s = statistics.median(rounds["cli_batch"]), statistics.median(rounds["cli"])
     full_s, made, total = timed_build(data, WORK / "out", force=True)
     print(f"build --force in-process: {full_s:.1f} s ({made} outputs)")
     noop_s, noop_made, _ = timed_build(data, WORK / "out")
@@ -254,12 +267,14 @@ def main() -> None:
         "",
         "| method | total | per document | vs. naive |",
         "| --- | --- | --- | --- |",
-        row("naive: fresh `soffice --convert-to pdf` per file", naive_s),
+        row("naive: `soffice --convert-to pdf` per file, a fresh profile each time", naive_fresh_s),
+        row("naive: `soffice --convert-to pdf` per file, one existing profile (**the reference**)", naive_s),
         row("two parallel warm `soffice` batches (conversion only)", batch_s),
         row("two warm UNO workers fed one document at a time (conversion only)", uno_s),
         row("`docgen build --force` with the batch converter (`DOCGEN_CONVERTER=batch`)", cli_batch_s),
         row("**`docgen build --force`** (UNO workers; validate + render + convert + check + bundles + manifest)", cli_s),
         "",
+        f"Times are medians of {ROUNDS} interleaved rounds, except the naive loops (one run each). "
         "The two `docgen build --force` rows time the command as a user runs it, from process start to exit "
         f"(Python start-up and validation included), and make {made} outputs: {total} documents and "
         f"{made - total} bundles with cover, 目录 and page stamps. The same build run in-process (as the rows "

@@ -26,7 +26,7 @@ from pathlib import Path
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
-from .errors import ConversionError
+from .errors import ConversionError, DocgenError
 from .record import remove_stale_work_dirs, work_dir
 
 INSTALL_HINT = ("LibreOffice was not found (no 'soffice' on PATH). Install it with:\n"
@@ -610,9 +610,42 @@ def convert_one(docx: Path, *, timeout: float = DEFAULT_TIMEOUT) -> bytes:
 
 
 def libreoffice_version() -> str:
-    """The `soffice --version` line, for the manifest."""
+    """The `soffice --version` line, for the manifest.
+
+    Asking LibreOffice takes about 0.1 s, a good part of a no-op rebuild, so the answer is kept
+    in docgen's cache folder keyed by the installation's version file (its size and time change
+    with every LibreOffice upgrade).
+    """
     try:
-        out = subprocess.run([soffice_binary(), "--version"], capture_output=True, text=True, timeout=60)
+        binary = Path(soffice_binary()).resolve()
+    except ConversionError:
+        return "unknown"
+    marker = binary.parent / "versionrc"
+    try:
+        st = (marker if marker.exists() else binary).stat()
+        key = f"{binary}|{st.st_size}|{st.st_mtime_ns}"
+    except OSError:
+        key = ""
+    from .fonts import cache_dir
+
+    cache = cache_dir() / "libreoffice-version.json"
+    if key:
+        try:
+            saved = json.loads(cache.read_text(encoding="utf-8"))
+            if saved.get("key") == key:
+                return str(saved["version"])
+        except (OSError, ValueError, KeyError, AttributeError):
+            pass
+    try:
+        out = subprocess.run([str(binary), "--version"], capture_output=True, text=True, timeout=60)
     except (subprocess.TimeoutExpired, OSError):
         return "unknown"
-    return out.stdout.strip() or "unknown"
+    version = out.stdout.strip() or "unknown"
+    if key and version != "unknown":
+        from .record import write_atomic
+
+        try:
+            write_atomic(cache, json.dumps({"key": key, "version": version}).encode("utf-8"))
+        except DocgenError:
+            pass  # an unwritable cache only costs the 0.1 s next time
+    return version
