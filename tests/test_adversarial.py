@@ -330,9 +330,16 @@ def test_special_characters_reach_pdf_text_and_metadata_exactly(tmp_path: Path, 
     folder = write_mini(tmp_path / "data", **{"vendors.yaml": MINI["vendors.yaml"].replace(
         "name: 华信智维科技有限公司", f"name: '{name}'")})
     result = CliRunner().invoke(cli, ["render", "hx-2026", "nda", "--data", str(folder), "--out", str(tmp_path / "out"),
-                                      "--format", "pdf"])
+                                      "--format", "both"])
     assert result.exit_code == 0, result.output
+    from docx import Document
+
+    docx = Document(str(next((tmp_path / "out").rglob("*.docx"))))
+    assert any(name in p.text for p in docx.paragraphs) or any(
+        name in cell.text for table in docx.tables for row in table.rows for cell in row.cells)
+    assert docx.core_properties.subject.startswith(name)
     pdf = next((tmp_path / "out").rglob("*.pdf"))
+    assert "NotoSerifCJKsc" in subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     text = text.translate(BIDI_CONTROLS)
     # pdftotext lays right-to-left runs out in display order, so each word is checked on its own
@@ -415,3 +422,34 @@ def test_read_only_subfolder_keeps_the_old_file(tmp_path: Path, read_only) -> No
         write_atomic(target, b"%PDF-new")
     assert target.read_bytes() == b"%PDF-old"
     assert [p.name for p in target.parent.iterdir()] == ["hx.pdf"]
+
+
+def test_member_with_a_circular_xref_chain_is_handled(tmp_path: Path) -> None:
+    """A PDF whose trailer's /Prev points back at its own cross-reference section (a CVE class)."""
+    import re
+
+    base = _pdf(1)
+    xref_at = int(re.findall(rb"startxref\s+(\d+)", base)[-1])
+    update = (b"\nxref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size 4 /Root 1 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n")
+    offset = len(base) + 1
+    looped = base + update % (offset, offset)
+    path = tmp_path / "looped.pdf"
+    path.write_bytes(looped)
+    info = BundleInfo("b", "汇编", "", "甲方", "2026年11月24日", "1")
+    started = time.monotonic()
+    try:
+        assemble_all([(info, [Member("文件", "甲", path)])])
+    except BundleError as e:
+        assert "looped.pdf" in str(e)
+    assert time.monotonic() - started < 30  # completes or fails; never spins
+
+
+def test_docx_bytes_do_not_depend_on_the_clock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = load_dataset(write_mini(tmp_path / "data"))
+    job = next(iter(plan(data, ["leave"])))
+    first = render_docx(job.template, job.build_context(), properties_for(job, "甲方"))
+    later = time.time() + 400 * 86400 + 3 * 3600 + 17  # more than a year later, another hour and second
+    monkeypatch.setattr(time, "time", lambda: later)
+    monkeypatch.setattr(time, "localtime", lambda secs=None: time.gmtime(later if secs is None else secs))
+    second = render_docx(job.template, job.build_context(), properties_for(job, "甲方"))
+    assert second == first

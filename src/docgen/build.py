@@ -22,7 +22,7 @@ from typing import Any
 from . import __version__
 from . import models as m
 from .bundle import BundleInfo, Member, assemble, prepare_font
-from .convert import Converter, Outcome, libreoffice_version, open_converter
+from .convert import Converter, Outcome, libreoffice_version, open_converter, uno_python
 from .errors import DocgenError
 from .formatting import cn_date
 from .plan import Job
@@ -284,6 +284,8 @@ def warm_converter(out_dir: Path, *, workers: int | None, force: bool) -> Conver
     if not force and (out_dir / MANIFEST_NAME).exists():
         return None
     try:
+        if uno_python() is None:
+            return None  # batched calls need their list of documents first
         return open_converter(jobs=workers)
     except DocgenError:
         return None  # reported again, in its place, when a document needs converting

@@ -268,7 +268,8 @@ def open_converter(*, jobs: int | None = None, timeout: float = DEFAULT_TIMEOUT,
     """The fastest working converter: warm UNO workers when LibreOffice's Python bridge is
     installed, otherwise batched `soffice --convert-to` calls. `DOCGEN_CONVERTER=batch|uno` chooses.
 
-    `expected` (how many documents will come) sizes the batches of the batch converter.
+    `expected` (how many documents will come) sizes the batches of the batch converter; without
+    it, batches are as large as allowed and start on `flush`.
     """
     binary = soffice_binary()
     reap_orphans()
@@ -286,7 +287,8 @@ class BatchConverter(Converter):
     def __init__(self, binary: str, *, jobs: int, timeout: float, export: str, expected: int,
                  batch_limit: int = BATCH_LIMIT, chunks_per_worker: int = 2) -> None:
         self.binary, self.timeout, self.export = binary, timeout, export
-        self.size = max(1, min(batch_limit, -(-max(expected, 1) // (jobs * chunks_per_worker))))
+        per_chunk = -(-expected // (jobs * chunks_per_worker)) if expected > 0 else batch_limit
+        self.size = max(1, min(batch_limit, per_chunk))
         self.pool = ThreadPoolExecutor(max_workers=jobs)
         self.stage = work_dir("lo-in")
         self.held: list[tuple[Path, Future[object], Callable[[Outcome], object] | None]] = []
