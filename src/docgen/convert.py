@@ -19,7 +19,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -462,7 +462,8 @@ class UnoConverter(Converter):
         self.binary, self.python, self.timeout, self.options = binary, python, timeout, options
         self.worker, self.recycle_after = worker or UNO_WORKER, recycle_after
         self.queue: queue.SimpleQueue[tuple[Path, Future[object], Then, int] | None] = queue.SimpleQueue()
-        self.futures: list[Future[object]] = []
+        self.outstanding = 0  # submitted and not finished (futures are not kept: they hold the PDFs)
+        self.idle = threading.Condition()
         self.stopping = threading.Event()
         self.checkers = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="docgen-check")
         self.threads = [threading.Thread(target=self._serve, name=f"docgen-uno-{i}", daemon=True) for i in range(jobs)]
@@ -471,16 +472,24 @@ class UnoConverter(Converter):
 
     def submit(self, docx: Path, then: Then = None) -> Future[object]:
         future: Future[object] = Future()
-        self.futures.append(future)
+        with self.idle:
+            self.outstanding += 1
+        future.add_done_callback(self._done)
         self.queue.put((docx, future, then, 0))
         return future
+
+    def _done(self, future: Future[object]) -> None:
+        with self.idle:
+            self.outstanding -= 1
+            self.idle.notify_all()
 
     def close(self, kill: bool = False) -> None:
         if kill:
             self.stopping.set()
             RUNNING.kill_all()
         else:
-            wait(self.futures)  # a checker may still put a document back into the queue
+            with self.idle:  # a checker may still put a document back into the queue
+                self.idle.wait_for(lambda: self.outstanding == 0)
         for _ in self.threads:
             self.queue.put(None)
         for t in self.threads:
