@@ -453,3 +453,56 @@ def test_docx_bytes_do_not_depend_on_the_clock(tmp_path: Path, monkeypatch: pyte
     monkeypatch.setattr(time, "localtime", lambda secs=None: time.gmtime(later if secs is None else secs))
     second = render_docx(job.template, job.build_context(), properties_for(job, "甲方"))
     assert second == first
+
+
+@pytest.mark.skipif(not have_soffice(), reason="LibreOffice is not installed")
+def test_ctrl_c_during_a_build_stops_every_worker_and_keeps_outputs_whole(tmp_path: Path) -> None:
+    write_mini(tmp_path / "data")
+    cmd = [sys.executable, "-c", "from docgen.cli import main; main()", "build", "--data", "data", "--out", "out"]
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    proc = subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not list((tmp_path / "out").rglob("*.pdf")):
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    output, _ = proc.communicate(timeout=30)
+    assert proc.returncode != 0
+    assert b"Traceback" not in output
+    for pdf in (tmp_path / "out").rglob("*.pdf"):
+        assert len(PdfReader(pdf).pages) >= 1
+    assert not list((tmp_path / "out").rglob(".docgen-tmp-*"))
+    # the fixture `leaves_nothing_behind` checks that no LibreOffice process or work folder is left
+
+
+HANGING_WORKER = """
+import json, sys, time
+print(json.dumps({"ready": True}), flush=True)
+for line in sys.stdin:
+    open(sys.argv[-1] + ".request", "w").close()  # tell the test a document is in LibreOffice's hands
+    time.sleep(300)
+"""
+
+
+def test_ctrl_c_while_libreoffice_hangs_stops_at_once(tmp_path: Path) -> None:
+    """The UNO workers' Python is a stand-in whose 'LibreOffice' never answers: Ctrl-C must not
+    wait for the 60 s timeout, and must leave no worker behind."""
+    write_mini(tmp_path / "data")
+    worker = tmp_path / "hanging_worker.py"
+    worker.write_text(HANGING_WORKER)
+    marker = tmp_path / "started"
+    python = tmp_path / "fake-python"
+    python.write_text(f'#!/usr/bin/env bash\n[ "$1" = "-c" ] && exit 0\n'
+                      f'exec {sys.executable} {worker} "$@" {marker}\n')
+    python.chmod(0o755)
+    cmd = [sys.executable, "-c", "from docgen.cli import main; main()", "build", "--data", "data", "--out", "out"]
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), DOCGEN_UNO_PYTHON=str(python), DOCGEN_CONVERTER="uno")
+    proc = subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not Path(f"{marker}.request").exists():
+        time.sleep(0.05)
+    assert Path(f"{marker}.request").exists()
+    proc.send_signal(signal.SIGINT)
+    output, _ = proc.communicate(timeout=20)  # the per-document timeout is 60 s
+    assert proc.returncode != 0
+    assert b"Traceback" not in output
+    # the fixture `leaves_nothing_behind` checks that no worker process or work folder is left
