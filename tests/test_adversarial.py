@@ -506,3 +506,16 @@ def test_ctrl_c_while_libreoffice_hangs_stops_at_once(tmp_path: Path) -> None:
     assert proc.returncode != 0
     assert b"Traceback" not in output
     # the fixture `leaves_nothing_behind` checks that no worker process or work folder is left
+
+
+def test_emoji_in_bundle_contents_is_drawn_and_copies_back(tmp_path: Path) -> None:
+    member = tmp_path / "m.pdf"
+    member.write_bytes(_pdf(2))
+    info = BundleInfo("b", "汇编", "2026年10月", "澄湖实业集团有限公司", "2026年11月24日", "1")
+    pdf = tmp_path / "bundle.pdf"
+    pdf.write_bytes(assemble_all([(info, [Member("月度运维服务报告", "华信🚀智维", member),
+                                          Member("月度运维服务报告", "联创☎网络", member)])])[0])
+    toc = subprocess.run(["pdftotext", "-f", "2", "-l", "2", str(pdf), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    assert "华信🚀智维" in toc and "联创☎网络" in toc
+    assert not _faces_cover(pdf, "华信🚀智维联创☎网络")

@@ -9,8 +9,11 @@ bookmarks.
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -87,6 +90,74 @@ def _register_font(text: str) -> None:
         pdfmetrics.registerFont(TTFont(FONT, str(path)))
 
 
+@lru_cache(maxsize=1)
+def _sc_chars() -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    from .fonts import face_file
+
+    return frozenset(TTFont(str(face_file()), lazy=True).getBestCmap())
+
+
+@lru_cache(maxsize=256)
+def _fallback_font(char: str) -> str | None:
+    """Registered name of a TrueType face that has `char` (an emoji, Arabic, …), found through
+    docgen's fontconfig; None when no installed face has it."""
+    import subprocess
+
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from .fonts import prepare
+
+    env = dict(os.environ, FONTCONFIG_FILE=str(prepare()))
+    try:
+        listing = subprocess.run(["fc-list", f":charset={ord(char):x}", "file"], capture_output=True, text=True,
+                                 env=env, timeout=30).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    styled = ("Bold", "Italic", "Oblique", "Light", "Condensed", "Mono")  # prefer the plain, regular face
+    files = sorted((line.rstrip(": ").strip() for line in listing.splitlines() if line.rstrip(": ").endswith(".ttf")),
+                   key=lambda f: (any(w in Path(f).stem for w in styled), f))
+    if not files:
+        return None
+    name = f"docgen-fallback-{Path(files[0]).stem}"
+    if name not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(name, files[0]))
+    return name
+
+
+def _runs(text: str) -> list[tuple[str, str]]:
+    """`text` cut into (font, part) runs: the SC face where it has the character, a fallback face
+    where it does not (so an emoji in a vendor's name is drawn, not left blank)."""
+    runs: list[tuple[str, str]] = []
+    covered = _sc_chars()
+    for ch in text:
+        font = FONT if ord(ch) in covered or ch.isspace() else (_fallback_font(ch) or FONT)
+        if runs and runs[-1][0] == font:
+            runs[-1] = (font, runs[-1][1] + ch)
+        else:
+            runs.append((font, ch))
+    return runs
+
+
+def _width(c: Any, text: str, size: float) -> float:
+    return sum(c.stringWidth(part, font, size) for font, part in _runs(text))
+
+
+def _draw(c: Any, x: float, y: float, text: str, size: float, align: str = "left") -> None:
+    """Draw `text` at (x, y), aligned left, centre or right, switching faces where needed."""
+    if align == "centre":
+        x -= _width(c, text, size) / 2
+    elif align == "right":
+        x -= _width(c, text, size)
+    for font, part in _runs(text):
+        c.setFont(font, size)
+        c.drawString(x, y, part)
+        x += c.stringWidth(part, font, size)
+    c.setFont(FONT, size)
+
+
 def _canvas(buf: BytesIO, size: tuple[float, float] = A4) -> Any:
     from reportlab.pdfgen import canvas
 
@@ -106,15 +177,11 @@ def _front_pdf(info: BundleInfo, entries: list[tuple[int, Member, int]], draft: 
     buf = BytesIO()
     c = _canvas(buf)
     width, height = A4
-    c.setFont(FONT, 16)
-    c.drawCentredString(width / 2, height - 7 * cm, info.organisation)
-    c.setFont(FONT, 28)
-    c.drawCentredString(width / 2, height - 10 * cm, info.title)
-    c.setFont(FONT, 16)
-    c.drawCentredString(width / 2, height - 12 * cm, info.period + ("（草稿）" if draft else ""))
-    c.setFont(FONT, 13)
+    _draw(c, width / 2, height - 7 * cm, info.organisation, 16, "centre")
+    _draw(c, width / 2, height - 10 * cm, info.title, 28, "centre")
+    _draw(c, width / 2, height - 12 * cm, info.period + ("（草稿）" if draft else ""), 16, "centre")
     for i, line in enumerate((f"编制日期：{info.date}", f"版本：{info.version}", f"共 {len(entries)} 份文件")):
-        c.drawCentredString(width / 2, height - (19 + i * 0.9) * cm, line)
+        _draw(c, width / 2, height - (19 + i * 0.9) * cm, line, 13, "centre")
     c.showPage()
     left, right = 2.5 * cm, width - 2.5 * cm
     for first in range(0, max(len(entries), 1), ROWS_PER_TOC_PAGE):
@@ -130,15 +197,51 @@ def _front_pdf(info: BundleInfo, entries: list[tuple[int, Member, int]], draft: 
         for index, member, page in entries[first:first + ROWS_PER_TOC_PAGE]:
             y -= 0.78 * cm
             c.drawString(left, y, str(index))
-            c.drawString(left + 1.4 * cm, y, member.title)
-            c.drawString(left + 10.0 * cm, y, member.group)
+            _draw(c, left + 1.4 * cm, y, member.title, 10.5)
+            _draw(c, left + 10.0 * cm, y, member.group, 10.5)
             c.drawRightString(right, y, str(page))
             c.setDash(1, 2)
-            c.line(left + 1.4 * cm + c.stringWidth(member.title) + 4, y + 2, left + 10.0 * cm - 4, y + 2)
+            c.line(left + 1.4 * cm + _width(c, member.title, 10.5) + 4, y + 2, left + 10.0 * cm - 4, y + 2)
             c.setDash()
         c.showPage()
     c.save()
+    texts = [info.organisation, info.title, info.period] + [m.title + m.group for _, m, _ in entries]
+    if any(ord(ch) > 0xFFFF for text in texts for ch in text):
+        return _fix_astral_tounicode(buf.getvalue())
     return buf.getvalue()
+
+
+_ASTRAL = re.compile(rb"<([0-9A-Fa-f]{5,6})>")
+
+
+def _utf16(match: re.Match[bytes]) -> bytes:
+    return b"<" + chr(int(match.group(1), 16)).encode("utf-16-be").hex().upper().encode() + b">"
+
+
+def _fix_astral_tounicode(pdf: bytes) -> bytes:
+    """Write characters beyond U+FFFF (emoji) in the fonts' ToUnicode maps as UTF-16 pairs.
+
+    reportlab writes them as five hex digits, which readers take for a different character, so
+    copying 🚀 from a 目录 page would give 'Ὠ'."""
+    reader = PdfReader(BytesIO(pdf))
+    writer = PdfWriter(clone_from=reader)
+    changed = False
+    for page in writer.pages:
+        for font in (page.get("/Resources", {}).get("/Font") or {}).values():
+            cmap = font.get_object().get("/ToUnicode")
+            if cmap is None:
+                continue
+            stream = cmap.get_object()
+            data = stream.get_data()
+            fixed = _ASTRAL.sub(_utf16, data)
+            if fixed != data:
+                stream.set_data(fixed)
+                changed = True
+    if not changed:
+        return pdf
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def _stamp_pdf(sizes: list[tuple[float, float]], draft: bool) -> bytes:
