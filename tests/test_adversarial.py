@@ -253,25 +253,42 @@ def test_large_ticket_export_is_validated(tmp_path: Path) -> None:
         f"{folder}/tickets.csv:70002:3: tickets.severity: Input should be 'P1', 'P2', 'P3' or 'P4'"]
 
 
+BUILD = [sys.executable, "-c", "from docgen.cli import main; main()", "build", "--data", "data", "--out", "out"]
+
+
+def _start_build(tmp_path: Path, **env: str) -> subprocess.Popen[bytes]:
+    """`docgen build` on the mini data set as a separate process (so a test can signal it)."""
+    write_mini(tmp_path / "data")
+    return subprocess.Popen(BUILD, cwd=tmp_path, env=dict(os.environ, PYTHONPATH=str(ROOT / "src"), **env),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+
+def _wait_until(ready, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not ready():
+        time.sleep(0.05)
+    assert ready(), "the build never got that far"
+
+
+def _outputs_whole(out: Path) -> None:
+    for pdf in out.rglob("*.pdf"):
+        assert len(PdfReader(pdf).pages) >= 1  # complete, never truncated
+    for docx in out.rglob("*.docx"):
+        assert zipfile.is_zipfile(docx)
+
+
 @pytest.mark.skipif(not have_soffice(), reason="LibreOffice is not installed")
 def test_killed_build_leaves_old_or_new_files_and_the_next_build_finishes(tmp_path: Path) -> None:
-    write_mini(tmp_path / "data")
-    cmd = [sys.executable, "-c", "from docgen.cli import main; main()", "build", "--data", "data", "--out", "out"]
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-    proc = subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not list((tmp_path / "out").rglob("*.pdf")):
-        time.sleep(0.05)
+    proc = _start_build(tmp_path)
+    _wait_until(lambda: list((tmp_path / "out").rglob("*.pdf")))
     proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    for pdf in (tmp_path / "out").rglob("*.pdf"):
-        assert len(PdfReader(pdf).pages) >= 1  # complete, never truncated
-    for docx in (tmp_path / "out").rglob("*.docx"):
-        assert zipfile.is_zipfile(docx)
-    done = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    proc.communicate()
+    _outputs_whole(tmp_path / "out")
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    done = subprocess.run(BUILD, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert not list((tmp_path / "out").rglob(".docgen-tmp-*"))
-    again = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    again = subprocess.run(BUILD, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
     assert "Everything is up to date" in again.stdout
     leftovers = subprocess.run(["pgrep", "-f", "docgen-lo-profile-"], capture_output=True, text=True).stdout.split()
     assert not leftovers
@@ -457,19 +474,13 @@ def test_docx_bytes_do_not_depend_on_the_clock(tmp_path: Path, monkeypatch: pyte
 
 @pytest.mark.skipif(not have_soffice(), reason="LibreOffice is not installed")
 def test_ctrl_c_during_a_build_stops_every_worker_and_keeps_outputs_whole(tmp_path: Path) -> None:
-    write_mini(tmp_path / "data")
-    cmd = [sys.executable, "-c", "from docgen.cli import main; main()", "build", "--data", "data", "--out", "out"]
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-    proc = subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not list((tmp_path / "out").rglob("*.pdf")):
-        time.sleep(0.05)
+    proc = _start_build(tmp_path)
+    _wait_until(lambda: list((tmp_path / "out").rglob("*.pdf")))
     proc.send_signal(signal.SIGINT)
     output, _ = proc.communicate(timeout=30)
     assert proc.returncode != 0
     assert b"Traceback" not in output
-    for pdf in (tmp_path / "out").rglob("*.pdf"):
-        assert len(PdfReader(pdf).pages) >= 1
+    _outputs_whole(tmp_path / "out")
     assert not list((tmp_path / "out").rglob(".docgen-tmp-*"))
     # the fixture `leaves_nothing_behind` checks that no LibreOffice process or work folder is left
 
@@ -486,7 +497,6 @@ for line in sys.stdin:
 def test_ctrl_c_while_libreoffice_hangs_stops_at_once(tmp_path: Path) -> None:
     """The UNO workers' Python is a stand-in whose 'LibreOffice' never answers: Ctrl-C must not
     wait for the 60 s timeout, and must leave no worker behind."""
-    write_mini(tmp_path / "data")
     worker = tmp_path / "hanging_worker.py"
     worker.write_text(HANGING_WORKER)
     marker = tmp_path / "started"
@@ -494,13 +504,8 @@ def test_ctrl_c_while_libreoffice_hangs_stops_at_once(tmp_path: Path) -> None:
     python.write_text(f'#!/usr/bin/env bash\n[ "$1" = "-c" ] && exit 0\n'
                       f'exec {sys.executable} {worker} "$@" {marker}\n')
     python.chmod(0o755)
-    cmd = [sys.executable, "-c", "from docgen.cli import main; main()", "build", "--data", "data", "--out", "out"]
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), DOCGEN_UNO_PYTHON=str(python), DOCGEN_CONVERTER="uno")
-    proc = subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not Path(f"{marker}.request").exists():
-        time.sleep(0.05)
-    assert Path(f"{marker}.request").exists()
+    proc = _start_build(tmp_path, DOCGEN_UNO_PYTHON=str(python), DOCGEN_CONVERTER="uno")
+    _wait_until(lambda: Path(f"{marker}.request").exists())
     proc.send_signal(signal.SIGINT)
     output, _ = proc.communicate(timeout=20)  # the per-document timeout is 60 s
     assert proc.returncode != 0
