@@ -192,7 +192,9 @@ def sample_copy(tmp_path: Path) -> Path:
 
 
 def _work_dirs() -> set[str]:
-    return {p.name for p in Path(tempfile.gettempdir()).glob("docgen-*")}
+    """docgen's work folders, and the sockets of the LibreOffice pipes its workers listen on."""
+    return ({p.name for p in Path(tempfile.gettempdir()).glob("docgen-*")}
+            | {p.name for p in Path("/tmp").glob("OSL_PIPE_*_docgen-*")})
 
 
 def _converter_processes() -> set[str]:

@@ -8,6 +8,7 @@ output is checked rather than its exit code trusted.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import queue
@@ -100,6 +101,7 @@ class _Running:
 
 
 RUNNING = _Running()
+atexit.register(RUNNING.kill_all)  # LibreOffice runs in its own session; never outlive docgen
 
 
 def kill_group(proc: subprocess.Popen[bytes]) -> None:
@@ -335,6 +337,7 @@ class BatchConverter(Converter):
 
 UNO_WORKER = Path(__file__).with_name("uno_worker.py")
 RECYCLE_AFTER = 200  # documents per LibreOffice instance before a fresh one (bounds memory growth)
+PIPE_FOLDER = Path("/tmp")  # where LibreOffice puts the socket of --accept=pipe (fixed, whatever $TMPDIR says)
 WORKER_MARGIN = 10.0  # seconds for the worker's own Python to start, on top of STARTUP_ALLOWANCE
 
 
@@ -377,6 +380,7 @@ class _UnoProcess:
         self.outdir = work_dir("lo-out")
         env = dict(os.environ, FONTCONFIG_FILE=str(fontconfig_file()), FC_LANG="zh-cn", SAL_USE_VCLPLUGIN="svp")
         pipe = f"docgen-{os.getpid()}-{self.profile.name[-8:]}"
+        self.pipe_file = PIPE_FOLDER / f"OSL_PIPE_{os.getuid()}_{pipe}"  # LibreOffice's socket, left after exit
         self.log = (self.outdir / "worker.log").open("wb")
         self.proc = subprocess.Popen([python, str(worker), binary, self.profile.as_uri(), pipe,
                                       str(STARTUP_ALLOWANCE)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -441,6 +445,7 @@ class _UnoProcess:
                 pass
         shutil.rmtree(self.profile, ignore_errors=True)
         shutil.rmtree(self.outdir, ignore_errors=True)
+        self.pipe_file.unlink(missing_ok=True)
 
 
 Then = Callable[[Outcome], object] | None
@@ -488,8 +493,12 @@ class UnoConverter(Converter):
             self.stopping.set()
             RUNNING.kill_all()
         else:
-            with self.idle:  # a checker may still put a document back into the queue
-                self.idle.wait_for(lambda: self.outstanding == 0)
+            try:
+                with self.idle:  # a checker may still put a document back into the queue
+                    self.idle.wait_for(lambda: self.outstanding == 0)
+            except BaseException:  # Ctrl-C while waiting: stop everything instead
+                self.close(kill=True)
+                raise
         for _ in self.threads:
             self.queue.put(None)
         for t in self.threads:

@@ -76,17 +76,26 @@ def work_dir(kind: str) -> Path:
     return Path(tempfile.mkdtemp(prefix=f"{WORK_DIR_PREFIX}{kind}-{os.getpid()}-"))
 
 
+_PIPE_FILE = re.compile(r"OSL_PIPE_\d+_docgen-(\d+)-")
+
+
 def remove_stale_work_dirs() -> int:
-    """Remove the work folders of docgen processes that no longer exist; return how many."""
+    """Remove the work folders (and LibreOffice's pipe sockets) of docgen processes that no longer
+    exist; return how many."""
     removed = 0
-    for folder in Path(tempfile.gettempdir()).glob(f"{WORK_DIR_PREFIX}*"):
-        found = _WORK_DIR.match(folder.name)
-        if found is None or not folder.is_dir():
+    places = [(p, _WORK_DIR) for p in Path(tempfile.gettempdir()).glob(f"{WORK_DIR_PREFIX}*")]
+    places += [(p, _PIPE_FILE) for p in Path("/tmp").glob("OSL_PIPE_*_docgen-*")]
+    for path, pattern in places:
+        found = pattern.match(path.name)
+        if found is None:
             continue
         owner = int(found.group(1))
         if owner == os.getpid() or Path(f"/proc/{owner}").exists():
             continue
-        shutil.rmtree(folder, ignore_errors=True)
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
         removed += 1
     return removed
 
