@@ -161,3 +161,17 @@ def test_report_and_bundle_commands(project: Path, runner) -> None:
     assert len(PdfReader(next((project / "out/bundles").glob("forms-pack-2026-10*.pdf"))).outline) == 3
     leave = runner.invoke(cli, ["render", "L2", "leave", "--out", "out", "--format", "docx"])
     assert leave.exit_code == 0 and "请销假_L2.docx" in leave.output
+
+
+def test_without_the_python_bridge_batches_convert_and_the_user_is_told(tmp_path: Path, runner,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("docgen.convert.uno_python", lambda: None)
+    monkeypatch.delenv("DOCGEN_CONVERTER", raising=False)
+    write_mini(tmp_path / "data")
+    result = runner.invoke(cli, ["build", "--data", str(tmp_path / "data"), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "sudo apt-get install -y python3-uno" in result.stderr
+    pdfs = list((tmp_path / "out").rglob("*.pdf"))
+    assert pdfs and all(PdfReader(p).pages for p in pdfs)
+    again = runner.invoke(cli, ["build", "--data", str(tmp_path / "data"), "--out", str(tmp_path / "out")])
+    assert "python3-uno" not in again.stderr  # nothing converted, nothing to say

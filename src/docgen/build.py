@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from . import convert
 from . import models as m
 from .bundle import BundleInfo, Member, assemble, prepare_font
-from .convert import Converter, Outcome, libreoffice_version, open_converter, uno_python
+from .convert import Converter, Outcome, libreoffice_version, open_converter
 from .errors import DocgenError
 from .formatting import cn_date
 from .plan import Job
@@ -284,7 +285,7 @@ def warm_converter(out_dir: Path, *, workers: int | None, force: bool) -> Conver
     if not force and (out_dir / MANIFEST_NAME).exists():
         return None
     try:
-        if uno_python() is None:
+        if convert.uno_python() is None:
             return None  # batched calls need their list of documents first
         return open_converter(jobs=workers)
     except DocgenError:
