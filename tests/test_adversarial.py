@@ -102,6 +102,14 @@ def test_output_flood_is_stopped_before_it_exhausts_memory(tmp_path: Path) -> No
     assert (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024 < 400  # MB
 
 
+def test_templates_cannot_grow_lists_in_loops(tmp_path: Path) -> None:
+    grow = "{% set x = [] %}{% for a in range(100000) %}{% for b in range(100000) %}{{ x.append(a) or '' }}" \
+           "{% endfor %}{% endfor %}"
+    template = _edit(tmp_path, "word/document.xml", "{{ leave.reason }}", grow)
+    with pytest.raises(TemplateError, match="SecurityError.*append"):
+        _render(template, tmp_path)
+
+
 def test_data_is_never_evaluated_as_a_template(tmp_path: Path) -> None:
     folder = write_mini(tmp_path / "data", **{"leave.yaml": MINI["leave.yaml"].replace(
         "reason: 办理个人事务", "reason: '{ 7*7 } ${x} <b>&amp;'")})

@@ -19,7 +19,7 @@ import jinja2
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2 import StrictUndefined
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 
 from .errors import TemplateError
 from .formatting import FILTERS
@@ -42,8 +42,9 @@ class Properties:
     comments: str = ""
 
 
-class _Sandbox(SandboxedEnvironment):
-    """Sandbox that also refuses to build huge strings or lists with `*`."""
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Sandbox in which templates cannot change lists or dicts (`x.append(…)` in a loop would grow
+    memory without bound) and cannot build huge strings or lists with `*`."""
 
     intercepted_binops = frozenset(["*", "**"])
 
