@@ -241,6 +241,14 @@ def _export_filter(options: dict[str, object]) -> str:
     return PDF_FILTER + ":" + json.dumps(typed)
 
 
+def _settle(future: Future[object], then: Callable[[Outcome], object] | None, outcome: Outcome) -> None:
+    """Complete `future` with `then(outcome)` (or the outcome), or with the error `then` raised."""
+    try:
+        future.set_result(then(outcome) if then is not None else outcome)
+    except BaseException as e:  # noqa: BLE001 - handed to whoever waits on the future
+        future.set_exception(e)
+
+
 class Converter:
     """Documents go in one at a time with `submit`; each comes back as a Future of its Outcome.
 
@@ -318,7 +326,7 @@ class BatchConverter(Converter):
             try:
                 outcomes = _convert_chunk(self.binary, list(names), names, self.timeout, self.export)
                 for (_, future, then), outcome in zip(batch, outcomes, strict=True):
-                    future.set_result(then(outcome) if then is not None else outcome)
+                    _settle(future, then, outcome)
             except BaseException as e:  # noqa: BLE001 - handed to whoever waits on the futures
                 for _, future, _ in batch:
                     if not future.done():
@@ -507,7 +515,7 @@ class UnoConverter(Converter):
         while not self.queue.empty():  # put back by a checker after the workers stopped (only when killed)
             item = self.queue.get_nowait()
             if item is not None:
-                self._finish(item[1], item[2], Outcome(item[0], None, "stopped before conversion"))
+                _settle(item[1], item[2], Outcome(item[0], None, "stopped before conversion"))
 
     def _start(self) -> tuple[_UnoProcess | None, str | None]:
         process = _UnoProcess(self.binary, self.python, self.worker)
@@ -518,13 +526,6 @@ class UnoConverter(Converter):
             process.stop(kill=True)
             return None, error
         return process, None
-
-    @staticmethod
-    def _finish(future: Future[object], then: Then, outcome: Outcome) -> None:
-        try:
-            future.set_result(then(outcome) if then is not None else outcome)
-        except BaseException as e:  # noqa: BLE001 - handed to whoever waits on the future
-            future.set_exception(e)
 
     def _serve(self) -> None:
         process: _UnoProcess | None = None
@@ -537,7 +538,7 @@ class UnoConverter(Converter):
                     return
                 src, future, then, tries = item
                 if self.stopping.is_set():
-                    self._finish(future, then, Outcome(src, None, "stopped before conversion"))
+                    _settle(future, then, Outcome(src, None, "stopped before conversion"))
                     continue
                 try:
                     process, data, error = self._convert(process, src, attempts=2 - tries)
@@ -545,7 +546,7 @@ class UnoConverter(Converter):
                     future.set_exception(e)
                     continue
                 if data is None:
-                    self._finish(future, then, Outcome(src, None, error))
+                    _settle(future, then, Outcome(src, None, error))
                 else:
                     self.checkers.submit(self._check, src, data, future, then, tries)
         finally:
@@ -559,9 +560,9 @@ class UnoConverter(Converter):
             if tries == 0 and not self.stopping.is_set():
                 self.queue.put((src, future, then, 1))
             else:
-                self._finish(future, then, Outcome(src, None, str(e)))
+                _settle(future, then, Outcome(src, None, str(e)))
             return
-        self._finish(future, then, Outcome(src, data))
+        _settle(future, then, Outcome(src, data))
 
     def _convert(self, process: _UnoProcess | None, src: Path, attempts: int) -> tuple[_UnoProcess | None,
                                                                                      bytes | None, str]:
