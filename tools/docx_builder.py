@@ -8,6 +8,9 @@ Scripts in tools/ use them to (re)create the templates; after that the .docx fil
 
 from __future__ import annotations
 
+import re
+import zipfile
+from io import BytesIO
 from pathlib import Path
 
 from docx import Document
@@ -297,5 +300,65 @@ def seal_box(doc, party_label: str, name_expr: str) -> None:
 
 
 def save(doc, path: Path) -> None:
+    """Save `doc` without the parts python-docx's blank document carries but no template uses."""
+    _prune_styles(doc)
+    buf = BytesIO()
+    doc.save(buf)
     path.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(str(path))
+    path.write_bytes(_without_unused_parts(buf.getvalue()))
+
+
+def _prune_styles(doc) -> None:
+    """Keep only the styles the template uses, their basedOn/link/next chains and the defaults.
+
+    python-docx's blank document defines 166 styles (most of them Word's table styles) in 350 KB.
+    LibreOffice imports every one of them for every document it converts; dropping the unused
+    ones takes about a third off each conversion and changes no page.
+    """
+    styles = doc.styles.element
+    used: set[str] = set()
+    parts = [doc.part] + [rel.target_part for rel in doc.part.rels.values() if not rel.is_external]
+    for part in parts:
+        element = getattr(part, "element", None)
+        if element is None or element is styles:
+            continue
+        for tag in ("w:pStyle", "w:rStyle", "w:tblStyle", "w:numStyleLink", "w:styleLink"):
+            used.update(el.get(qn("w:val")) for el in element.iter(qn(tag)))
+    by_id = {s.get(qn("w:styleId")): s for s in styles.iter(qn("w:style"))}
+    keep = {i for i, s in by_id.items() if s.get(qn("w:default")) == "1"} | (used & by_id.keys())
+    todo = list(keep)
+    while todo:
+        style = by_id[todo.pop()]
+        for tag in ("w:basedOn", "w:link", "w:next"):
+            el = style.find(qn(tag))
+            target = el.get(qn("w:val")) if el is not None else None
+            if target in by_id and target not in keep:
+                keep.add(target)
+                todo.append(target)
+    for style_id, style in by_id.items():
+        if style_id not in keep:
+            styles.remove(style)
+
+
+UNUSED_PARTS = ("word/stylesWithEffects.xml", "docProps/thumbnail.jpeg")
+
+
+def _without_unused_parts(data: bytes) -> bytes:
+    """Drop Word 2010's stylesWithEffects copy (438 KB, read by nothing docgen uses) and the
+    blank document's thumbnail (a picture of a page that is not this template), with their
+    relationships; members get a fixed date so a re-run writes identical bytes."""
+    out = BytesIO()
+    with zipfile.ZipFile(BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name in zin.namelist():
+            if name in UNUSED_PARTS:
+                continue
+            body = zin.read(name)
+            if name.endswith(".rels") or name == "[Content_Types].xml":
+                for gone in UNUSED_PARTS:
+                    target = re.escape(gone.rsplit("/", 1)[-1]).encode()
+                    body = re.sub(rb"<Relationship [^>]*Target=\"[^\"]*" + target + rb"\"[^>]*/>", b"", body)
+                    body = re.sub(rb"<Override PartName=\"/" + re.escape(gone).encode() + rb"\"[^>]*/>", b"", body)
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zout.writestr(info, body)
+    return out.getvalue()
