@@ -11,11 +11,11 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
 
 from conftest import have_soffice, pdffonts, pdftotext, write_mini
 from docgen.build import properties_for
-from docgen.convert import convert, convert_one
+from docgen.convert import convert, convert_one, repeatable_pdf
 from docgen.errors import ConversionError
 from docgen.plan import plan
 from docgen.render import render_docx
@@ -59,6 +59,28 @@ def test_real_conversion_uses_only_simplified_chinese_faces(tmp_path: Path) -> N
     text = pdftotext(pdf)
     assert "运维人员请销假登记表" in text
     assert "华信智维科技有限公司" in text
+
+
+@needs_soffice
+def test_pdf_bytes_do_not_depend_on_when_libreoffice_ran(tmp_path: Path) -> None:
+    pdf = convert_one(_leave_docx(tmp_path, tmp_path / "in"))
+    assert repeatable_pdf(pdf) == pdf
+    # put back what another LibreOffice run would have written: its time, its random /ID
+    stamp = b"/CreationDate(D:20261126140034Z')"
+    info = pdf.rfind(b"/Producer")
+    gap = pdf.find(b" " * len(stamp), info)
+    assert info > 0 and gap > 0, "the conversion time was not blanked"
+    run = bytearray(pdf)
+    run[gap:gap + len(stamp)] = stamp
+    ids = [m.span(1) for m in re.finditer(rb"<([0-9A-F]{32})>", pdf[pdf.rfind(b"trailer"):])]
+    assert len(ids) == 2
+    base = pdf.rfind(b"trailer")
+    for a, b in ids:
+        run[base + a:base + b] = b"0123456789ABCDEF" * 2
+    run = bytes(run)
+    assert PdfReader(BytesIO(run)).metadata["/CreationDate"]
+    assert run != pdf and repeatable_pdf(run) == pdf
+    assert "/CreationDate" not in PdfReader(BytesIO(pdf)).metadata
 
 
 @needs_soffice

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
+import time
+from io import BytesIO
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader, PdfWriter
 
 from conftest import MINI, have_soffice, write_mini
 from docgen.cli import cli
@@ -27,17 +31,30 @@ def _contract(root: Path, ext: str) -> Path:
     return next((root / "out/contracts/hx-2026").glob(f"*合同.{ext}"))
 
 
-def test_same_inputs_give_identical_docx_and_page_texts(built: Path, runner) -> None:
+def test_same_inputs_give_identical_docx_and_pdf_bytes(built: Path, runner) -> None:
     manifest = json.loads((built / "out" / MANIFEST_NAME).read_text())["outputs"]
-    first_docx = _contract(built, "docx").read_bytes()
-    first_pages = manifest["contract:hx-2026"]["pdf_page_text_sha256"]
+    first = {ext: _contract(built, ext).read_bytes() for ext in ("docx", "pdf")}
+    time.sleep(1.1)  # LibreOffice stamps the conversion time to the second
     result = runner.invoke(cli, ["build", "--data", "data", "--out", "out", "--force"])
     assert result.exit_code == 0, result.output
     again = json.loads((built / "out" / MANIFEST_NAME).read_text())["outputs"]
-    assert _contract(built, "docx").read_bytes() == first_docx
-    assert again["contract:hx-2026"]["pdf_page_text_sha256"] == first_pages
-    docx_key = next(k for k in manifest["contract:hx-2026"]["files"] if k.endswith(".docx"))
-    assert again["contract:hx-2026"]["files"][docx_key] == manifest["contract:hx-2026"]["files"][docx_key]
+    for ext in ("docx", "pdf"):
+        assert _contract(built, ext).read_bytes() == first[ext], ext
+    assert again["contract:hx-2026"]["files"] == manifest["contract:hx-2026"]["files"]
+    reader = PdfReader(_contract(built, "pdf"))
+    assert "/CreationDate" not in reader.metadata
+    assert re.search(rb"/ID\s*\[\s*<[0-9A-F]{32}>", first["pdf"][first["pdf"].rfind(b"trailer"):])
+
+
+def test_verify_detects_a_pdf_rewritten_with_the_same_text(built: Path, runner) -> None:
+    target = _contract(built, "pdf")
+    writer = PdfWriter(clone_from=PdfReader(target))
+    buf = BytesIO()
+    writer.write(buf)
+    target.write_bytes(buf.getvalue())
+    result = runner.invoke(cli, ["verify", str(target), "--data", "data"])
+    assert result.exit_code == 1
+    assert "ALTERED: differs from the recorded PDF" in result.output
 
 
 @pytest.mark.parametrize("ext", ["pdf", "docx"])

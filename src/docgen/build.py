@@ -30,7 +30,6 @@ from .plan import Job
 from .record import (
     MANIFEST_NAME,
     Manifest,
-    page_text_hashes,
     provenance,
     sha256,
     changed_inputs,
@@ -190,8 +189,8 @@ def _render_convert(todo: Sequence[Job], out_dir: Path, *, author: str, workers:
     def drain(all_of_them: bool) -> None:
         while waiting and (all_of_them or waiting[0][2] is None or waiting[0][2].done()):
             job, staged, future = waiting.pop(0)
-            converted = future.result() if future is not None else None
-            _record(job, staged, converted, out_dir, docx=docx, summary=summary, manifest=manifest,  # type: ignore[arg-type]
+            outcome = future.result() if future is not None else None
+            _record(job, staged, outcome, out_dir, docx=docx, summary=summary, manifest=manifest,  # type: ignore[arg-type]
                     inputs=inputs)
             if future is None:
                 progress.step(job.id)
@@ -210,7 +209,7 @@ def _render_convert(todo: Sequence[Job], out_dir: Path, *, author: str, workers:
                 continue
             staged = stage / f"{i:05d}.docx"
             staged.write_bytes(data)
-            future = converter.submit(staged, lambda o: _hashed(o, progress)) if converter is not None else None
+            future = converter.submit(staged, lambda o: _counted(o, progress)) if converter is not None else None
             waiting.append((job, staged, future))
             drain(False)
         if converter is not None:
@@ -227,19 +226,14 @@ def _render_convert(todo: Sequence[Job], out_dir: Path, *, author: str, workers:
         shutil.rmtree(stage, ignore_errors=True)
 
 
-Converted = tuple[Outcome, list[str]]
-
-
-def _hashed(outcome: Outcome, progress: Progress) -> Converted:
-    """Hash each page's text in the worker's thread (pdftotext runs outside the GIL)."""
+def _counted(outcome: Outcome, progress: Progress) -> Outcome:
     progress.step(outcome.source.name)
-    return outcome, page_text_hashes(outcome.pdf) if outcome.pdf is not None else []
+    return outcome
 
 
-def _record(job: Job, staged: Path, converted: Converted | None, out_dir: Path, *, docx: bool,
+def _record(job: Job, staged: Path, outcome: Outcome | None, out_dir: Path, *, docx: bool,
             summary: Summary, manifest: Manifest, inputs: dict[str, dict[str, str]]) -> None:
     """Write the files of one rendered (and converted) document and its manifest entry."""
-    outcome, hashes = converted if converted is not None else (None, [])
     if outcome is not None and outcome.pdf is None:
         summary.failed[job.id] = f"{job.output}.pdf: {outcome.error}"
         return
@@ -255,7 +249,6 @@ def _record(job: Job, staged: Path, converted: Converted | None, out_dir: Path, 
         target = safe_target(out_dir, job.output + ".pdf")
         write_atomic(target, outcome.pdf)
         files[job.output + ".pdf"] = sha256(outcome.pdf)
-        entry["pdf_page_text_sha256"] = hashes
         summary.written.append(target)
     manifest.outputs[job.id] = entry
     summary.made.append(job.id)

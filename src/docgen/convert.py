@@ -9,6 +9,7 @@ output is checked rather than its exit code trusted.
 from __future__ import annotations
 
 import atexit
+import hashlib
 import json
 import os
 import queue
@@ -62,8 +63,8 @@ def fontconfig_file() -> Path:
     return prepare()
 
 
-def check_pdf(data: bytes, what: str) -> None:
-    """Refuse output that is not a readable PDF with at least one page."""
+def checked_pdf(data: bytes, what: str) -> bytes:
+    """Refuse output that is not a readable PDF with at least one page; return it repeatable."""
     if not data:
         raise ConversionError(f"{what}: LibreOffice wrote an empty file")
     if not data.startswith(b"%PDF-"):
@@ -76,6 +77,41 @@ def check_pdf(data: bytes, what: str) -> None:
         raise ConversionError(f"{what}: LibreOffice wrote an unreadable PDF ({e})") from e
     if pages < 1:
         raise ConversionError(f"{what}: LibreOffice wrote a PDF without pages")
+    return repeatable_pdf(data)
+
+
+_INFO_REF = re.compile(rb"/Info\s+(\d+)\s+0\s+R")
+_CREATED = re.compile(rb"/CreationDate\s*\(D:[0-9Z+\-']{0,30}\)")
+_RUN_HEX = re.compile(rb"/ID\s*\[\s*<([0-9A-Fa-f]{32})>\s*<([0-9A-Fa-f]{32})>\s*\]|/DocChecksum\s*/([0-9A-Fa-f]{32})")
+
+
+def repeatable_pdf(data: bytes) -> bytes:
+    """The same PDF without what changes from one LibreOffice run to the next.
+
+    LibreOffice writes the time of conversion (/CreationDate), a random /ID and a checksum over
+    both; nothing else differs between two conversions of the same DOCX. The date is blanked
+    (the document carries its own dates, and the DOCX has none either) and /ID and /DocChecksum
+    become a digest of the rest, all in place, so every byte offset stays valid and the same
+    inputs give the same PDF bytes. A file laid out differently is returned unchanged.
+    """
+    trailer = data.rfind(b"trailer")
+    info = _INFO_REF.search(data, trailer) if trailer >= 0 else None
+    if info is None:
+        return data
+    start = data.rfind(b"\n" + info.group(1) + b" 0 obj", 0, trailer)
+    end = data.find(b"endobj", start)
+    if start < 0 or end < 0:
+        return data
+    out = bytearray(data)
+    for m in list(_CREATED.finditer(out, start, end)):
+        out[m.start():m.end()] = b" " * (m.end() - m.start())
+    spans = [m.span(g) for m in _RUN_HEX.finditer(out, trailer) for g in (1, 2, 3) if m.group(g)]
+    for a, b in spans:
+        out[a:b] = b"0" * (b - a)
+    digest = hashlib.md5(out, usedforsecurity=False).hexdigest().upper().encode()
+    for a, b in spans:
+        out[a:b] = digest
+    return bytes(out)
 
 
 class _Running:
@@ -199,7 +235,7 @@ def _collect(files: Sequence[Path], outdir: Path, names: dict[Path, Path], failu
         data = pdf_path.read_bytes()
         pdf_path.unlink()
         try:
-            check_pdf(data, str(source))
+            data = checked_pdf(data, str(source))
         except ConversionError as e:
             outcomes.append(Outcome(source, None, str(e)))
             continue
@@ -555,7 +591,7 @@ class UnoConverter(Converter):
 
     def _check(self, src: Path, data: bytes, future: Future[object], then: Then, tries: int) -> None:
         try:
-            check_pdf(data, str(src))
+            data = checked_pdf(data, str(src))
         except ConversionError as e:
             if tries == 0 and not self.stopping.is_set():
                 self.queue.put((src, future, then, 1))

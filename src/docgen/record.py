@@ -155,7 +155,8 @@ def parse_provenance(keywords: str) -> tuple[str, str] | None:
 
 
 def page_text_hashes(pdf: bytes) -> list[str]:
-    """sha256 of each page's text: the audit key for PDFs, which LibreOffice never makes byte-identical.
+    """sha256 of each page's text, as manifests of earlier versions (whose PDFs were not
+    byte-repeatable) recorded their PDFs; `docgen verify` still reads them.
 
     Uses poppler's pdftotext when present (fast, C); pypdf otherwise. Whitespace is collapsed so
     only the words count.

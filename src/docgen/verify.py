@@ -121,10 +121,14 @@ def _content(path: Path, data: bytes, entry: dict, root: Path) -> str:
     if recorded == sha256(data):
         return "identical to the file this build recorded"
     if data.startswith(b"%PDF-") and entry.get("pdf_page_text_sha256"):
+        # manifests of earlier versions, whose PDFs were not byte-repeatable
         pages = page_text_hashes(data)
         if pages == entry["pdf_page_text_sha256"]:
             return "page texts identical to the recorded PDF (bytes differ)"
         return "ALTERED: page texts differ from the recorded PDF"
+    if recorded is not None:
+        kind = "PDF" if data.startswith(b"%PDF-") else "DOCX"
+        return f"ALTERED: differs from the recorded {kind}"
     if not data.startswith(b"%PDF-") and entry.get("docx_sha256"):
         return "identical to the recorded DOCX" if entry["docx_sha256"] == sha256(data) else \
             "ALTERED: differs from the recorded DOCX"
