@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from . import convert
 from . import models as m
 from .bundle import BundleInfo, Member, assemble, prepare_font
 from .convert import Converter, Outcome, libreoffice_version, open_converter
@@ -28,7 +27,6 @@ from .errors import DocgenError
 from .formatting import cn_date
 from .plan import Job
 from .record import (
-    MANIFEST_NAME,
     Manifest,
     provenance,
     sha256,
@@ -270,19 +268,6 @@ def run(data: m.Dataset, jobs: Sequence[Job], out_dir: Path, *, workers: int | N
         if converter is not None:
             converter.close(kill=True)
         raise
-
-
-def warm_converter(out_dir: Path, *, workers: int | None, force: bool) -> Converter | None:
-    """Start LibreOffice before the data is even validated when a full build is coming (--force,
-    or no manifest yet), so its start-up overlaps with validation; None otherwise."""
-    if not force and (out_dir / MANIFEST_NAME).exists():
-        return None
-    try:
-        if convert.uno_python() is None:
-            return None  # batched calls need their list of documents first
-        return open_converter(jobs=workers)
-    except DocgenError:
-        return None  # reported again, in its place, when a document needs converting
 
 
 def _run(data: m.Dataset, jobs: Sequence[Job], out_dir: Path, *, workers: int | None, force: bool,

@@ -100,7 +100,7 @@ class _Canvas:
     def finish(self, caption: str, width_mm: int) -> Chart:
         small = self.image.reduce(SCALE)
         buf = BytesIO()
-        small.save(buf, format="PNG", optimize=False, dpi=(DPI, DPI))
+        small.save(buf, format="PNG", compress_level=1, dpi=(DPI, DPI))  # fastest; the PDF recompresses it
         return Chart(buf.getvalue(), width_mm, caption)
 
 

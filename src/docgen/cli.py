@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -237,25 +237,23 @@ def build(data_dir: Path, out_dir: Path, jobs: int | None, force: bool, dry_run:
 
     Example: docgen build --data data --out out
     """
-    from .build import explain, plan_bundles, run, warm_converter
-    from .plan import plan
-    from .validate import load_dataset
+    from .convert import warm_converter  # light, so LibreOffice starts while the rest is imported
 
-    if dry_run:
-        dataset = load_dataset(data_dir)
-        todo = plan(dataset)
-        summary = run(dataset, todo, out_dir, workers=jobs, force=force, dry_run=True, draft=draft)
-    else:
-        with _lock(out_dir):
-            converter = warm_converter(out_dir, workers=jobs, force=force)
-            try:
-                dataset = load_dataset(data_dir)
-                todo = plan(dataset)
-            except BaseException:
-                if converter is not None:
-                    converter.close(kill=True)
-                raise
-            summary = run(dataset, todo, out_dir, workers=jobs, force=force, draft=draft, converter=converter)
+    with _lock(out_dir) if not dry_run else contextlib.nullcontext():
+        converter = None if dry_run else warm_converter(out_dir, workers=jobs, force=force)
+        try:
+            from .build import explain, plan_bundles, run
+            from .plan import plan
+            from .validate import load_dataset
+
+            dataset = load_dataset(data_dir)
+            todo = plan(dataset)
+        except BaseException:
+            if converter is not None:
+                converter.close(kill=True)
+            raise
+        summary = run(dataset, todo, out_dir, workers=jobs, force=force, dry_run=dry_run, draft=draft,
+                      converter=converter)
     if dry_run:
         lines = explain(summary, todo, plan_bundles(dataset, todo))
         for line in lines:
@@ -297,10 +295,22 @@ def verify(file: Path, data_dir: Path) -> None:
         raise DocgenError(f"{file} does not match the current data")
 
 
-def _kinds() -> list[str]:
-    from .plan import KINDS
+class _KindChoice(click.Choice):  # type: ignore[type-arg]
+    """The document kinds, looked up when first needed, so that starting the command does not
+    import the whole pipeline."""
 
-    return list(KINDS)
+    def __init__(self) -> None:
+        super().__init__(())
+
+    @property  # type: ignore[override]
+    def choices(self) -> tuple[str, ...]:
+        from .plan import KINDS
+
+        return tuple(sorted(KINDS))
+
+    @choices.setter
+    def choices(self, value: object) -> None:
+        pass
 
 
 @cli.group()
@@ -311,7 +321,7 @@ def templates() -> None:
 @templates.command("check")
 @click.option("--template", "paths", multiple=True, type=click.Path(path_type=Path, dir_okay=False, exists=True),
               help="Check this file instead of the shipped template (with --kind).")
-@click.option("--kind", type=click.Choice(sorted(_kinds())), help="Document kind whose context the file is checked against.")
+@click.option("--kind", type=_KindChoice(), help="Document kind whose context the file is checked against.")
 def templates_check(paths: tuple[Path, ...], kind: str | None) -> None:
     """Check every tag of every template against the data model, before rendering anything.
 

@@ -25,11 +25,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
-
 from .errors import ConversionError, DocgenError
-from .record import remove_stale_work_dirs, work_dir
+from .record import MANIFEST_NAME, remove_stale_work_dirs, work_dir
 
 INSTALL_HINT = ("LibreOffice was not found (no 'soffice' on PATH). Install it with:\n"
                 "  sudo apt-get install -y --no-install-recommends libreoffice-writer-nogui fonts-noto-cjk poppler-utils")
@@ -69,9 +66,12 @@ def checked_pdf(data: bytes, what: str) -> bytes:
         raise ConversionError(f"{what}: LibreOffice wrote an empty file")
     if not data.startswith(b"%PDF-"):
         raise ConversionError(f"{what}: LibreOffice output is not a PDF (starts with {data[:8]!r})")
-    try:
-        from io import BytesIO
+    from io import BytesIO
 
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
         pages = len(PdfReader(BytesIO(data), strict=False).pages)
     except (PyPdfError, ValueError, KeyError, OSError) as e:
         raise ConversionError(f"{what}: LibreOffice wrote an unreadable PDF ({e})") from e
@@ -385,6 +385,19 @@ PIPE_FOLDER = Path("/tmp")  # where LibreOffice puts the socket of --accept=pipe
 WORKER_MARGIN = 10.0  # seconds for the worker's own Python to start, on top of STARTUP_ALLOWANCE
 
 
+def warm_converter(out_dir: Path, *, workers: int | None, force: bool) -> Converter | None:
+    """Start LibreOffice before the data is even validated when a full build is coming (--force,
+    or no manifest yet), so its start-up overlaps with validation; None otherwise."""
+    if not force and (out_dir / MANIFEST_NAME).exists():
+        return None
+    try:
+        if uno_python() is None:
+            return None  # batched calls need their list of documents first
+        return open_converter(jobs=workers)
+    except DocgenError:
+        return None  # reported again, in its place, when a document needs converting
+
+
 def uno_python() -> str | None:
     """A Python interpreter that can import LibreOffice's `uno` bridge (Debian: python3-uno), or None.
 
@@ -472,11 +485,14 @@ class _UnoProcess:
         return (f"LibreOffice exited with code {code}" if code is not None else "LibreOffice stopped answering") + detail
 
     def stop(self, kill: bool = False) -> None:
+        """End the worker: on end of input it kills its LibreOffice and reaps it (the profile is
+        thrown away, so there is nothing to save); the group is killed when that does not happen
+        within a few seconds, or at once with `kill`."""
         if not kill and self.proc.poll() is None:
             try:
                 assert self.proc.stdin is not None
                 self.proc.stdin.close()
-                self.proc.wait(timeout=15)
+                self.proc.wait(timeout=5)
             except (OSError, subprocess.TimeoutExpired):
                 pass
         RUNNING.discard(self.proc)

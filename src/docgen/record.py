@@ -17,8 +17,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-
 from .errors import OutputError
 
 TEMP_PREFIX = ".docgen-tmp-"
@@ -107,7 +105,7 @@ MANIFEST_VERSION = 1
 
 
 def _plain(obj: Any) -> Any:
-    if isinstance(obj, BaseModel):
+    if hasattr(obj, "model_dump") and not isinstance(obj, type):  # a pydantic model
         return obj.model_dump(mode="json")
     if isinstance(obj, (list, tuple)):
         return [_plain(o) for o in obj]
