@@ -42,7 +42,8 @@ from .record import (
 from .render import Properties, render_docx
 
 
-RENDER_COST = {"monthly": 3, "annual": 3}  # relative; charts make reports the slow ones to render
+# Relative cost of making one document of a kind (pages to lay out); anything else counts 1.
+COST = {"annual": 4, "monthly": 3, "contract": 3, "sla": 3, "nda": 2}
 
 
 @dataclass(frozen=True)
@@ -195,8 +196,10 @@ def _render_convert(todo: Sequence[Job], out_dir: Path, *, author: str, workers:
             settled(job.id)
 
     try:
-        # cheap documents first, so conversion starts while reports are still rendering
-        for i, job in enumerate(sorted(todo, key=lambda j: RENDER_COST.get(j.kind, 1))):
+        # Costly documents first: the workers are still starting while the first ones render, and
+        # the last ones they take are short forms, so neither waits long for the other at the end
+        # and bundles are made while the forms convert.
+        for i, job in enumerate(sorted(todo, key=lambda j: -COST.get(j.kind, 1))):
             try:
                 data = render_docx(job.template, job.build_context(),
                                    properties_for(job, author, provenance(job.id, inputs[job.id])))
