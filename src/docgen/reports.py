@@ -36,8 +36,7 @@ class MonthlyCharts(TypedDict):
     trend: Chart
 
 
-class Charts(TypedDict):
-    severity: Chart
+class AnnualCharts(TypedDict):
     trend: Chart
     deductions: Chart
 
@@ -68,7 +67,7 @@ class AnnualContext(TypedDict):
     quarters: list[Quarter]
     quarter_mean: Decimal
     review_pct: Decimal
-    charts: Charts
+    charts: AnnualCharts
 
 
 def plain(value: Any) -> Any:
@@ -144,8 +143,7 @@ def annual_context(data: m.Dataset, agreement: m.Agreement, year: int) -> dict[s
     y = year_metrics(data, agreement.id, year)
     rows = [_row(x) for x in y.months]
     labels = [r["label"].split("年")[1] for r in rows]
-    charts = Charts(
-        severity=bar_chart([r["label"] for r in rows], [r["tickets"] for r in rows], title="各月工单数", ylabel="工单数"),
+    charts = AnnualCharts(
         trend=line_chart(labels, {"SLA达成率(%)": [x.overall_attainment_pct for x in y.months],
                                   "考核得分": [x.score for x in y.months]}, title="月度趋势", ylabel="百分比 / 分"),
         deductions=bar_chart(labels, [x.deduction_applied for x in y.months], title="各月违约金（元）", ylabel="元"),
