@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from docx_builder import (  # noqa: E402
@@ -47,6 +48,13 @@ def cover(doc, kind: str, period: str) -> None:
     page_break(doc)
 
 
+def caption(doc, text: str) -> None:
+    """A line introducing the table below it: a little air above, never parted from the table."""
+    p = para(doc, text, style="无缩进")
+    p.paragraph_format.space_before = Pt(6)
+    p.paragraph_format.keep_with_next = True
+
+
 def monthly() -> None:
     doc = new_document()
     set_core_properties(doc, title="月度运维服务报告", subject="月度运维服务报告")
@@ -68,19 +76,19 @@ def monthly() -> None:
         ["{{ s.name }}", "{{ s.role }}", "{{ s.post_type }}", "{{ s.start_date|cn_date }}",
          "{% if s.pledge_signed %}已签{% else %}未签{% endif %}"],
         ["{%tr endfor %}"],
-    ], widths_cm=[2.5, 4.5, 2.5, 3.5, 2.0])
+    ], widths_cm=[2.2, 4.0, 2.5, 3.5, 2.8])
     tag(doc, "{%p if m.leave %}")
-    para(doc, "本月请假情况：", style="无缩进")
+    caption(doc, "本月请假情况：")
     table(doc, ["编号", "人员", "类型", "起止时间", "时长", "替岗人员"], [
         ["{%tr for l in m.leave %}"],
         ["{{ l.id }}", "{{ names[l.staff] }}", "{{ l.type }}",
          "{{ l.start|cn_datetime }} 至 {{ l.end|cn_datetime }}", "{{ l.hours }}小时",
          "{% if l.substitute %}{{ names[l.substitute] }}" + NA],
         ["{%tr endfor %}"],
-    ], widths_cm=[1.8, 1.8, 1.4, 6.0, 1.6, 2.4])
+    ], widths_cm=[1.8, 1.8, 1.4, 5.6, 2.0, 2.4])
     tag(doc, "{%p endif %}")
     tag(doc, "{%p if m.changes %}")
-    para(doc, "本月人员变更：", style="无缩进")
+    caption(doc, "本月人员变更：")
     table(doc, ["编号", "类型", "原人员", "新人员", "生效日期"], [
         ["{%tr for c in m.changes %}"],
         ["{{ c.id }}", "{{ c.type }}", "{% if c.old_staff %}{{ names[c.old_staff] }}" + NA,
