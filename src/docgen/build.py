@@ -17,11 +17,10 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from . import models as m
-from .bundle import BundleInfo, Member, assemble, prepare_font
 from .convert import Converter, Outcome, libreoffice_version, open_converter
 from .errors import DocgenError
 from .formatting import cn_date
@@ -39,7 +38,10 @@ from .record import (
     work_dir,
     write_atomic,
 )
-from .render import Properties, render_docx
+
+if TYPE_CHECKING:  # rendering and bundling are imported when first needed: a no-op build never is
+    from .bundle import BundleInfo, Member
+    from .render import Properties
 
 
 # Relative cost of making one document of a kind (pages to lay out); anything else counts 1.
@@ -97,6 +99,8 @@ class Progress:
 
 def properties_for(job: Job, author: str, provenance: str = "") -> Properties:
     """Core properties; `provenance` (see record.provenance) lets `docgen verify` trace the file back."""
+    from .render import Properties
+
     return Properties(title=f"{job.title}（{job.key}）", subject=job.subject or job.title,
                       author=author, keywords=provenance or f"docgen {__version__}; {job.id}")
 
@@ -179,6 +183,12 @@ def _render_convert(todo: Sequence[Job], out_dir: Path, *, author: str, workers:
     rendering. Outputs are written in order as they come back, so memory holds only the PDFs
     that are converted but not yet written, whatever the size of the build.
     """
+    if not todo:
+        if converter is not None:
+            converter.close()
+        return
+    from .render import render_docx
+
     stage = work_dir("render")
     n_workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
     if converter is None and pdf and todo:
@@ -352,9 +362,13 @@ class Bundler:
         self.made: set[str] = set()
         self.infos = {b.id: self._info(data, b) for b in self.todo}
         if self.todo:
+            from .bundle import prepare_font
+
             prepare_font(list(self.infos.values()))
 
     def _info(self, data: m.Dataset, bundle: BundleJob) -> tuple[BundleInfo, list[Member]]:
+        from .bundle import BundleInfo, Member
+
         members = [Member(j.title, j.tags.get("group", ""), safe_target(self.out_dir, j.output + ".pdf"))
                    for j in bundle.members]
         period = _period(bundle)
@@ -386,6 +400,8 @@ class Bundler:
             summary.failed[bundle.id] = f"not made: member(s) failed: {', '.join(broken)}"
             return
         info, members = self.infos[bundle.id]
+        from .bundle import assemble
+
         try:
             pdf = assemble(info, members, draft=self.draft)
         except DocgenError as e:
