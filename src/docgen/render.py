@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 import signal
 import threading
@@ -22,6 +24,7 @@ from jinja2 import StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 
 from .errors import TemplateError
+from .fonts import cache_dir
 from .formatting import FILTERS
 from .record import normalize_docx
 
@@ -50,8 +53,20 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
     @lru_cache(maxsize=256)  # noqa: B019 - one environment for the process; templates repeat per document
     def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:  # noqa: A002
-        """Compile each distinct template part once; docxtpl asks again for every document."""
-        return super().from_string(source, globals, template_class)
+        """Compile each distinct template part once per process (docxtpl asks again for every
+        document), and keep the compiled code on disk for the next run."""
+        cache = _code_cache()
+        if cache is None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        bucket = cache.get_bucket(self, _digest(source), None, source)
+        if bucket.code is None:
+            bucket.code = self.compile(source)
+            try:
+                cache.set_bucket(bucket)
+            except OSError:
+                pass  # a read-only cache only costs the compile next time
+        cls = template_class or self.template_class
+        return cls.from_code(self, bucket.code, self.make_globals(globals), None)
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "**":
@@ -93,9 +108,55 @@ def environment() -> SandboxedEnvironment:
     return env
 
 
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _cache_folder() -> Path | None:
+    """Where compiled template parts are kept between runs. The folder is named after this
+    module's source and the jinja2 and docxtpl versions, so code compiled by another version is
+    never used; None when the cache cannot be written."""
+    import docxtpl
+
+    tag = hashlib.sha256(Path(__file__).read_bytes() + jinja2.__version__.encode()
+                         + str(getattr(docxtpl, "__version__", "")).encode()).hexdigest()[:16]
+    folder = cache_dir() / f"templates-{tag}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder
+
+
+@lru_cache(maxsize=1)
+def _code_cache() -> jinja2.BytecodeCache | None:
+    folder = _cache_folder()
+    return jinja2.FileSystemBytecodeCache(str(folder)) if folder is not None else None
+
+
 @lru_cache(maxsize=64)
 def _patched(xml: str) -> str:
-    return DocxTemplate.patch_xml(None, xml)  # a pure function of the XML
+    """docxtpl's tag clean-up of one part (a pure function of the XML), kept on disk like the
+    compiled code."""
+    folder = _cache_folder()
+    path = folder / f"patched-{_digest(xml)}.xml" if folder is not None else None
+    if path is not None:
+        try:
+            digest, _, text = path.read_text(encoding="utf-8").partition("\n")
+            if digest == _digest(text):  # a damaged or partly written file is made again
+                return text
+        except (OSError, UnicodeDecodeError):
+            pass
+    patched = DocxTemplate.patch_xml(None, xml)
+    if path is not None:
+        try:
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            tmp.write_text(f"{_digest(patched)}\n{patched}", encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError:
+            pass
+    return patched
 
 
 class _Template(DocxTemplate):  # type: ignore[misc]

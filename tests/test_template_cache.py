@@ -1,0 +1,68 @@
+"""Compiled template parts are kept on disk between runs; a damaged or unwritable cache only costs time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import write_mini
+from docgen import render
+from docgen.build import properties_for
+from docgen.plan import plan
+from docgen.validate import load_dataset
+
+
+def _forget() -> None:
+    """What a new process starts with: no compiled templates in memory."""
+    for cached in (render.environment, render._code_cache, render._cache_folder, render._patched):
+        cached.cache_clear()
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("DOCGEN_CACHE", str(tmp_path / "cache"))
+    _forget()
+    yield tmp_path / "cache"
+    _forget()
+
+
+def _render(tmp_path: Path) -> bytes:
+    data = load_dataset(write_mini(tmp_path / "data"))
+    job = next(j for j in plan(data) if j.kind == "monthly")
+    return render.render_docx(job.template, job.build_context(), properties_for(job, "甲方"))
+
+
+def test_a_new_process_uses_the_compiled_parts_on_disk(tmp_path: Path, cache: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    first = _render(tmp_path)
+    stored = list(cache.glob("templates-*/__jinja2_*.cache"))
+    assert len(stored) >= 2, "body, header and footer parts were not kept"
+    assert list(cache.glob("templates-*/patched-*.xml"))
+    _forget()
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("compiled again although the cache holds the code")
+
+    monkeypatch.setattr(render._Sandbox, "compile", refuse)
+    monkeypatch.setattr(render.DocxTemplate, "patch_xml", refuse)
+    assert _render(tmp_path) == first
+
+
+def test_a_damaged_cache_is_rebuilt(tmp_path: Path, cache: Path) -> None:
+    first = _render(tmp_path)
+    for path in cache.glob("templates-*/*"):
+        path.write_bytes(b"\x00 not what was written")
+    _forget()
+    assert _render(tmp_path) == first
+
+
+def test_an_unwritable_cache_is_only_slower(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the cache folder would be")
+    monkeypatch.setenv("DOCGEN_CACHE", str(blocker))
+    _forget()
+    try:
+        assert _render(tmp_path).startswith(b"PK")
+    finally:
+        _forget()
