@@ -66,3 +66,26 @@ def test_an_unwritable_cache_is_only_slower(tmp_path: Path, monkeypatch: pytest.
         assert _render(tmp_path).startswith(b"PK")
     finally:
         _forget()
+
+
+def test_newlines_and_tabs_in_values_still_become_breaks_and_tabs(tmp_path: Path) -> None:
+    import zipfile
+    from io import BytesIO
+
+    from docx import Document
+
+    template = tmp_path / "t.docx"
+    doc = Document()
+    doc.add_paragraph("{{ text }}")
+    doc.save(str(template))
+    props = render.Properties(title="t", subject="t", author="a")
+
+    def body(text: str) -> str:
+        data = render.render_docx(template, {"text": text}, props)
+        return zipfile.ZipFile(BytesIO(data)).read("word/document.xml").decode()
+
+    plain = body("第一行")
+    assert "第一行" in plain and "<w:br/>" not in plain
+    broken = body("第一行\n第二行\t附注")
+    assert "<w:br/>" in broken and "<w:tab/>" in broken
+    assert broken.index("第一行") < broken.index("<w:br/>") < broken.index("第二行") < broken.index("<w:tab/>")

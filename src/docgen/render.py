@@ -135,6 +135,9 @@ def _code_cache() -> jinja2.BytecodeCache | None:
     return jinja2.FileSystemBytecodeCache(str(folder)) if folder is not None else None
 
 
+_LISTING = re.compile("[\t\a\n\f]")
+
+
 @lru_cache(maxsize=64)
 def _patched(xml: str) -> str:
     """docxtpl's tag clean-up of one part (a pure function of the XML), kept on disk like the
@@ -169,6 +172,13 @@ class _Template(DocxTemplate):  # type: ignore[misc]
 
     def patch_xml(self, src_xml: str) -> str:
         return _patched(src_xml)
+
+    def resolve_listing(self, xml: str) -> str:
+        """docxtpl turns tabs, newlines and page breaks in values into Word runs with a few
+        regular expressions over each part; a part with none of those characters is left as is."""
+        if not _LISTING.search(xml):
+            return xml
+        return super().resolve_listing(xml)
 
 
 def _context_text(exc: Exception) -> str:
