@@ -324,3 +324,29 @@ def test_the_uno_converter_is_used_when_the_bridge_is_installed(tmp_path: Path) 
         outcome = conv.submit(docx).result()
     assert outcome.pdf is not None and outcome.pdf.startswith(b"%PDF-")
     assert not _soffice_processes()
+
+
+@needs_soffice
+@pytest.mark.parametrize("tuning", ["1", "0"])
+def test_libreoffice_runs_with_the_malloc_thresholds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      tuning: str) -> None:
+    from docgen import convert as c
+
+    if c.uno_python() is None:
+        pytest.skip("python3-uno is not installed")
+    monkeypatch.setenv("DOCGEN_MALLOC_TUNING", tuning)
+    docx = _leave_docx(tmp_path, tmp_path / "in")
+    with c.open_converter(jobs=1) as conv:
+        assert conv.submit(docx).result().pdf is not None
+        environments = []
+        for proc in Path("/proc").iterdir():
+            try:
+                if b"docgen-lo-profile-" in (proc / "cmdline").read_bytes() and \
+                        b"soffice.bin" in (proc / "cmdline").read_bytes():
+                    environments.append((proc / "environ").read_bytes().split(b"\0"))
+            except OSError:
+                continue
+    assert environments, "no running soffice.bin found"
+    for env in environments:
+        assert (f"MALLOC_MMAP_THRESHOLD_={128 << 20}".encode() in env) == (tuning == "1")
+        assert any(v.startswith(b"FONTCONFIG_FILE=") for v in env)
