@@ -350,3 +350,31 @@ def test_libreoffice_runs_with_the_malloc_thresholds(tmp_path: Path, monkeypatch
     for env in environments:
         assert (f"MALLOC_MMAP_THRESHOLD_={128 << 20}".encode() in env) == (tuning == "1")
         assert any(v.startswith(b"FONTCONFIG_FILE=") for v in env)
+
+
+def test_a_python_with_uno_is_remembered_until_its_files_change(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from docgen import convert as c
+
+    module = tmp_path / "uno.py"
+    module.write_text("# stand-in\n")
+    calls = tmp_path / "calls"
+    python = tmp_path / "python3"
+    python.write_text(f"#!/bin/sh\necho run >> {calls}\necho {module}\n")
+    python.chmod(0o755)
+    monkeypatch.setenv("DOCGEN_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(c, "_UNO_CHECKED", {})
+
+    def runs() -> int:
+        return len(calls.read_text().split()) if calls.exists() else 0
+
+    assert c._imports_uno(str(python)) and runs() == 1
+    c._UNO_CHECKED.clear()  # a new command
+    assert c._imports_uno(str(python)) and runs() == 1
+    os.utime(module, ns=(1, 1))  # the bridge was reinstalled
+    c._UNO_CHECKED.clear()
+    assert c._imports_uno(str(python)) and runs() == 2
+    module.unlink()  # python3-uno was removed
+    python.write_text("#!/bin/sh\nexit 1\n")
+    c._UNO_CHECKED.clear()
+    assert not c._imports_uno(str(python))

@@ -433,13 +433,43 @@ _UNO_CHECKED: dict[str, bool] = {}
 
 
 def _imports_uno(python: str) -> bool:
+    """Whether `python` can import `uno`. Asking costs a Python start (about 25 ms, before any
+    worker can start), so a yes is remembered in docgen's cache folder together with the files
+    it rests on: the interpreter and the `uno` module, both unchanged since."""
     if python not in _UNO_CHECKED:
+        from .fonts import cache_dir
+
+        cache = cache_dir() / "uno-python.json"
         try:
-            ok = subprocess.run([python, "-c", "import uno"], capture_output=True, timeout=30).returncode == 0
+            saved = json.loads(cache.read_text(encoding="utf-8")).get(python)
+            if saved and all(_stat_key(f) == key for f, key in saved.items()):
+                _UNO_CHECKED[python] = True
+                return True
+        except (OSError, ValueError, AttributeError):
+            pass
+        try:
+            out = subprocess.run([python, "-c", "import uno; print(uno.__file__)"], capture_output=True, text=True,
+                                 timeout=30)
+            ok = out.returncode == 0
         except (OSError, subprocess.TimeoutExpired):
             ok = False
         _UNO_CHECKED[python] = ok
+        files = [shutil.which(python) or python, out.stdout.strip()] if ok else []
+        if files and all(_stat_key(f) for f in files):
+            try:
+                cache.parent.mkdir(parents=True, exist_ok=True)
+                cache.write_text(json.dumps({python: {f: _stat_key(f) for f in files}}), encoding="utf-8")
+            except OSError:
+                pass
     return _UNO_CHECKED[python]
+
+
+def _stat_key(path: str) -> str:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return ""
+    return f"{st.st_size}|{st.st_mtime_ns}"
 
 
 class _UnoProcess:
