@@ -378,3 +378,13 @@ def test_a_python_with_uno_is_remembered_until_its_files_change(tmp_path: Path,
     python.write_text("#!/bin/sh\nexit 1\n")
     c._UNO_CHECKED.clear()
     assert not c._imports_uno(str(python))
+
+
+@needs_soffice
+def test_fonts_are_found_through_fontconfig_when_not_in_the_usual_folder(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from docgen import fonts
+
+    usual = fonts.prepare()
+    monkeypatch.setattr(fonts, "KNOWN_FOLDERS", (tmp_path,))
+    assert fonts.prepare() == usual
