@@ -32,7 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from docgen.build import properties_for, run  # noqa: E402
-from docgen.convert import MALLOC_TUNING, fontconfig_file, libreoffice_version, soffice_binary  # noqa: E402
+from docgen.convert import MALLOC_TUNING, fontconfig_file  # noqa: E402
+from docgen.versions import libreoffice_version, soffice_binary  # noqa: E402
 from docgen.plan import plan  # noqa: E402
 from docgen.render import render_docx  # noqa: E402
 from docgen.validate import load_dataset  # noqa: E402

@@ -175,3 +175,35 @@ def test_without_the_python_bridge_batches_convert_and_the_user_is_told(tmp_path
     assert pdfs and all(PdfReader(p).pages for p in pdfs)
     again = runner.invoke(cli, ["build", "--data", str(tmp_path / "data"), "--out", str(tmp_path / "out")])
     assert "python3-uno" not in again.stderr  # nothing converted, nothing to say
+
+
+def test_noop_build_answers_from_the_snapshot_and_any_change_goes_the_long_way(project: Path, runner,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    import docgen.validate
+
+    assert _build(runner).exit_code == 0
+    snapshot = json.loads((project / "out" / MANIFEST_NAME).read_text())["snapshot"]
+    assert "policy.yaml" in snapshot["data"] and len(snapshot["outputs"]) >= 9
+    loads: list[Path] = []
+    real = docgen.validate.load_dataset
+    monkeypatch.setattr(docgen.validate, "load_dataset", lambda d: loads.append(d) or real(d))
+
+    assert "Everything is up to date (9 outputs)" in _build(runner).output
+    assert loads == []  # answered without reading the data
+    os.utime(project / "data/staff.yaml", ns=(10**18, 10**18))  # same content, another time
+    assert "Everything is up to date (9 outputs)" in _build(runner).output and len(loads) == 1
+    assert "Everything is up to date" in _build(runner).output and len(loads) == 1  # quick again
+    (project / "data/notes.txt").write_text("a new file in the data folder\n")
+    assert "Everything is up to date" in _build(runner).output and len(loads) == 2
+    next((project / "out/forms").rglob("请销假_L2.pdf")).unlink()
+    remade = _build(runner)
+    assert "2 made, 7 unchanged" in remade.output and len(loads) == 3  # the form and its bundle
+    assert "up to date" not in _build(runner, "--draft").output and len(loads) == 4
+
+    bundle = runner.invoke(cli, ["bundle", "forms-pack-2026-10", "--out", "out"])
+    assert bundle.exit_code == 0, bundle.output
+    assert "snapshot" not in json.loads((project / "out" / MANIFEST_NAME).read_text())  # a partial run
+    before = len(loads)
+    assert "Everything is up to date" in _build(runner).output and len(loads) == before + 1

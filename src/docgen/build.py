@@ -21,10 +21,11 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from . import models as m
-from .convert import Converter, Outcome, libreoffice_version, open_converter
+from .convert import Converter, Outcome, open_converter
 from .errors import DocgenError
 from .formatting import cn_date
 from .plan import Job
+from .versions import tools_fingerprint
 from .record import (
     Manifest,
     provenance,
@@ -35,6 +36,7 @@ from .record import (
     fingerprint,
     outputs_intact,
     safe_target,
+    take_snapshot,
     work_dir,
     write_atomic,
 )
@@ -120,13 +122,7 @@ def plan_bundles(data: m.Dataset, jobs: Sequence[Job]) -> list[BundleJob]:
     return out
 
 
-def _tools_fingerprint(pdf: bool) -> dict[str, str]:
-    """Versions of what shapes the output besides the data: docgen, LibreOffice and the fonts."""
-    if not pdf:
-        return {"docgen": __version__, "libreoffice": "-", "fonts": "-"}
-    from .fonts import prepare
-
-    return {"docgen": __version__, "libreoffice": libreoffice_version(), "fonts": prepare().parent.name}
+_tools_fingerprint = tools_fingerprint
 
 
 def job_inputs(job: Job, tools: dict[str, str]) -> dict[str, str]:
@@ -268,15 +264,19 @@ def _record(job: Job, staged: Path, outcome: Outcome | None, out_dir: Path, *, d
 def run(data: m.Dataset, jobs: Sequence[Job], out_dir: Path, *, workers: int | None = None, force: bool = False,
         dry_run: bool = False, draft: bool = False, pdf: bool = True, docx: bool = True,
         with_bundles: bool = True, only_bundles: set[str] | None = None, progress: bool | None = None,
-        converter: Converter | None = None) -> Summary:
+        converter: Converter | None = None, snapshot_of: Path | None = None) -> Summary:
     """Bring `out_dir` up to date for `jobs` (and their bundles); see the module docstring.
+
+    `snapshot_of`: the data folder, when `jobs` are every document the data plans (a full build);
+    a build without failures then records a snapshot that lets the next run skip loading the data
+    when nothing changed (record.take_snapshot). Any other build drops the snapshot.
 
     `converter` (optional, see warm_converter) is used for the documents and closed at the end.
     """
     try:
         return _run(data, jobs, out_dir, workers=workers, force=force, dry_run=dry_run, draft=draft, pdf=pdf,
                     docx=docx, with_bundles=with_bundles, only_bundles=only_bundles, progress=progress,
-                    converter=converter)
+                    converter=converter, snapshot_of=snapshot_of)
     except BaseException:
         if converter is not None:
             converter.close(kill=True)
@@ -285,7 +285,7 @@ def run(data: m.Dataset, jobs: Sequence[Job], out_dir: Path, *, workers: int | N
 
 def _run(data: m.Dataset, jobs: Sequence[Job], out_dir: Path, *, workers: int | None, force: bool,
          dry_run: bool, draft: bool, pdf: bool, docx: bool, with_bundles: bool, only_bundles: set[str] | None,
-         progress: bool | None, converter: Converter | None) -> Summary:
+         progress: bool | None, converter: Converter | None, snapshot_of: Path | None) -> Summary:
     start = time.monotonic()
     summary = Summary()
     manifest = Manifest.load(out_dir)
@@ -342,6 +342,10 @@ def _run(data: m.Dataset, jobs: Sequence[Job], out_dir: Path, *, workers: int | 
         manifest.tools = tools
         for job_id in summary.failed:
             manifest.outputs.pop(job_id, None)
+        complete = snapshot_of is not None and not summary.failed and pdf and docx and with_bundles \
+            and only_bundles is None and sys.exc_info()[0] is None
+        manifest.snapshot = take_snapshot(snapshot_of, {j.template for j in jobs}, out_dir, manifest, draft=draft) \
+            if complete and snapshot_of is not None else None
         if not dry_run:
             manifest.save(out_dir)
     summary.seconds = time.monotonic() - start

@@ -7,6 +7,7 @@ import json
 import os
 import re
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -237,9 +238,18 @@ def build(data_dir: Path, out_dir: Path, jobs: int | None, force: bool, dry_run:
 
     Example: docgen build --data data --out out
     """
-    from .convert import warm_converter  # light, so LibreOffice starts while the rest is imported
-
+    started = time.monotonic()
     with _lock(out_dir) if not dry_run else contextlib.nullcontext():
+        if not dry_run and not force:
+            from .record import unchanged_since_snapshot
+
+            unchanged = unchanged_since_snapshot(data_dir, out_dir, draft=draft)
+            if unchanged is not None:
+                click.echo(f"Everything is up to date ({unchanged} outputs); nothing to do "
+                           f"({time.monotonic() - started:.1f} s).")
+                return
+        from .convert import warm_converter  # light, so LibreOffice starts while the rest is imported
+
         converter = None if dry_run else warm_converter(out_dir, workers=jobs, force=force)
         try:
             from .build import explain, plan_bundles, run
@@ -253,7 +263,7 @@ def build(data_dir: Path, out_dir: Path, jobs: int | None, force: bool, dry_run:
                 converter.close(kill=True)
             raise
         summary = run(dataset, todo, out_dir, workers=jobs, force=force, dry_run=dry_run, draft=draft,
-                      converter=converter)
+                      converter=converter, snapshot_of=data_dir)
     if dry_run:
         lines = explain(summary, todo, plan_bundles(dataset, todo))
         for line in lines:

@@ -27,9 +27,8 @@ from pathlib import Path
 
 from .errors import ConversionError, DocgenError
 from .record import MANIFEST_NAME, remove_stale_work_dirs, work_dir
+from .versions import soffice_binary
 
-INSTALL_HINT = ("LibreOffice was not found (no 'soffice' on PATH). Install it with:\n"
-                "  sudo apt-get install -y --no-install-recommends libreoffice-writer-nogui fonts-noto-cjk poppler-utils")
 DEFAULT_TIMEOUT = 60.0
 # LibreOffice reads each CJK font file (16-25 MB) into a fresh buffer while starting and again for
 # every PDF it exports. glibc serves such blocks with mmap and returns them at once, so each read
@@ -46,15 +45,6 @@ class Outcome:
     source: Path
     pdf: bytes | None
     error: str | None = None
-
-
-def soffice_binary() -> str:
-    """Path of the LibreOffice binary, or ConversionError with install instructions."""
-    for name in ("soffice", "libreoffice"):
-        found = shutil.which(name)
-        if found:
-            return found
-    raise ConversionError(INSTALL_HINT)
 
 
 def fontconfig_file() -> Path:
@@ -723,45 +713,3 @@ def convert_one(docx: Path, *, timeout: float = DEFAULT_TIMEOUT) -> bytes:
     if outcome.pdf is None:
         raise ConversionError(f"{docx}: {outcome.error}")
     return outcome.pdf
-
-
-def libreoffice_version() -> str:
-    """The `soffice --version` line, for the manifest.
-
-    Asking LibreOffice takes about 0.1 s, a good part of a no-op rebuild, so the answer is kept
-    in docgen's cache folder keyed by the installation's version file (its size and time change
-    with every LibreOffice upgrade).
-    """
-    try:
-        binary = Path(soffice_binary()).resolve()
-    except ConversionError:
-        return "unknown"
-    marker = binary.parent / "versionrc"
-    try:
-        st = (marker if marker.exists() else binary).stat()
-        key = f"{binary}|{st.st_size}|{st.st_mtime_ns}"
-    except OSError:
-        key = ""
-    from .fonts import cache_dir
-
-    cache = cache_dir() / "libreoffice-version.json"
-    if key:
-        try:
-            saved = json.loads(cache.read_text(encoding="utf-8"))
-            if saved.get("key") == key:
-                return str(saved["version"])
-        except (OSError, ValueError, KeyError, AttributeError):
-            pass
-    try:
-        out = subprocess.run([str(binary), "--version"], capture_output=True, text=True, timeout=60)
-    except (subprocess.TimeoutExpired, OSError):
-        return "unknown"
-    version = out.stdout.strip() or "unknown"
-    if key and version != "unknown":
-        from .record import write_atomic
-
-        try:
-            write_atomic(cache, json.dumps({"key": key, "version": version}).encode("utf-8"))
-        except DocgenError:
-            pass  # an unwritable cache only costs the 0.1 s next time
-    return version

@@ -1,0 +1,79 @@
+"""What shapes an output besides the data: the versions of docgen, LibreOffice and the fonts.
+
+Kept apart from convert.py, which starts LibreOffice, so that `docgen build` can tell that
+nothing changed without importing anything heavy.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+from .errors import ConversionError, DocgenError
+
+INSTALL_HINT = ("LibreOffice was not found (no 'soffice' on PATH). Install it with:\n"
+                "  sudo apt-get install -y --no-install-recommends libreoffice-writer-nogui fonts-noto-cjk poppler-utils")
+
+
+def soffice_binary() -> str:
+    """Path of the LibreOffice binary, or ConversionError with install instructions."""
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    raise ConversionError(INSTALL_HINT)
+
+
+def tools_fingerprint(pdf: bool) -> dict[str, str]:
+    """Versions of what shapes the output besides the data: docgen, LibreOffice and the fonts."""
+    from . import __version__
+
+    if not pdf:
+        return {"docgen": __version__, "libreoffice": "-", "fonts": "-"}
+    from .fonts import prepare
+
+    return {"docgen": __version__, "libreoffice": libreoffice_version(), "fonts": prepare().parent.name}
+
+
+def libreoffice_version() -> str:
+    """The `soffice --version` line, for the manifest.
+
+    Asking LibreOffice takes about 0.1 s, a good part of a no-op rebuild, so the answer is kept
+    in docgen's cache folder keyed by the installation's version file (its size and time change
+    with every LibreOffice upgrade).
+    """
+    try:
+        binary = Path(soffice_binary()).resolve()
+    except ConversionError:
+        return "unknown"
+    marker = binary.parent / "versionrc"
+    try:
+        st = (marker if marker.exists() else binary).stat()
+        key = f"{binary}|{st.st_size}|{st.st_mtime_ns}"
+    except OSError:
+        key = ""
+    from .fonts import cache_dir
+
+    cache = cache_dir() / "libreoffice-version.json"
+    if key:
+        try:
+            saved = json.loads(cache.read_text(encoding="utf-8"))
+            if saved.get("key") == key:
+                return str(saved["version"])
+        except (OSError, ValueError, KeyError, AttributeError):
+            pass
+    try:
+        out = subprocess.run([str(binary), "--version"], capture_output=True, text=True, timeout=60)
+    except (subprocess.TimeoutExpired, OSError):
+        return "unknown"
+    version = out.stdout.strip() or "unknown"
+    if key and version != "unknown":
+        from .record import write_atomic
+
+        try:
+            write_atomic(cache, json.dumps({"key": key, "version": version}).encode("utf-8"))
+        except DocgenError:
+            pass  # an unwritable cache only costs the 0.1 s next time
+    return version
