@@ -87,43 +87,42 @@ def _agreement_jobs(kind: str, template: str, title: str, suffix: str,
     return instances
 
 
+def _form_job(data: m.Dataset, *, kind: str, key: str, title: str, stem: str, month: str, vendor: m.Vendor,
+              agreement: m.Agreement, records: dict[str, Any], build_context: Callable[[], dict[str, Any]],
+              subject: str) -> Job:
+    """A one-page form filed under its month; it depends on its own records and its policy section."""
+    return Job(
+        kind=kind, key=key, title=title, template=TEMPLATE_DIR / f"forms/{kind}_form.docx",
+        output=f"forms/{month}/{stem}_{key}", build_context=build_context,
+        inputs={"client.yaml": data.client, f"vendors.yaml:{vendor.id}": vendor,
+                f"agreements.yaml:{agreement.id}": agreement, **records, **policy_parts(data.policy, (kind,))},
+        tags={"vendor": vendor.id, "group": vendor.short_name, "month": month, "agreement": agreement.id},
+        subject=subject,
+    )
+
+
 def _leave_jobs(data: m.Dataset) -> Iterator[Job]:
     for leave in data.leave:
         person = data.staff_member(leave.staff)
-        vendor = data.vendor(person.vendor)
-        month = f"{leave.start:%Y-%m}"
-        yield Job(
-            kind="leave", key=leave.id, title="运维人员请销假登记表",
-            template=TEMPLATE_DIR / "forms/leave_form.docx",
-            output=f"forms/{month}/请销假_{leave.id}",
-            build_context=lambda leave=leave: ctx.leave_context(data, leave),
-            inputs={"client.yaml": data.client, f"vendors.yaml:{vendor.id}": vendor,
-                    f"agreements.yaml:{person.agreement}": data.agreement(person.agreement),
-                    f"staff.yaml:{person.id}": person, f"leave.yaml:{leave.id}": leave,
-                    **({f"staff.yaml:{leave.substitute}": data.staff_member(leave.substitute)} if leave.substitute else {}),
-                    **policy_parts(data.policy, ("leave",))},
-            tags={"vendor": vendor.id, "group": vendor.short_name, "month": month, "agreement": person.agreement},
-            subject=f"{person.name} · {leave.type}",
-        )
+        substitute = {f"staff.yaml:{leave.substitute}": data.staff_member(leave.substitute)} if leave.substitute else {}
+        yield _form_job(
+            data, kind="leave", key=leave.id, title="运维人员请销假登记表", stem="请销假", month=f"{leave.start:%Y-%m}",
+            vendor=data.vendor(person.vendor), agreement=data.agreement(person.agreement),
+            records={f"staff.yaml:{person.id}": person, f"leave.yaml:{leave.id}": leave, **substitute},
+            build_context=lambda leave=leave: ctx.leave_context(data, leave), subject=f"{person.name} · {leave.type}")
 
 
 def _change_jobs(data: m.Dataset) -> Iterator[Job]:
     for change in data.changes:
         ag = data.agreement(change.agreement)
         vendor = data.vendor(ag.vendor)
-        month = f"{change.effective:%Y-%m}"
-        yield Job(
-            kind="change", key=change.id, title="运维人员变更登记表",
-            template=TEMPLATE_DIR / "forms/change_form.docx",
-            output=f"forms/{month}/人员变更_{change.id}",
+        old = {f"staff.yaml:{change.old_staff}": data.staff_member(change.old_staff)} if change.old_staff else {}
+        yield _form_job(
+            data, kind="change", key=change.id, title="运维人员变更登记表", stem="人员变更",
+            month=f"{change.effective:%Y-%m}", vendor=vendor, agreement=ag,
+            records={f"changes.yaml:{change.id}": change, **old},
             build_context=lambda change=change: ctx.change_context(data, change),
-            inputs={"client.yaml": data.client, f"vendors.yaml:{vendor.id}": vendor,
-                    f"agreements.yaml:{ag.id}": ag, f"changes.yaml:{change.id}": change,
-                    **({f"staff.yaml:{change.old_staff}": data.staff_member(change.old_staff)} if change.old_staff else {}),
-                    **policy_parts(data.policy, ("change",))},
-            tags={"vendor": vendor.id, "group": vendor.short_name, "month": month, "agreement": ag.id},
-            subject=f"{vendor.short_name} · {change.type}",
-        )
+            subject=f"{vendor.short_name} · {change.type}")
 
 
 def _records_of(data: m.Dataset, agreement_id: str, months: list[tuple[int, int]]) -> dict[str, Any]:
