@@ -207,3 +207,23 @@ def test_noop_build_answers_from_the_snapshot_and_any_change_goes_the_long_way(p
     assert "snapshot" not in json.loads((project / "out" / MANIFEST_NAME).read_text())  # a partial run
     before = len(loads)
     assert "Everything is up to date" in _build(runner).output and len(loads) == before + 1
+
+
+def test_an_edit_made_while_a_build_runs_is_seen_by_the_next_build(project: Path, runner,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import docgen.validate
+
+    real = docgen.validate.load_dataset
+    policy = project / "data/policy.yaml"
+
+    def load_then_edit(data_dir: Path):
+        dataset = real(data_dir)
+        policy.write_text(policy.read_text().replace(
+            "  assessment:", "  leave:\n    letter_over_hours: 6\n  assessment:"))  # after the data was read
+        return dataset
+
+    monkeypatch.setattr(docgen.validate, "load_dataset", load_then_edit)
+    assert _build(runner).exit_code == 0
+    monkeypatch.setattr(docgen.validate, "load_dataset", real)
+    again = _build(runner)
+    assert "up to date" not in again.output and "4 made" in again.output, again.output

@@ -36,6 +36,7 @@ from .record import (
     fingerprint,
     outputs_intact,
     safe_target,
+    source_stats,
     take_snapshot,
     work_dir,
     write_atomic,
@@ -264,12 +265,13 @@ def _record(job: Job, staged: Path, outcome: Outcome | None, out_dir: Path, *, d
 def run(data: m.Dataset, jobs: Sequence[Job], out_dir: Path, *, workers: int | None = None, force: bool = False,
         dry_run: bool = False, draft: bool = False, pdf: bool = True, docx: bool = True,
         with_bundles: bool = True, only_bundles: set[str] | None = None, progress: bool | None = None,
-        converter: Converter | None = None, snapshot_of: Path | None = None) -> Summary:
+        converter: Converter | None = None, snapshot_of: dict[str, Any] | None = None) -> Summary:
     """Bring `out_dir` up to date for `jobs` (and their bundles); see the module docstring.
 
-    `snapshot_of`: the data folder, when `jobs` are every document the data plans (a full build);
-    a build without failures then records a snapshot that lets the next run skip loading the data
-    when nothing changed (record.take_snapshot). Any other build drops the snapshot.
+    `snapshot_of`: record.source_stats of the data folder taken before it was loaded, when `jobs`
+    are every document the data plans (a full build). A build without failures then records a
+    snapshot that lets the next run skip loading the data when nothing changed
+    (record.take_snapshot). Any other build drops the snapshot.
 
     `converter` (optional, see warm_converter) is used for the documents and closed at the end.
     """
@@ -285,8 +287,11 @@ def run(data: m.Dataset, jobs: Sequence[Job], out_dir: Path, *, workers: int | N
 
 def _run(data: m.Dataset, jobs: Sequence[Job], out_dir: Path, *, workers: int | None, force: bool,
          dry_run: bool, draft: bool, pdf: bool, docx: bool, with_bundles: bool, only_bundles: set[str] | None,
-         progress: bool | None, converter: Converter | None, snapshot_of: Path | None) -> Summary:
+         progress: bool | None, converter: Converter | None, snapshot_of: dict[str, Any] | None) -> Summary:
     start = time.monotonic()
+    if snapshot_of is not None:  # templates as they are before any is read
+        snapshot_of = {**snapshot_of, "templates": source_stats(Path(snapshot_of["data_dir"]),
+                                                                {j.template for j in jobs})["templates"]}
     summary = Summary()
     manifest = Manifest.load(out_dir)
     tools = _tools_fingerprint(pdf)
@@ -344,7 +349,7 @@ def _run(data: m.Dataset, jobs: Sequence[Job], out_dir: Path, *, workers: int | 
             manifest.outputs.pop(job_id, None)
         complete = snapshot_of is not None and not summary.failed and pdf and docx and with_bundles \
             and only_bundles is None and sys.exc_info()[0] is None
-        manifest.snapshot = take_snapshot(snapshot_of, {j.template for j in jobs}, out_dir, manifest, draft=draft) \
+        manifest.snapshot = take_snapshot(snapshot_of, out_dir, manifest, draft=draft) \
             if complete and snapshot_of is not None else None
         if not dry_run:
             manifest.save(out_dir)

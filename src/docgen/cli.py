@@ -254,8 +254,10 @@ def build(data_dir: Path, out_dir: Path, jobs: int | None, force: bool, dry_run:
         try:
             from .build import explain, plan_bundles, run
             from .plan import plan
+            from .record import source_stats
             from .validate import load_dataset
 
+            sources = source_stats(data_dir)
             dataset = load_dataset(data_dir)
             todo = plan(dataset)
         except BaseException:
@@ -263,7 +265,7 @@ def build(data_dir: Path, out_dir: Path, jobs: int | None, force: bool, dry_run:
                 converter.close(kill=True)
             raise
         summary = run(dataset, todo, out_dir, workers=jobs, force=force, dry_run=dry_run, draft=draft,
-                      converter=converter, snapshot_of=data_dir)
+                      converter=converter, snapshot_of=sources)
     if dry_run:
         lines = explain(summary, todo, plan_bundles(dataset, todo))
         for line in lines:

@@ -219,7 +219,7 @@ class Manifest:
 
     outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
     tools: dict[str, str] = field(default_factory=dict)
-    snapshot: dict[str, Any] | None = None  # see Snapshot: set by full builds only
+    snapshot: dict[str, Any] | None = None  # see take_snapshot: set by full builds only
 
     @classmethod
     def load(cls, out_dir: Path) -> Manifest:
@@ -312,17 +312,22 @@ def _tree(folder: Path) -> dict[str, list[int] | None]:
     return found
 
 
-def take_snapshot(data_dir: Path, templates: set[Path], out_dir: Path, manifest: Manifest, *,
-                  draft: bool) -> dict[str, Any]:
-    """Size and modification time of every file a full build read or wrote, with the tool versions.
+def source_stats(data_dir: Path, templates: set[Path] | None = None) -> dict[str, Any]:
+    """Size and modification time of every file in the data folder (and of `templates`), taken
+    before they are read, so that an edit made while a build runs is seen by the next one."""
+    return {"data_dir": str(data_dir.resolve()), "data": _tree(data_dir),
+            "templates": {str(t.resolve()): _stat_key(t) for t in sorted(templates or ())}}
+
+
+def take_snapshot(sources: dict[str, Any], out_dir: Path, manifest: Manifest, *, draft: bool) -> dict[str, Any]:
+    """`sources` (see source_stats) with the outputs' sizes and times and the tool versions.
 
     Why: deciding that nothing changed normally means loading and validating every data file
     (about 0.3 s with Python's start-up and imports). When no file has moved since the last full
     build, `docgen build` can say so from these numbers alone; any difference sends it down the
     normal path, which compares content hashes.
     """
-    return {"data_dir": str(data_dir.resolve()), "data": _tree(data_dir),
-            "templates": {str(t.resolve()): _stat_key(t) for t in sorted(templates)},
+    return {**sources,
             "outputs": {rel: _stat_key(out_dir / rel)
                         for entry in manifest.outputs.values() for rel in entry.get("files", {})},
             "draft": draft, "tools": dict(manifest.tools)}
