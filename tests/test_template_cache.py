@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -89,3 +90,18 @@ def test_newlines_and_tabs_in_values_still_become_breaks_and_tabs(tmp_path: Path
     broken = body("第一行\n第二行\t附注")
     assert "<w:br/>" in broken and "<w:tab/>" in broken
     assert broken.index("第一行") < broken.index("<w:br/>") < broken.index("第二行") < broken.index("<w:tab/>")
+
+
+def test_cache_folders_of_versions_not_run_for_a_month_are_removed(tmp_path: Path, cache: Path) -> None:
+    import os
+
+    old = cache / "templates-0000000000000000"
+    recent = cache / "templates-1111111111111111"
+    for folder in (old, recent):
+        folder.mkdir(parents=True)
+        (folder / "__jinja2_x.cache").write_bytes(b"x")
+    month_ago = time.time() - 31 * 86400
+    os.utime(old, (month_ago, month_ago))
+    _render(tmp_path)
+    assert not old.exists() and recent.exists()
+    assert len(list(cache.glob("templates-*"))) == 2  # the one in use and the recent one

@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import signal
 import threading
+import time
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -108,6 +110,9 @@ def environment() -> SandboxedEnvironment:
     return env
 
 
+CACHE_KEEP_DAYS = 30
+
+
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -124,8 +129,16 @@ def _cache_folder() -> Path | None:
     folder = cache_dir() / f"templates-{tag}"
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        os.utime(folder)  # in use: see below
     except OSError:
         return None
+    stale = time.time() - CACHE_KEEP_DAYS * 86400
+    for other in folder.parent.glob("templates-*"):
+        try:
+            if other != folder and other.stat().st_mtime < stale:  # left by a version not run for a month
+                shutil.rmtree(other)
+        except OSError:
+            pass
     return folder
 
 
