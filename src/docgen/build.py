@@ -36,7 +36,7 @@ from .record import (
     fingerprint,
     outputs_intact,
     safe_target,
-    source_stats,
+    file_stats,
     take_snapshot,
     work_dir,
     write_atomic,
@@ -121,9 +121,6 @@ def plan_bundles(data: m.Dataset, jobs: Sequence[Job]) -> list[BundleJob]:
             name = f"{spec.name}-{key}"
             out.append(BundleJob(name, spec, key, members, f"bundles/{name}_{spec.title}"))
     return out
-
-
-_tools_fingerprint = tools_fingerprint
 
 
 def job_inputs(job: Job, tools: dict[str, str]) -> dict[str, str]:
@@ -290,11 +287,10 @@ def _run(data: m.Dataset, jobs: Sequence[Job], out_dir: Path, *, workers: int | 
          progress: bool | None, converter: Converter | None, snapshot_of: dict[str, Any] | None) -> Summary:
     start = time.monotonic()
     if snapshot_of is not None:  # templates as they are before any is read
-        snapshot_of = {**snapshot_of, "templates": source_stats(Path(snapshot_of["data_dir"]),
-                                                                {j.template for j in jobs})["templates"]}
+        snapshot_of = {**snapshot_of, "templates": file_stats({j.template for j in jobs})}
     summary = Summary()
     manifest = Manifest.load(out_dir)
-    tools = _tools_fingerprint(pdf)
+    tools = tools_fingerprint(pdf)
     inputs = {job.id: job_inputs(job, tools) for job in jobs}
     todo = []
     for job in jobs:
@@ -347,10 +343,10 @@ def _run(data: m.Dataset, jobs: Sequence[Job], out_dir: Path, *, workers: int | 
         manifest.tools = tools
         for job_id in summary.failed:
             manifest.outputs.pop(job_id, None)
-        complete = snapshot_of is not None and not summary.failed and pdf and docx and with_bundles \
-            and only_bundles is None and sys.exc_info()[0] is None
+        complete = not summary.failed and pdf and docx and with_bundles and only_bundles is None \
+            and sys.exc_info()[0] is None
         manifest.snapshot = take_snapshot(snapshot_of, out_dir, manifest, draft=draft) \
-            if complete and snapshot_of is not None else None
+            if snapshot_of is not None and complete else None
         if not dry_run:
             manifest.save(out_dir)
     summary.seconds = time.monotonic() - start

@@ -312,15 +312,20 @@ def _tree(folder: Path) -> dict[str, list[int] | None]:
     return found
 
 
-def source_stats(data_dir: Path, templates: set[Path] | None = None) -> dict[str, Any]:
-    """Size and modification time of every file in the data folder (and of `templates`), taken
-    before they are read, so that an edit made while a build runs is seen by the next one."""
-    return {"data_dir": str(data_dir.resolve()), "data": _tree(data_dir),
-            "templates": {str(t.resolve()): _stat_key(t) for t in sorted(templates or ())}}
+def source_stats(data_dir: Path) -> dict[str, Any]:
+    """Size and modification time of every file in the data folder, taken before they are read,
+    so that an edit made while a build runs is seen by the next one."""
+    return {"data_dir": str(data_dir.resolve()), "data": _tree(data_dir)}
+
+
+def file_stats(paths: set[Path]) -> dict[str, list[int] | None]:
+    """Size and modification time of each of `paths`, by absolute path."""
+    return {str(p.resolve()): _stat_key(p) for p in sorted(paths)}
 
 
 def take_snapshot(sources: dict[str, Any], out_dir: Path, manifest: Manifest, *, draft: bool) -> dict[str, Any]:
-    """`sources` (see source_stats) with the outputs' sizes and times and the tool versions.
+    """`sources` (source_stats, plus the templates' file_stats) with the outputs' sizes and times
+    and the tool versions.
 
     Why: deciding that nothing changed normally means loading and validating every data file
     (about 0.3 s with Python's start-up and imports). When no file has moved since the last full

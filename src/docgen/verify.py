@@ -82,7 +82,8 @@ def _manifest_for(path: Path) -> tuple[Manifest, Path] | None:
 
 def verify(path: Path, data_dir: Path) -> Verdict:
     """Check `path` against the current data in `data_dir`."""
-    from .build import _tools_fingerprint, job_inputs
+    from .build import job_inputs
+    from .versions import tools_fingerprint
     from .plan import plan
     from .validate import load_dataset
 
@@ -99,7 +100,7 @@ def verify(path: Path, data_dir: Path) -> Verdict:
         verdict.changed.append(f"the current data no longer calls for {job_id}")
         return verdict
     verdict.template = f"{job.template.parent.name}/{job.template.name}"
-    current = job_inputs(job, _tools_fingerprint(pdf=True))
+    current = job_inputs(job, tools_fingerprint(pdf=True))
     verdict.matches_data = inputs_digest(current).startswith(digest)
     at_hand = _manifest_for(path)
     if at_hand is not None:
