@@ -9,13 +9,17 @@ collections, and maps the Chinese font names of Word documents to these faces.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import subprocess
+import tempfile
+import threading
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
-from .errors import ConversionError
+from .errors import ConversionError, OutputError
 
 FACES = {
     # collection file name → (SC face family, PostScript name)
@@ -27,11 +31,53 @@ FACES = {
 FONT_HINT = "Install the Noto CJK fonts: sudo apt-get install -y fonts-noto-cjk"
 
 
+CACHE_HINT = "set DOCGEN_CACHE to a writable folder with about 100 MB free"
+
+
 def cache_dir() -> Path:
-    """$DOCGEN_CACHE, else $XDG_CACHE_HOME/docgen, else ~/.cache/docgen."""
+    """$DOCGEN_CACHE, else $XDG_CACHE_HOME/docgen, else ~/.cache/docgen.
+
+    Without a usable home folder (HOME unset and no passwd entry, or HOME not a folder), the
+    cache goes to a per-user folder in the system's temporary folder.
+    """
     if os.environ.get("DOCGEN_CACHE"):
         return Path(os.environ["DOCGEN_CACHE"])
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "docgen"
+    if os.environ.get("XDG_CACHE_HOME"):
+        return Path(os.environ["XDG_CACHE_HOME"]) / "docgen"
+    try:
+        home = Path.home()
+    except (RuntimeError, KeyError, OSError):
+        home = None
+    if home is None or not home.is_dir() or not os.access(home, os.W_OK | os.X_OK):
+        return Path(tempfile.gettempdir()) / f"docgen-cache-{os.getuid()}"
+    return home / ".cache" / "docgen"
+
+
+_PREPARE_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def cache_lock(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `folder` (created if missing) against other threads of this
+    process and other processes, so that two callers never fill one cache entry at once."""
+    import fcntl
+
+    with _PREPARE_LOCK:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd = os.open(folder / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as e:
+            raise OutputError(f"cannot write docgen's cache folder {folder}: {e.strerror}; {CACHE_HINT}") from e
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)
+
+
+def _unique_tmp(dest: Path) -> Path:
+    """A temporary name beside `dest` that no other writer uses."""
+    return dest.with_name(f".{dest.name}.{os.getpid()}-{threading.get_ident()}.tmp")
 
 
 # Where Debian and Ubuntu's fonts-noto-cjk puts the collections; looked at before asking fontconfig,
@@ -67,16 +113,19 @@ def _extract(collection: Path, family: str, psname: str, dest: Path) -> None:
         raise ConversionError(f"{collection} has no {family} face. {FONT_HINT}")
     reader = face.reader
     shared = psname.replace("sc-", "jp-")
-    tmp = dest.with_suffix(".tmp")
-    with tmp.open("wb") as out:
-        writer = SFNTWriter(out, len(reader.keys()), sfntVersion=reader.sfntVersion)
-        for tag in sorted(reader.keys()):
-            data = reader[tag]
-            if tag == "CFF ":
-                data = data.replace(shared.split("-")[0].encode(), psname.split("-")[0].encode())
-            writer[tag] = data
-        writer.close()
-    os.replace(tmp, dest)
+    tmp = _unique_tmp(dest)
+    try:
+        with tmp.open("wb") as out:
+            writer = SFNTWriter(out, len(reader.keys()), sfntVersion=reader.sfntVersion)
+            for tag in sorted(reader.keys()):
+                data = reader[tag]
+                if tag == "CFF ":
+                    data = data.replace(shared.split("-")[0].encode(), psname.split("-")[0].encode())
+                writer[tag] = data
+            writer.close()
+        os.replace(tmp, dest)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def prepare() -> Path:
@@ -93,15 +142,24 @@ def prepare() -> Path:
     conf = root / "fonts.conf"
     if conf.exists():
         return conf
-    font_dir.mkdir(parents=True, exist_ok=True)
-    for name, (family, psname) in FACES.items():
-        dest = font_dir / f"{psname}.otf"
-        if not dest.exists():
-            _extract(collections[name], family, psname, dest)
-    text = template.replace("@FONT_DIR@", str(font_dir)).replace("@CACHE_DIR@", str(root / "fc-cache"))
-    tmp = conf.with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, conf)
+    with cache_lock(root):
+        if conf.exists():  # made by another caller while this one waited
+            return conf
+        try:
+            font_dir.mkdir(parents=True, exist_ok=True)
+            for name, (family, psname) in FACES.items():
+                dest = font_dir / f"{psname}.otf"
+                if not dest.exists():
+                    _extract(collections[name], family, psname, dest)
+            text = template.replace("@FONT_DIR@", str(font_dir)).replace("@CACHE_DIR@", str(root / "fc-cache"))
+            tmp = _unique_tmp(conf)
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, conf)
+        except OSError as e:
+            for leftover in root.rglob(".*.tmp"):
+                leftover.unlink(missing_ok=True)
+            raise OutputError(f"cannot prepare the Chinese fonts in docgen's cache folder {root}: "
+                              f"{e.strerror or e}; {CACHE_HINT}") from e
     return conf
 
 
@@ -117,17 +175,27 @@ def subset_ttf(text: str, psname: str = "NotoSansCJKsc-Regular") -> Path:
     glyphs at most) is converted to quadratic outlines in well under a second and cached by its
     character set.
     """
-    from fontTools import subset
-    from fontTools.pens.cu2quPen import Cu2QuPen
-    from fontTools.pens.ttGlyphPen import TTGlyphPen
-    from fontTools.ttLib import TTFont, newTable
-
     chars = "".join(sorted(set(text + "0123456789 /")))
     key = hashlib.sha256(f"{psname}|{chars}|v2".encode()).hexdigest()[:16]
     dest = prepare().parent / "subsets" / f"{psname}-{key}.ttf"
     if dest.exists():
         return dest
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    with cache_lock(dest.parent):
+        if dest.exists():
+            return dest
+        try:
+            return _write_subset(dest, chars, key, psname)
+        except OSError as e:
+            raise OutputError(f"cannot write a font subset in docgen's cache folder {dest.parent}: "
+                              f"{e.strerror or e}; {CACHE_HINT}") from e
+
+
+def _write_subset(dest: Path, chars: str, key: str, psname: str) -> Path:
+    from fontTools import subset
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import TTFont, newTable
+
     font = TTFont(str(face_file(psname)))
     options = subset.Options()
     options.name_IDs = ["*"]
@@ -162,7 +230,10 @@ def subset_ttf(text: str, psname: str = "NotoSansCJKsc-Regular") -> Path:
     # a PostScript name of its own: PDF writers (reportlab) identify faces by it
     font["name"].setName(f"{psname}-{key[:8]}", 6, 3, 1, 0x409)
     font["name"].setName(f"{psname}-{key[:8]}", 6, 1, 0, 0)
-    tmp = dest.with_suffix(".tmp")
-    font.save(str(tmp))
-    os.replace(tmp, dest)
+    tmp = _unique_tmp(dest)
+    try:
+        font.save(str(tmp))
+        os.replace(tmp, dest)
+    finally:
+        tmp.unlink(missing_ok=True)
     return dest
