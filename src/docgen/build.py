@@ -23,6 +23,7 @@ from . import __version__
 from . import models as m
 from .convert import Converter, Outcome, open_converter
 from .errors import DocgenError
+from .fidelity import Expected, describe, differences, expected_text
 from .formatting import cn_date
 from .plan import Job
 from .versions import tools_fingerprint
@@ -214,7 +215,10 @@ def _render_convert(todo: Sequence[Job], out_dir: Path, *, author: str, workers:
                 continue
             staged = stage / f"{i:05d}.docx"
             staged.write_bytes(data)
-            future = converter.submit(staged, lambda o: _counted(o, progress)) if converter is not None else None
+            future = None
+            if converter is not None:
+                expected = expected_text(data)
+                future = converter.submit(staged, lambda o, e=expected: _counted(_faithful(o, e), progress))
             waiting.append((job, staged, future))
             drain(False)
         if converter is not None:
@@ -229,6 +233,16 @@ def _render_convert(todo: Sequence[Job], out_dir: Path, *, author: str, workers:
         if converter is not None:
             converter.close()
         shutil.rmtree(stage, ignore_errors=True)
+
+
+def _faithful(outcome: Outcome, expected: Expected) -> Outcome:
+    """The outcome, or a failed one when the PDF's text differs from the DOCX's (fidelity.py)."""
+    if outcome.pdf is None:
+        return outcome
+    found = differences(outcome.pdf, expected)
+    if found:
+        return Outcome(outcome.source, None, describe(str(outcome.source), found))
+    return outcome
 
 
 def _counted(outcome: Outcome, progress: Progress) -> Outcome:

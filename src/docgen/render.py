@@ -331,6 +331,7 @@ def render_docx(template: Path, context: dict[str, Any], properties: Properties,
                             "a loop in the template is too large") from None
     except (zipfile.BadZipFile, KeyError, ValueError) as e:
         raise TemplateError(f"{template}: not a valid DOCX template ({e})") from e
+    settle_layout(tpl.docx)
     core = tpl.docx.core_properties
     core.title, core.subject, core.author = properties.title, properties.subject, properties.author
     core.keywords, core.comments = properties.keywords, properties.comments
@@ -343,6 +344,83 @@ def render_docx(template: Path, context: dict[str, Any], properties: Properties,
     data = normalize_docx(buf.getvalue())
     check_no_leftover_tags(template, data)
     return data
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def settle_layout(document: Any) -> None:
+    """Two layout settings without which LibreOffice drops text that the DOCX has.
+
+    - Tables that touch (a `{%p if %}` between them rendered to nothing) are one table to Word
+      and a broken one to LibreOffice, which loses the rows after a page break: an empty
+      paragraph is put between them.
+    - In a table whose header row repeats on every page, LibreOffice loses the rows that should
+      continue on the next page when those rows may not split (`w:cantSplit`), as the sample's
+      July report showed: such tables keep the repeated header and let rows split instead.
+    - With no `w:overflowPunct` set, LibreOffice lets a line-end 。、， hang past the margin and
+      then does not print it; it is set on (the document default), so such a character moves to
+      the next line with the one before it, as Chinese typesetting does.
+    """
+    from docx.oxml import OxmlElement
+
+    body = document.element.body
+    for table in list(body.iter(f"{_W}tbl")):
+        after = table.getnext()
+        if after is not None and after.tag == f"{_W}tbl":
+            para = OxmlElement("w:p")
+            ppr = OxmlElement("w:pPr")
+            spacing = OxmlElement("w:spacing")
+            spacing.set(f"{_W}before", "0")
+            spacing.set(f"{_W}after", "0")
+            ppr.append(spacing)
+            para.append(ppr)
+            table.addnext(para)
+        rows = table.findall(f"{_W}tr")
+        if any(_repeats(row) for row in rows):
+            for row in rows:
+                trpr = row.find(f"{_W}trPr")
+                if trpr is not None and not _repeats(row):
+                    for cant in trpr.findall(f"{_W}cantSplit"):
+                        trpr.remove(cant)
+    styles = document.styles.element
+    defaults = styles.find(f"{_W}docDefaults")
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    ppr_default = defaults.find(f"{_W}pPrDefault")
+    if ppr_default is None:
+        ppr_default = OxmlElement("w:pPrDefault")
+        rpr_default = defaults.find(f"{_W}rPrDefault")
+        if rpr_default is not None:
+            rpr_default.addnext(ppr_default)
+        else:
+            defaults.insert(0, ppr_default)
+    ppr = ppr_default.find(f"{_W}pPr")
+    if ppr is None:
+        ppr = OxmlElement("w:pPr")
+        ppr_default.append(ppr)
+    if ppr.find(f"{_W}overflowPunct") is None:
+        punct = OxmlElement("w:overflowPunct")
+        punct.set(f"{_W}val", "1")
+        # schema order of pPr children: keepNext … overflowPunct … spacing, ind, jc …
+        later = {f"{_W}{t}" for t in ("topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd",
+                                      "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents",
+                                      "suppressOverlap", "jc", "textDirection", "textAlignment",
+                                      "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr",
+                                      "pPrChange")}
+        anchor = next((child for child in ppr if child.tag in later), None)
+        if anchor is not None:
+            anchor.addprevious(punct)
+        else:
+            ppr.append(punct)
+
+
+def _repeats(row: Any) -> bool:
+    """Whether a table row is a header row that Word repeats on every page."""
+    trpr = row.find(f"{_W}trPr")
+    mark = trpr.find(f"{_W}tblHeader") if trpr is not None else None
+    return mark is not None and mark.get(f"{_W}val", "true") not in ("0", "false", "off")
 
 
 def docx_text_parts(data: bytes) -> dict[str, str]:
