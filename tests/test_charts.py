@@ -46,3 +46,37 @@ def test_line_chart_leaves_a_gap_for_a_missing_value():
     blue = _rgb(COLOURS[0])
     counts = [{colour: n for n, colour in img.getcolors(maxcolors=1 << 20)}.get(blue, 0) for img in images]
     assert counts[1] < counts[0] / 2
+
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+_values = st.one_of(st.integers(min_value=-10, max_value=10**9),
+                    st.decimals(min_value=-1, max_value=10**8, places=2, allow_nan=False, allow_infinity=False),
+                    st.floats(min_value=0, max_value=1e12), st.sampled_from([float("nan"), float("inf"), 1e-9]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_values, min_size=0, max_size=300))
+def test_bar_chart_draws_any_values_a_report_can_hold(values):
+    """Zero, one, tiny next to huge (a 0.01 deduction beside 1,000), all equal, hundreds of bars."""
+    chart = bar_chart([f"L{i}" for i in range(len(values))], values, title="违约金", ylabel="元")
+    assert Image.open(BytesIO(chart.png)).size == SIZE
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.dictionaries(st.sampled_from(["SLA", "可用率", "得分"]),
+                       st.lists(st.one_of(st.none(), _values), min_size=0, max_size=24), min_size=1))
+def test_line_chart_draws_any_series(series):
+    n = max(len(v) for v in series.values())
+    series = {k: v + [None] * (n - len(v)) for k, v in series.items()}
+    chart = line_chart([f"{i + 1}月" for i in range(n)], series, title="趋势", ylabel="%")
+    assert Image.open(BytesIO(chart.png)).size == SIZE
+
+
+def test_a_tiny_bar_next_to_a_huge_one_is_visible():
+    chart = bar_chart(["迟到", "旷工"], [0.01, 1000], title="违约金", ylabel="元")
+    image = Image.open(BytesIO(chart.png)).convert("RGB")
+    blue = _rgb(COLOURS[0])
+    heights = sorted({_column_height(image, x, blue) for x in range(image.width)} - {0})
+    assert heights and heights[0] >= 1

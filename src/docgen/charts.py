@@ -120,8 +120,9 @@ def bar_chart(labels: Sequence[str], values: Sequence[float | int | Decimal], *,
     font = _font(8)
     for i, (value, shown) in enumerate(zip(numbers, values, strict=True)):
         x, y = canvas.x(i), canvas.y(value)
-        if value > 0:
-            canvas.draw.rectangle([(x - half, y), (x + half, canvas.bottom - SCALE)], fill=COLOURS[0])
+        if value > 0:  # a value too small to see next to the tallest still shows as a thin bar
+            base = canvas.bottom - SCALE
+            canvas.draw.rectangle([(x - half, min(y, base - SCALE)), (x + half, base)], fill=COLOURS[0])
         canvas.draw.text((x, y - 3 * SCALE), f"{shown}", font=font, fill=TEXT, anchor="md")
     return canvas.finish(title, width_mm)
 
