@@ -25,7 +25,7 @@ from .convert import Converter, Outcome, open_converter
 from .errors import DocgenError
 from .fidelity import Expected, describe, differences, expected_text
 from .formatting import cn_date
-from .plan import Job
+from .plan import Job, check_one_owner
 from .versions import tools_fingerprint
 from .record import (
     Manifest,
@@ -121,6 +121,7 @@ def plan_bundles(data: m.Dataset, jobs: Sequence[Job]) -> list[BundleJob]:
             members = sorted(groups[key], key=lambda j: (spec.kinds.index(j.kind), j.tags.get("vendor", ""), j.key))
             name = f"{spec.name}-{key}"
             out.append(BundleJob(name, spec, key, members, f"bundles/{name}_{spec.title}"))
+    check_one_owner((b.id, b.output) for b in out)
     return out
 
 

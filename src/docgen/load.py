@@ -34,8 +34,17 @@ def _construct_text(self: RoundTripConstructor, node: Any) -> Any:
     return self.construct_scalar(node)
 
 
+class ExponentDecimal(Decimal):
+    """A number written with an exponent (1.4e5): exact, but refused where an amount belongs."""
+
+
 def _construct_decimal(self: RoundTripConstructor, node: Any) -> Any:
     text = str(self.construct_scalar(node)).replace("_", "")
+    if "e" in text.lower() and "inf" not in text.lower() and "nan" not in text.lower():
+        try:
+            return ExponentDecimal(text)
+        except InvalidOperation:
+            pass
     try:
         value = Decimal(text)
     except InvalidOperation:

@@ -369,13 +369,29 @@ def month_metrics(data: m.Dataset, agreement_id: str, year: int, month: int) -> 
     return result
 
 
+def records_span(data: m.Dataset) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """First and last month that the ticket and attendance exports cover (any agreement)."""
+    seen = {(t.opened.year, t.opened.month) for t in data.tickets}
+    seen |= {(e.date.year, e.date.month) for e in data.attendance}
+    return (min(seen), max(seen)) if seen else None
+
+
 def data_months(data: m.Dataset, agreement_id: str) -> list[tuple[int, int]]:
-    """Months overlapping the agreement's term that have its tickets or attendance events, oldest first."""
+    """The months a report is due for, oldest first: every month of the agreement's term that
+    the exports cover, from their first month to their last, a month without any of its
+    tickets or attendance events included (a quiet month is reported as quiet)."""
     ag = data.agreement(agreement_id)
-    staff = {s.id for s in data.staff if s.agreement == agreement_id}
-    seen = {(t.opened.year, t.opened.month) for t in data.tickets if t.agreement == agreement_id}
-    seen |= {(e.date.year, e.date.month) for e in data.attendance if e.staff in staff}
-    return sorted(ym for ym in seen if month_bounds(*ym)[1] >= ag.start and month_bounds(*ym)[0] <= ag.end)
+    span = records_span(data)
+    if span is None:
+        return []
+    first = max(span[0], (ag.start.year, ag.start.month))
+    last = min(span[1], (ag.end.year, ag.end.month))
+    months = []
+    year, month = first
+    while (year, month) <= last:
+        months.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
 
 
 def quarter_score(months: Sequence[MonthMetrics]) -> Decimal:

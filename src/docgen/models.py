@@ -59,8 +59,25 @@ Id = Annotated[
 ]
 """An identifier that is safe to use in file names."""
 
-Money = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2, allow_inf_nan=False)]
-Percent = Annotated[Decimal, Field(ge=0, le=100, decimal_places=2, allow_inf_nan=False)]
+def _plain_number(value: Any) -> Any:
+    """Refuse amounts written in hex, octal, binary or exponent notation: YAML reads `0x10` as 16,
+    and nobody writing a fee means that."""
+    from ruamel.yaml.scalarfloat import ScalarFloat
+    from ruamel.yaml.scalarint import BinaryInt, HexInt, OctalInt
+
+    if isinstance(value, (HexInt, OctalInt, BinaryInt)):
+        raise ValueError(f"write amounts as plain decimal numbers such as 120000.00, not {type(value).__name__[:-3].lower()} "
+                         "notation")
+    from .load import ExponentDecimal
+
+    if isinstance(value, ExponentDecimal) or isinstance(value, ScalarFloat) and getattr(value, "_exp", None):
+        raise ValueError("write amounts as plain decimal numbers such as 140000.00, not in exponent notation (1.4e5)")
+    return value
+
+
+Money = Annotated[Decimal, BeforeValidator(_plain_number),
+                  Field(ge=0, max_digits=16, decimal_places=2, allow_inf_nan=False)]
+Percent = Annotated[Decimal, BeforeValidator(_plain_number), Field(ge=0, le=100, decimal_places=2, allow_inf_nan=False)]
 
 
 def _date_text_only(value: Any) -> Any:

@@ -6,13 +6,14 @@ document kind joins them all by adding one entry to KINDS.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import context as ctx
 from . import models as m
+from .errors import DocgenError, TemplateError
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates"
 
@@ -162,7 +163,7 @@ def _monthly_jobs(data: m.Dataset) -> Iterator[Job]:
             yield Job(
                 kind="monthly", key=f"{ag.id}-{key}", title="月度运维服务报告",
                 template=TEMPLATE_DIR / "forms/monthly_report.docx",
-                output=f"reports/{key}/月度运维服务报告_{vendor.short_name}_{key}",
+                output=f"reports/{key}/月度运维服务报告_{vendor.short_name}_{ag.id}_{key}",
                 build_context=lambda ag=ag, year=year, month=month: reports.monthly_context(data, ag, year, month),
                 inputs={"client.yaml": data.client, f"vendors.yaml:{vendor.id}": vendor, f"agreements.yaml:{ag.id}": ag,
                         **_records_of(data, ag.id, window),
@@ -183,7 +184,7 @@ def _annual_jobs(data: m.Dataset) -> Iterator[Job]:
             yield Job(
                 kind="annual", key=f"{ag.id}-{year}", title="年度运维服务报告",
                 template=TEMPLATE_DIR / "forms/annual_report.docx",
-                output=f"reports/{year}/年度运维服务报告_{vendor.short_name}_{year}",
+                output=f"reports/{year}/年度运维服务报告_{vendor.short_name}_{ag.id}_{year}",
                 build_context=lambda ag=ag, year=year: reports.annual_context(data, ag, year),
                 inputs={"client.yaml": data.client, f"vendors.yaml:{vendor.id}": vendor, f"agreements.yaml:{ag.id}": ag,
                         **_records_of(data, ag.id, months),
@@ -213,10 +214,34 @@ KINDS: dict[str, Kind] = {
 
 
 def plan(data: m.Dataset, kinds: list[str] | None = None) -> list[Job]:
-    """Every document the data calls for, in a stable order."""
+    """Every document the data calls for, in a stable order.
+
+    Raises TemplateError when the template of a kind asked for (every kind by default) is
+    missing, and DocgenError when two documents would be written to one path.
+    """
+    missing = [f"{kind.template_path} ({kind.title})" for name, kind in KINDS.items()
+               if (kinds is None or name in kinds) and not kind.template_path.is_file()]
+    if missing:
+        raise TemplateError("template not found: " + "; ".join(missing)
+                            + ". Restore it (git checkout templates/) or point docgen at a folder that has it.")
     jobs: list[Job] = []
     for name, kind in KINDS.items():
         if kinds is None or name in kinds:
-            if (TEMPLATE_DIR / kind.template).exists() or kinds is not None:
-                jobs.extend(kind.instances(data))
+            jobs.extend(kind.instances(data))
+    check_one_owner((job.id, job.output) for job in jobs)
     return jobs
+
+
+def check_one_owner(outputs: Iterable[tuple[str, str]]) -> None:
+    """Refuse, before anything is made, two outputs that would be written to one path (the
+    paths compared as a case-insensitive file system would)."""
+    owners: dict[str, str] = {}
+    clashes = []
+    for owner, path in outputs:
+        key = path.casefold()
+        if key in owners:
+            clashes.append(f"{owners[key]} and {owner} would both be written to {path}")
+        else:
+            owners[key] = owner
+    if clashes:
+        raise DocgenError("two documents would overwrite each other: " + "; ".join(clashes))

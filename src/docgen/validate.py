@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -190,6 +191,43 @@ def _duplicates(records: list[Record], kind: str, problems: list[Problem]) -> No
             seen[key] = rec
 
 
+def _same_value(records: list[Record], field: str, kind: str, what: str, problems: list[Problem],
+                why: str) -> None:
+    """Report every record whose `field` repeats an earlier record's (ignoring case and spaces)."""
+    seen: dict[str, Record] = {}
+    for rec in records:
+        value = str(getattr(rec.model, field))
+        key = "".join(value.split()).casefold()
+        if key in seen:
+            first_line, _ = seen[key].where(field)
+            line, col = rec.where(field)
+            problems.append(Problem(rec.file, line, col, f"{kind}.{field}",
+                                    f"duplicate {what} {value!r}, first used at line {first_line}; {why}"))
+        else:
+            seen[key] = rec
+
+
+MAX_TITLE = 60
+_UNSAFE_NAME = re.compile(r"[\\/:*?\"<>|\x00-\x1f\x7f]")
+
+
+def _safe_title(rec: Record, problems: list[Problem]) -> None:
+    """A bundle's title becomes part of its file name: it must be one plain, short name."""
+    title = rec.model.title
+    bad = _UNSAFE_NAME.search(title)
+    reason = None
+    if bad:
+        reason = f"contains {bad.group()!r}, which a file name cannot hold"
+    elif title.strip() in ("", ".", "..") or title.startswith((".", " ")) or title.endswith((".", " ")):
+        reason = "must not start or end with a dot or a space"
+    elif len(title) > MAX_TITLE:
+        reason = f"is {len(title)} characters long; at most {MAX_TITLE} fit in a file name"
+    if reason:
+        line, col = rec.where("title")
+        problems.append(Problem(rec.file, line, col, "bundles.title",
+                                f"the title becomes the bundle's file name and {reason}"))
+
+
 class Targets(dict[str, Record]):
     """Valid records by id, plus the ids of records that exist but are invalid (already reported)."""
 
@@ -218,8 +256,13 @@ def _cross_check(recs: dict[str, list[Record]], files: dict[str, str], problems:
                  invalid_ids: dict[str, set[str]], unusable: set[str]) -> None:
     for kind in ("vendors", "agreements", "staff", "tickets", "attendance", "leave", "changes"):
         _duplicates(recs[kind], kind, problems)
+    _same_value(recs["vendors"], "short_name", "vendors", "short name", problems,
+                "reports and bundles name the vendor by it")
+    _same_value(recs.get("bundles", []), "name", "bundles", "bundle name", problems,
+                "each bundle needs a name of its own")
     for rec in recs.get("bundles", []):
         _bundle_kinds(rec, problems)
+        _safe_title(rec, problems)
     vendors = Targets(recs["vendors"], invalid_ids["vendors"], "vendors" in unusable)
     agreements = Targets(recs["agreements"], invalid_ids["agreements"], "agreements" in unusable)
     staff = Targets(recs["staff"], invalid_ids["staff"], "staff" in unusable)
@@ -334,7 +377,9 @@ def load_dataset(data_dir: Path) -> m.Dataset:
         before = len(problems)
         recs[source.kind] = loader(source, path, display, problems)
         if len(problems) > before:
-            invalid_ids[source.kind] = _raw_ids(path, source) - {r.model.id for r in recs[source.kind]}
+            if source.many:
+                invalid_ids[source.kind] = _raw_ids(path, source) - {str(getattr(r.model, "id", ""))
+                                                                     for r in recs[source.kind]}
             if not recs[source.kind]:
                 unusable.add(source.kind)
     _cross_check(recs, files, problems, invalid_ids, unusable)
