@@ -6,16 +6,28 @@ cd "$(dirname "$0")"
 need=()
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
-fc-list 2>/dev/null | grep -q "Noto Serif CJK SC" || need+=(fonts-noto-cjk)
+# the font list is read once into a variable: `fc-list | grep -q` under pipefail fails whenever
+# grep stops reading early and fc-list dies of SIGPIPE, which made installed fonts look missing
+fonts="$(fc-list 2>/dev/null || true)"
+grep -q "Noto Serif CJK SC" <<<"$fonts" || need+=(fonts-noto-cjk)
 # fallback faces for what CJK fonts lack: Arabic and Hebrew (DejaVu), emoji (Symbola)
-fc-list 2>/dev/null | grep -q "DejaVu Sans" || need+=(fonts-dejavu-core)
-fc-list 2>/dev/null | grep -qi "Symbola" || need+=(fonts-symbola)
+grep -q "DejaVu Sans" <<<"$fonts" || need+=(fonts-dejavu-core)
+grep -qi "Symbola" <<<"$fonts" || need+=(fonts-symbola)
 # LibreOffice's Python bridge: lets docgen keep LibreOffice running and feed it one document at a time
 /usr/bin/python3 -c "import uno" >/dev/null 2>&1 || need+=(python3-uno)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing system packages: ${need[*]}"
   sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  if [ "$(id -u)" -ne 0 ]; then
+    if ! command -v sudo >/dev/null 2>&1; then
+      echo "docgen needs these system packages: ${need[*]}" >&2
+      echo "This user is not root and there is no sudo. Ask an administrator to run:" >&2
+      echo "  apt-get update && apt-get install -y --no-install-recommends ${need[*]} fontconfig" >&2
+      echo "then run this script again." >&2
+      exit 1
+    fi
+    sudo="sudo"
+  fi
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" fontconfig
 fi

@@ -127,10 +127,9 @@ def test_one_failing_document_does_not_stop_the_others(project: Path, runner) ->
 
     original = plan_module.TEMPLATE_DIR
     broken_dir = project / "templates"
-    (broken_dir / "forms").mkdir(parents=True)
     import shutil
 
-    shutil.copytree(original / "forms", broken_dir / "forms", dirs_exist_ok=True)
+    shutil.copytree(original, broken_dir)
     (broken_dir / "forms/change_form.docx").write_bytes(b"not a zip")
     plan_module.TEMPLATE_DIR = broken_dir
     try:

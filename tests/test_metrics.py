@@ -334,18 +334,22 @@ def test_good_year_is_renewed(tmp_path: Path) -> None:
         D("98.00"), "优秀", 0, "建议续约")
 
 
-def test_fail_run_is_broken_by_a_quarter_without_data(tmp_path: Path) -> None:
-    # March (Q1) and September (Q3) both fail 20 days of absence; Q2 has no data
+def test_fail_run_is_broken_by_a_quiet_quarter(tmp_path: Path) -> None:
+    # March (Q1) and September (Q3) both fail 20 days of absence; Q2 has no records: a quiet
+    # quarter, reported and graded (every month the exports cover is reported, quiet or not)
     attendance = ("id,date,staff,kind,count,note\n"
                   "A1,2026-03-10,s1,absence,20,旷工\nA2,2026-09-10,s1,absence,20,旷工\n")
     data = load(tmp_path, **{"tickets.csv": HEADER + SEP.replace("2026-09-0", "2026-03-0").replace("T0,", "T9,") + SEP,
                              "attendance.csv": attendance})
     y = year_metrics(data, AG, 2026)
-    assert [(q.number, q.grade) for q in y.quarters] == [(1, "不合格"), (3, "不合格")]
+    # Q1 is March alone (40.00), Q2 three quiet months (100.00), Q3 = (100 + 100 + 40) / 3 = 80.00
+    assert [(q.number, q.months, q.score, q.grade) for q in y.quarters] == [
+        (1, 1, D("40.00"), "不合格"), (2, 3, D("100.00"), "优秀"), (3, 3, D("80.00"), "良好")]
     # review 2026-03-01..2026-09-30 (7 months): 4 of 6 limits met → 66.67; staffing 100 − 5 × 40 / 7 = 71.43
-    #   → 0.6 × 66.67 + 0.4 × 71.43 = 68.574 → 68.57; annual 0.7 × 40.00 + 0.3 × 68.57 = 48.571 → 48.57
-    assert (y.review_score, y.annual_score) == (D("68.57"), D("48.57"))
-    assert y.consecutive_fail_quarters == 1 and y.renewal == "不建议续约"
+    #   → 0.6 × 66.67 + 0.4 × 71.43 = 68.574 → 68.57
+    # annual 0.7 × (40 + 100 + 80) / 3 + 0.3 × 68.57 = 51.333 + 20.571 = 71.904 → 71.90
+    assert (y.review_score, y.annual_score) == (D("68.57"), D("71.90"))
+    assert y.consecutive_fail_quarters == 1
 
 
 def test_trend_uses_months_with_data(data) -> None:

@@ -117,3 +117,42 @@ def test_a_missing_template_is_an_error_not_a_silent_skip(tmp_path: Path, monkey
 def test_two_jobs_for_one_path_are_refused_naming_both():
     with pytest.raises(Exception, match="monthly:a-2026-07 and monthly:b-2026-07 would both be written to x/Y"):
         check_one_owner([("monthly:a-2026-07", "x/y"), ("monthly:b-2026-07", "x/Y")])
+
+
+def test_the_code_fingerprint_follows_every_file_of_the_package(tmp_path: Path):
+    from docgen import versions
+
+    copy = tmp_path / "docgen"
+    shutil.copytree(Path(versions.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    before = versions.code_fingerprint(copy)
+    assert versions.code_fingerprint(copy) == before
+    (copy / "formatting.py").write_text((copy / "formatting.py").read_text(encoding="utf-8") + "\n# edit\n",
+                                        encoding="utf-8")
+    assert versions.code_fingerprint(copy) != before
+
+
+def test_a_code_change_rebuilds_and_verify_names_it(tmp_path: Path, monkeypatch, runner):
+    from docgen import versions
+
+    data = write_mini(tmp_path / "data")
+    out = tmp_path / "out"
+    assert runner.invoke(cli, ["build", "--data", str(data), "--out", str(out)]).exit_code == 0
+    monkeypatch.setattr(versions, "code_fingerprint", lambda root=None: "0.1.0+changed")
+    contract = next(out.glob("contracts/*/*_运维外包服务合同.pdf"))
+    verdict = runner.invoke(cli, ["verify", str(contract), "--data", str(data)])
+    assert verdict.exit_code == 1 and "tool:docgen" in verdict.output, verdict.output
+    dry = runner.invoke(cli, ["build", "--data", str(data), "--out", str(out), "--dry-run"])
+    assert "tool:docgen changed" in dry.output, dry.output
+
+
+def test_outputs_follow_the_umask(tmp_path: Path):
+    import os
+
+    from docgen.record import write_atomic
+
+    old = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "a.pdf", b"x")
+        assert (tmp_path / "a.pdf").stat().st_mode & 0o777 == 0o644
+    finally:
+        os.umask(old)

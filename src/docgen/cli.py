@@ -360,8 +360,16 @@ def templates_check(paths: tuple[Path, ...], kind: str | None) -> None:
         raise DocgenError("\n".join(str(p) for p in problems) + f"\n{len(problems)} template problem(s) found.")
 
 
+def _interrupted(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point. SIGTERM (a `kill`, a stopped CI job) is handled like Ctrl-C:
+    LibreOffice is stopped, temporary files are removed and nothing half-written is left."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _interrupted)
     cli(prog_name="docgen")
 
 

@@ -31,14 +31,31 @@ def safe_target(out_dir: Path, relative: str) -> Path:
     return target
 
 
+def _umask() -> int:
+    """The process's umask (read by setting it and putting it back, once)."""
+    global _UMASK
+    if _UMASK is None:
+        _UMASK = os.umask(0o022)
+        os.umask(_UMASK)
+    return _UMASK
+
+
+_UMASK: int | None = None
+
+
 def write_atomic(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` so readers see the old file or the new one, never a part."""
+    """Replace `path` with `data` so readers see the old file or the new one, never a part.
+
+    The file gets the permissions any new file gets under the umask (0644 under the usual 022),
+    not the 0600 of a private temporary file, so colleagues on a shared folder can open it.
+    """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
     except OSError as e:
         raise OutputError(f"cannot write to {path.parent}: {e.strerror}") from e
     try:
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()

@@ -5,6 +5,10 @@ pipe name given on the command line, connects, and prints {"ready": true}. Each 
 {"src": "/path/a.docx", "dst": "/path/a.pdf", "filter": {...}} is answered with {"ok": true} or
 {"ok": false, "error": "..."}. End of input stops LibreOffice and the worker.
 
+The worker dies with docgen however docgen dies: the kernel sends it SIGTERM when its parent
+exits (PR_SET_PDEATHSIG, even after a SIGKILL of docgen, even while LibreOffice is starting),
+and SIGTERM, like end of input, kills the LibreOffice it started before it exits.
+
 This file uses only the standard library and `uno`, because it does not run in docgen's
 environment. The parent puts it in its own process group, so killing the group on a timeout
 also kills soffice.
@@ -38,6 +42,26 @@ def _filter_data(options: dict) -> object:
     return uno.Any("[]com.sun.star.beans.PropertyValue", _props(**options))
 
 
+STARTED: list = []  # the soffice launched by this worker, for stop() on any way out
+
+
+def _die_with_parent() -> None:
+    """Ask the kernel for SIGTERM when the parent (docgen) exits; exit at once if it already has."""
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: end of input still stops the worker
+    if os.getppid() != parent:
+        raise SystemExit(1)
+
+
+def _terminate(signum, frame) -> None:
+    raise SystemExit(128 + signum)
+
+
 def connect(soffice: str, profile: str, pipe: str, startup: float):
     """Start soffice listening on `pipe` and return (process, desktop)."""
     import uno
@@ -45,6 +69,7 @@ def connect(soffice: str, profile: str, pipe: str, startup: float):
     cmd = [soffice, f"-env:UserInstallation={profile}", "--headless", "--invisible", "--norestore", "--nologo",
            "--nodefault", "--nolockcheck", f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"]
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    STARTED.append(proc)
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
     deadline = time.monotonic() + startup
@@ -77,11 +102,13 @@ def convert(desktop, src: str, dst: str, options: dict) -> None:
 
 def main() -> int:
     soffice, profile, pipe, startup = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
-    proc, desktop = connect(soffice, profile, pipe, startup)
-    out = sys.stdout
-    out.write(json.dumps({"ready": True, "pid": proc.pid}) + "\n")
-    out.flush()
+    signal.signal(signal.SIGTERM, _terminate)
     try:
+        _die_with_parent()
+        proc, desktop = connect(soffice, profile, pipe, startup)
+        out = sys.stdout
+        out.write(json.dumps({"ready": True, "pid": proc.pid}) + "\n")
+        out.flush()
         for line in sys.stdin:
             request = json.loads(line)
             try:
@@ -91,8 +118,12 @@ def main() -> int:
                 reply = {"ok": False, "error": getattr(e, "Message", "") or f"{type(e).__name__}: {e}"}
             out.write(json.dumps(reply) + "\n")
             out.flush()
+    except BrokenPipeError:
+        pass  # docgen is gone
     finally:
-        stop(proc)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        for started in STARTED:
+            stop(started)
     return 0
 
 

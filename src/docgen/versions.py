@@ -26,15 +26,30 @@ def soffice_binary() -> str:
     raise ConversionError(INSTALL_HINT)
 
 
-def tools_fingerprint(pdf: bool) -> dict[str, str]:
-    """Versions of what shapes the output besides the data: docgen, LibreOffice and the fonts."""
+def code_fingerprint(root: Path | None = None) -> str:
+    """`__version__` and a hash of docgen's own installed files (code, font configuration), so
+    that any change to the code that makes documents rebuilds them and `verify` notices it.
+    Hashing the package's few hundred kilobytes takes about a millisecond."""
+    import hashlib
+
     from . import __version__
 
+    root = root or Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix not in (".pyc", ".pyo"):
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return f"{__version__}+{digest.hexdigest()[:16]}"
+
+
+def tools_fingerprint(pdf: bool) -> dict[str, str]:
+    """What shapes the output besides the data: docgen's code, LibreOffice and the fonts."""
     if not pdf:
-        return {"docgen": __version__, "libreoffice": "-", "fonts": "-"}
+        return {"docgen": code_fingerprint(), "libreoffice": "-", "fonts": "-"}
     from .fonts import prepare
 
-    return {"docgen": __version__, "libreoffice": libreoffice_version(), "fonts": prepare().parent.name}
+    return {"docgen": code_fingerprint(), "libreoffice": libreoffice_version(), "fonts": prepare().parent.name}
 
 
 def libreoffice_version() -> str:
