@@ -46,6 +46,21 @@ def test_same_inputs_give_identical_docx_and_pdf_bytes(built: Path, runner) -> N
     assert re.search(rb"/ID\s*\[\s*<[0-9A-F]{32}>", first["pdf"][first["pdf"].rfind(b"trailer"):])
 
 
+def test_every_output_has_the_same_bytes_whatever_converted_it_before(tmp_path: Path, runner) -> None:
+    """LibreOffice numbers the Type 1 fonts it writes with a counter that runs for the life of the
+    process: one worker converting everything gives other numbers than two sharing the work."""
+    data = write_mini(tmp_path / "data")
+    outs = {}
+    for jobs in ("2", "1"):
+        out = tmp_path / f"out{jobs}"
+        result = runner.invoke(cli, ["build", "--data", str(data), "--out", str(out), "--jobs", jobs])
+        assert result.exit_code == 0, result.output
+        outs[jobs] = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*.*")
+                      if p.suffix in (".pdf", ".docx")}
+    assert len(outs["1"]) >= 10 and outs["1"].keys() == outs["2"].keys()
+    assert [name for name in outs["1"] if outs["1"][name] != outs["2"][name]] == []
+
+
 def test_verify_detects_a_pdf_rewritten_with_the_same_text(built: Path, runner) -> None:
     target = _contract(built, "pdf")
     writer = PdfWriter(clone_from=PdfReader(target))
