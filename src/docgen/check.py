@@ -251,8 +251,13 @@ def check_template(path: Path, context_type: type) -> list[TagProblem]:
     with zipfile.ZipFile(path) as z:
         parts = sorted(n for n in z.namelist() if PARTS.fullmatch(n))
         for part in parts:
-            xml = z.read(part).decode("utf-8")
             short = part.removeprefix("word/").removesuffix(".xml")
+            try:
+                xml = z.read(part).decode("utf-8")
+            except UnicodeDecodeError as e:
+                problems.append(TagProblem(name, short, 1, f"not UTF-8 text ({e.reason} at byte {e.start}); "
+                                           "save the template again with Word", ""))
+                continue
             problems += _word_damage(name, short, xml)
             source = re.sub(r"<w:p([ >])", r"\n<w:p\1", patcher.patch_xml(xml))
             lines = source.split("\n")

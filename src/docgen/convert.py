@@ -357,8 +357,11 @@ def reap_orphans() -> int:
 def _run_batch(binary: str, files: Sequence[Path], outdir: Path, timeout: float,
                export: str = PDF_FILTER) -> str | None:
     """Run one soffice call over `files`; return an error text for a timeout or crash."""
+    try:
+        env = office_env()
+    except DocgenError as e:
+        return str(e)
     profile = work_dir("lo-profile")
-    env = office_env()
     cmd = [binary, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible", "--norestore",
            "--nologo", "--nodefault", "--nolockcheck", "--convert-to", export,
            "--outdir", str(outdir), *[str(f) for f in files]]
@@ -622,9 +625,9 @@ class _UnoProcess:
     """One worker process (uno_worker.py) and the LibreOffice it drives, in their own process group."""
 
     def __init__(self, binary: str, python: str, worker: Path) -> None:
+        env = office_env()  # first: it may fail (fonts, cache), and then nothing is left behind
         self.profile = work_dir("lo-profile")
         self.outdir = work_dir("lo-out")
-        env = office_env()
         pipe = f"docgen-{os.getpid()}-{self.profile.name[-8:]}"
         self.pipe_file = PIPE_FOLDER / f"OSL_PIPE_{os.getuid()}_{pipe}"  # LibreOffice's socket, left after exit
         self.log = (self.outdir / "worker.log").open("wb")
@@ -759,7 +762,10 @@ class UnoConverter(Converter):
                 _settle(item[1], item[2], Outcome(item[0], None, "stopped before conversion"))
 
     def _start(self) -> tuple[_UnoProcess | None, str | None]:
-        process = _UnoProcess(self.binary, self.python, self.worker)
+        try:
+            process = _UnoProcess(self.binary, self.python, self.worker)
+        except DocgenError as e:  # fonts or cache unusable: every document will say so
+            return None, str(e)
         answer = process.ask(None, STARTUP_ALLOWANCE + WORKER_MARGIN)
         if answer is None or not answer.get("ready"):
             error = process.why_dead() if process.proc.poll() is not None else \

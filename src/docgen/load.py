@@ -18,7 +18,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
-from ruamel.yaml.events import AliasEvent, CollectionStartEvent, DocumentStartEvent, ScalarEvent
+from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, DocumentStartEvent, ScalarEvent
 
 from .errors import InputError, Problem
 
@@ -82,9 +82,16 @@ def _read_text(path: Path, display: str, limit: int) -> str:
         size = path.stat().st_size
     except FileNotFoundError:
         raise InputError([Problem(display, None, None, "", "file not found")]) from None
+    except OSError as e:
+        raise InputError([Problem(display, None, None, "", f"cannot be read ({e.strerror})")]) from None
+    if path.is_dir():
+        raise InputError([Problem(display, None, None, "", "is a folder, not a file; it should be a file of that name")])
     if size > limit:
         raise InputError([Problem(display, None, None, "", f"file is {size} bytes, over the limit of {limit}")])
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise InputError([Problem(display, None, None, "", f"cannot be read ({e.strerror})")]) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -92,6 +99,9 @@ def _read_text(path: Path, display: str, limit: int) -> str:
         col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
         msg = f"is not UTF-8 (byte 0x{raw[e.start]:02X}); save the file as UTF-8"
         raise InputError([Problem(display, line, col, "", msg)]) from None
+
+
+MAX_DEPTH = 64
 
 
 def _mark(mark: Any) -> tuple[int | None, int | None]:
@@ -104,8 +114,17 @@ def _screen_events(yaml: YAML, text: str, display: str) -> list[Problem]:
     """Refuse version directives, tags and aliases before anything is constructed."""
     problems: list[Problem] = []
     documents = 0
+    depth = 0
     for event in yaml.parse(io.StringIO(text)):
         line, col = _mark(event.start_mark)
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                problems.append(Problem(display, line, col, "",
+                                        f"nested more than {MAX_DEPTH} levels deep; no docgen file needs that many"))
+                break
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
         if isinstance(event, DocumentStartEvent):
             documents += 1
             if documents > 1:
@@ -158,6 +177,8 @@ def load_yaml(path: Path, display: str | None = None) -> CommentedMap:
         line, col = _mark(e.problem_mark or e.context_mark)
         msg = " ".join(s for s in (e.context, e.problem) if s) or "YAML syntax error"
         raise InputError([Problem(display, line, col, "", f"YAML syntax error: {msg}")]) from None
+    except RecursionError:
+        raise InputError([Problem(display, 1, 1, "", f"nested too deeply to read (more than {MAX_DEPTH} levels)")]) from None
     if not isinstance(data, CommentedMap):
         kind = "a list" if isinstance(data, CommentedSeq) else "a single value"
         raise InputError([Problem(display, 1, 1, "", f"expected a mapping at the top of the file, found {kind}")])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -86,8 +86,21 @@ def _date_text_only(value: Any) -> Any:
     return value
 
 
+CHINA_TIME = timezone(timedelta(hours=8), "UTC+8")
+
+
+def _china_time(value: datetime) -> datetime:
+    """Times with an offset (`2026-07-01T09:10+08:00`, `…Z`) as China time without one, so that
+    exports that carry offsets and exports that do not can be compared."""
+    if value.tzinfo is None:
+        return value
+    return value.astimezone(CHINA_TIME).replace(tzinfo=None)
+
+
 Date = Annotated[date, BeforeValidator(_date_text_only)]
-DateTime = Annotated[datetime, BeforeValidator(_date_text_only)]
+DateTime = Annotated[datetime, BeforeValidator(_date_text_only), AfterValidator(_china_time)]
+Moment = Annotated[datetime, AfterValidator(_china_time)]
+"""A time in an export: China time (UTC+8), written with or without an offset."""
 
 _DURATION = re.compile(r"^\s*(\d+)\s*(m|min|h|d)\s*$")
 _UNIT_MINUTES = {"m": 1, "min": 1, "h": 60, "d": 1440}
@@ -323,11 +336,11 @@ class Ticket(Model):
     category: Text
     system: Text
     summary: Text
-    opened: datetime
-    responded: datetime | None = None
-    arrived: datetime | None = None
-    restored: datetime | None = None
-    closed: datetime | None = None
+    opened: Moment
+    responded: Moment | None = None
+    arrived: Moment | None = None
+    restored: Moment | None = None
+    closed: Moment | None = None
     assignee: Id | None = None
     satisfaction: int | None = Field(default=None, ge=1, le=5)
     downtime_minutes: int = Field(default=0, ge=0, description="unavailability of a covered system")

@@ -15,7 +15,21 @@ from . import context as ctx
 from . import models as m
 from .errors import DocgenError, TemplateError
 
-TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates"
+def _shipped_templates() -> Path:
+    """The templates that come with docgen: `templates/` of a checkout, or the copy a plain
+    `pip install` puts beside the code (the package docgen_templates)."""
+    checkout = Path(__file__).resolve().parents[2] / "templates"
+    if (checkout / "contracts").is_dir():
+        return checkout
+    from importlib.util import find_spec
+
+    spec = find_spec("docgen_templates")
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    return checkout
+
+
+TEMPLATE_DIR = _shipped_templates()
 
 
 @dataclass(frozen=True)

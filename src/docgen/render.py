@@ -101,10 +101,17 @@ class _BoundedTemplate(jinja2.Template):
         return "".join(chunks)
 
 
+def _no_other_templates(name: str) -> None:
+    """A DOCX template is one file: {% include %}, {% import %} and {% extends %} find nothing."""
+    raise jinja2.TemplateNotFound(f"{name} ({{% include %}}, {{% import %}} and {{% extends %}} cannot be used in "
+                                  "a DOCX template)")
+
+
 @lru_cache(maxsize=1)
 def environment() -> SandboxedEnvironment:
     """The one jinja2 environment every template is rendered with."""
-    env = _Sandbox(undefined=StrictUndefined, autoescape=True, keep_trailing_newline=True)
+    env = _Sandbox(undefined=StrictUndefined, autoescape=True, keep_trailing_newline=True,
+                   loader=jinja2.FunctionLoader(_no_other_templates))
     env.template_class = _BoundedTemplate
     env.filters.update(FILTERS)
     return env
@@ -326,6 +333,11 @@ def render_docx(template: Path, context: dict[str, Any], properties: Properties,
         raise TemplateError(f"{template}: {type(e).__name__}{detail}: {e.message}{near}") from e
     except OverflowError as e:
         raise TemplateError(f"{template}: {e}") from e
+    except RecursionError:
+        raise TemplateError(f"{template}: a macro calls itself without end (or tags are nested too deeply)") from None
+    except UnicodeDecodeError as e:
+        raise TemplateError(f"{template}: a part of the template is not UTF-8 text ({e.reason} at byte {e.start}); "
+                            "save it again with Word") from None
     except _TimeUp:
         raise TemplateError(f"{template}: rendering took longer than {timeout:.0f} s and was stopped; "
                             "a loop in the template is too large") from None

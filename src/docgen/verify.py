@@ -68,8 +68,13 @@ def keywords_of(path: Path) -> tuple[str, bytes]:
         return str((meta or {}).get("/Keywords", "") or ""), data
     if zipfile.is_zipfile(BytesIO(data)):
         from docx import Document
+        from docx.opc.exceptions import PackageNotFoundError
 
-        return Document(BytesIO(data)).core_properties.keywords or "", data
+        try:
+            return Document(BytesIO(data)).core_properties.keywords or "", data
+        except (KeyError, ValueError, PackageNotFoundError, zipfile.BadZipFile) as e:
+            raise DocgenError(f"{path}: a ZIP file but not a DOCX document ({e}); docgen verifies the DOCX "
+                              "and PDF files it made") from e
     raise DocgenError(f"{path}: not a DOCX or PDF file")
 
 
