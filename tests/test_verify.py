@@ -123,3 +123,41 @@ def test_manifest_records_versions(built: Path) -> None:
     assert "template:contracts/service_contract.docx" in entry["inputs"]
     assert "tool:fonts" in entry["inputs"]
     assert MINI  # the mini data set drives these builds
+
+
+def _without_page(source: Path, dest: Path, index: int) -> Path:
+    writer = PdfWriter(clone_from=PdfReader(source))
+    del writer.pages[index]
+    with dest.open("wb") as f:
+        writer.write(f)
+    return dest
+
+
+def test_verify_a_copy_away_from_its_build_by_making_it_again(built: Path, runner, tmp_path_factory) -> None:
+    away = tmp_path_factory.mktemp("archive")
+    copy = away / "合同.pdf"
+    copy.write_bytes(_contract(built, "pdf").read_bytes())
+    result = runner.invoke(cli, ["verify", str(copy), "--data", "data"])
+    assert result.exit_code == 0, result.output
+    assert "identical to the document the current data makes" in result.output
+    cut = _without_page(copy, away / "cut.pdf", 1)
+    result = runner.invoke(cli, ["verify", str(cut), "--data", "data"])
+    assert result.exit_code == 1
+    pages = len(PdfReader(copy).pages)
+    assert f"ALTERED: the file has {pages - 1} pages, the document {pages}; they differ from page 2 on" in result.output
+    assert "has been altered since it was made" in result.output
+
+
+def test_verify_a_bundle_member_by_member(built: Path, runner, tmp_path_factory) -> None:
+    pack = next((built / "out/bundles").glob("contract-pack-hx-2026_*.pdf"))
+    result = runner.invoke(cli, ["verify", str(pack), "--data", "data"])
+    assert result.exit_code == 0, result.output
+    assert "every member's pages say what its document says" in result.output
+    assert re.search(r"1\. contract:hx-2026 \(pages 3–\d+\): pages say what the document says", result.output)
+    away = tmp_path_factory.mktemp("archive")
+    last = len(PdfReader(pack).pages) - 1
+    cut = _without_page(pack, away / "pack.pdf", last)
+    result = runner.invoke(cli, ["verify", str(cut), "--data", "data"])
+    assert result.exit_code == 1
+    assert re.search(r"nda:hx-2026 \(pages \d+–\d+\): ALTERED: the bundle has \d+ pages of it, the document \d+",
+                     result.output), result.output

@@ -35,6 +35,7 @@ from .record import (
     clean_temp_files,
     file_hash,
     fingerprint,
+    inputs_digest,
     outputs_intact,
     safe_target,
     file_stats,
@@ -389,7 +390,7 @@ class Bundler:
     def _info(self, data: m.Dataset, bundle: BundleJob) -> tuple[BundleInfo, list[Member]]:
         from .bundle import BundleInfo, Member
 
-        members = [Member(j.title, j.tags.get("group", ""), safe_target(self.out_dir, j.output + ".pdf"))
+        members = [Member(j.title, j.tags.get("group", ""), safe_target(self.out_dir, j.output + ".pdf"), id=j.id)
                    for j in bundle.members]
         period = _period(bundle)
         info = BundleInfo(name=bundle.name, title=bundle.spec.title, period=period,
@@ -420,7 +421,11 @@ class Bundler:
             summary.failed[bundle.id] = f"not made: member(s) failed: {', '.join(broken)}"
             return
         info, members = self.infos[bundle.id]
+        from dataclasses import replace
+
         from .bundle import assemble
+
+        members = [replace(m, digest=inputs_digest(manifest.outputs[m.id].get("inputs", {}))) for m in members]
 
         try:
             pdf = assemble(info, members, draft=self.draft)

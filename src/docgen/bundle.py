@@ -33,6 +33,11 @@ class Member:
     title: str
     group: str
     pdf: Path
+    id: str = ""      # the document's job id, recorded in the bundle for `docgen verify`
+    digest: str = ""  # the document's inputs digest (record.inputs_digest)
+
+
+BUNDLE_KEY = "/DocgenBundle"  # PDF metadata: the bundle's name and each member's pages and hashes
 
 
 @dataclass(frozen=True)
@@ -311,7 +316,14 @@ def assemble(info: BundleInfo, members: Sequence[Member], *, draft: bool = False
     overlay = PdfReader(BytesIO(_stamp_pdf(sizes, draft)))
     for page, mark in zip(writer.pages, overlay.pages, strict=True):
         page.merge_page(mark)
+    import hashlib
+    import json
+
+    members_of = [{"id": member.id, "first": start, "pages": len(reader.pages), "digest": member.digest,
+                   "sha256": hashlib.sha256(member.pdf.read_bytes()).hexdigest()}
+                  for (_, member, start), reader in zip(entries, readers, strict=True)]
     writer.add_metadata({
+        BUNDLE_KEY: json.dumps({"bundle": info.name, "members": members_of}, ensure_ascii=True, sort_keys=True),
         "/Title": info.title + (f" {info.period}" if info.period else ""),
         "/Author": info.organisation,
         "/Subject": f"{info.title}（{info.period}，版本 {info.version}）",

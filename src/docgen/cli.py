@@ -293,8 +293,10 @@ def build(data_dir: Path, out_dir: Path, jobs: int | None, force: bool, dry_run:
 def verify(file: Path, data_dir: Path) -> None:
     """Say which document FILE is and whether the current data still produces it.
 
-    FILE is a DOCX or PDF made by docgen. Exit code 0 when it matches the current data,
-    template and policy, 1 when it does not (the changed inputs are listed).
+    FILE is a DOCX, PDF or bundle made by docgen, in OUT or anywhere else (a file away from
+    its build is compared with the document made again from the current data). Exit code 0
+    when it matches the current data, template and policy, 1 when it does not (the changed
+    inputs are listed) or when the file was altered (what differs is named).
 
     Example: docgen verify out/contracts/hx-2026/CH-YW-2026-001_运维外包服务合同.pdf
     """
@@ -303,8 +305,10 @@ def verify(file: Path, data_dir: Path) -> None:
     verdict = check(file, data_dir)
     for line in verdict.lines():
         click.echo(line)
-    if not verdict.matches_data or verdict.content.startswith("ALTERED"):
-        raise DocgenError(f"{file} does not match the current data")
+    if not verdict.ok:
+        what = "has been altered since it was made" if verdict.content.startswith("ALTERED") else \
+            "does not match the current data"
+        raise DocgenError(f"{file} {what}")
 
 
 class _KindChoice(click.Choice):  # type: ignore[type-arg]

@@ -5,7 +5,10 @@ and PDF docgen makes carries `docgen; <document>; inputs <digest>` in its keywor
 covers the hashes of exactly the records, template, policy sections and tool versions it was
 made from. Recomputing that digest from the current data says whether the file is still what
 the data would produce; the manifest, when at hand, says which input differs and whether the
-file itself was altered after it was made.
+file itself was altered after it was made. A file away from its build (sent by e-mail, archived)
+is checked by making its document again from the current data and comparing the bytes, which
+are the same for the same inputs. A bundle records each member's pages and inputs; each member
+is checked against its document.
 """
 
 from __future__ import annotations
@@ -14,10 +17,12 @@ import zipfile
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
+from .bundle import BUNDLE_KEY
 from .errors import DocgenError
 from .record import (
     MANIFEST_NAME,
@@ -41,6 +46,12 @@ class Verdict:
     matches_data: bool = False
     changed: list[str] = field(default_factory=list)
     content: str = "not checked (no manifest found)"
+    members: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """The file is what the current data makes, unaltered."""
+        return self.matches_data and not self.content.startswith("ALTERED")
 
     def lines(self) -> list[str]:
         out = [f"{self.file}: {self.document}"]
@@ -54,18 +65,15 @@ class Verdict:
             out.append("  DOES NOT match what the current data would produce")
             out += [f"    {c}" for c in self.changed]
         out.append(f"  file content: {self.content}")
+        out += [f"    {m}" for m in self.members]
         return out
 
 
 def keywords_of(path: Path) -> tuple[str, bytes]:
     """The keywords property of a DOCX or PDF, and the file's bytes."""
-    data = path.read_bytes()
+    data = _read(path)
     if data.startswith(b"%PDF-"):
-        try:
-            meta = PdfReader(BytesIO(data)).metadata
-        except PyPdfError as e:
-            raise DocgenError(f"{path}: not a readable PDF ({e})") from e
-        return str((meta or {}).get("/Keywords", "") or ""), data
+        return str(_pdf_metadata(path, data).get("/Keywords", "") or ""), data
     if zipfile.is_zipfile(BytesIO(data)):
         from docx import Document
         from docx.opc.exceptions import PackageNotFoundError
@@ -76,6 +84,20 @@ def keywords_of(path: Path) -> tuple[str, bytes]:
             raise DocgenError(f"{path}: a ZIP file but not a DOCX document ({e}); docgen verifies the DOCX "
                               "and PDF files it made") from e
     raise DocgenError(f"{path}: not a DOCX or PDF file")
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as e:
+        raise DocgenError(f"{path}: cannot be read ({e.strerror})") from e
+
+
+def _pdf_metadata(path: Path, data: bytes) -> dict:
+    try:
+        return dict(PdfReader(BytesIO(data)).metadata or {})
+    except (PyPdfError, ValueError, KeyError, OSError) as e:
+        raise DocgenError(f"{path}: not a readable PDF ({e})") from e
 
 
 def _manifest_for(path: Path) -> tuple[Manifest, Path] | None:
@@ -92,6 +114,9 @@ def verify(path: Path, data_dir: Path) -> Verdict:
     from .plan import plan
     from .validate import load_dataset
 
+    raw = _read(path)
+    if raw.startswith(b"%PDF-") and BUNDLE_KEY in _pdf_metadata(path, raw):
+        return verify_bundle(path, raw, data_dir)
     keywords, data = keywords_of(path)
     found = parse_provenance(keywords)
     if found is None:
@@ -118,6 +143,141 @@ def verify(path: Path, data_dir: Path) -> Verdict:
             verdict.content = _content(path, data, entry, root)
     if not verdict.matches_data and not verdict.changed:
         verdict.changed.append("inputs differ (no manifest of this build at hand to say which)")
+    if not verdict.content.startswith(("identical", "ALTERED", "page texts")):
+        if verdict.matches_data:
+            made = remake(job, dataset, pdf=data.startswith(b"%PDF-"))
+            verdict.content = ("identical to the document the current data makes (made again to compare)"
+                               if made == data else "ALTERED: " + describe_difference(data, made))
+        else:
+            verdict.content = "not compared: the inputs changed since the file was made, so it cannot be made again as it was"
+    return verdict
+
+
+def remake(job: Any, dataset: Any, *, pdf: bool) -> bytes:
+    """The DOCX (or PDF) bytes that a build makes of `job` from `dataset` now."""
+    import shutil
+
+    from .build import job_inputs, properties_for
+    from .convert import convert_one
+    from .record import provenance, work_dir
+    from .render import render_docx
+    from .versions import tools_fingerprint
+
+    inputs = job_inputs(job, tools_fingerprint(pdf=True))
+    docx = render_docx(job.template, job.build_context(),
+                       properties_for(job, dataset.client.name, provenance(job.id, inputs)))
+    if not pdf:
+        return docx
+    folder = work_dir("verify")
+    try:
+        (folder / "document.docx").write_bytes(docx)
+        return convert_one(folder / "document.docx")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _page_texts(data: bytes) -> list[str]:
+    from .fidelity import _squash, pdf_pages
+
+    if not data.startswith(b"%PDF-"):
+        from .render import docx_text_parts
+
+        return [_squash("".join(docx_text_parts(data).values()))]
+    return [_squash(p) for p in pdf_pages(data)]
+
+
+def describe_difference(found: bytes, made: bytes) -> str:
+    """Where a file differs from the document made again: page count, first differing page."""
+    kind = "PDF" if found.startswith(b"%PDF-") else "DOCX"
+    a, b = _page_texts(found), _page_texts(made)
+    if kind == "PDF" and len(a) != len(b):
+        first = next((i for i in range(min(len(a), len(b))) if a[i] != b[i]), min(len(a), len(b)))
+        return (f"the file has {len(a)} pages, the document {len(b)}; they differ from page {first + 1} on "
+                f"(the document's page {first + 1} begins 「{b[first][:30] if first < len(b) else ''}」)")
+    for i, (x, y) in enumerate(zip(a, b, strict=True)):
+        if x != y:
+            return f"{'page ' + str(i + 1) if kind == 'PDF' else 'the text'} differs: {_first_change(x, y)}"
+    return f"the same text, but not the bytes of the {kind} the data makes (the file was rewritten)"
+
+
+def _first_change(found: str, made: str) -> str:
+    from difflib import SequenceMatcher
+
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, found, made, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        if tag == "delete":
+            return f"the file has 「{found[i1:i2][:30]}」 where the document has nothing"
+        if tag == "insert":
+            return f"the file lacks 「{made[j1:j2][:30]}」"
+        return f"the file has 「{found[i1:i2][:30]}」 where the document has 「{made[j1:j2][:30]}」"
+    return "only in spacing"
+
+
+def verify_bundle(path: Path, data: bytes, data_dir: Path) -> Verdict:
+    """Check each member of a bundle: does the current data still make it, and do the bundle's
+    pages for it say what the document says (the page stamps aside)."""
+    import json
+
+    from .build import job_inputs
+    from .plan import plan
+    from .validate import load_dataset
+    from .versions import tools_fingerprint
+
+    try:
+        record = json.loads(str(_pdf_metadata(path, data)[BUNDLE_KEY]))
+        members = list(record["members"])
+    except (ValueError, KeyError, TypeError) as e:
+        raise DocgenError(f"{path}: its bundle record is damaged ({e})") from e
+    dataset = load_dataset(data_dir)
+    jobs = {j.id: j for j in plan(dataset)}
+    tools = tools_fingerprint(pdf=True)
+    pages = _page_texts(data)
+    verdict = Verdict(path, f"bundle:{record.get('bundle', '?')} ({len(members)} documents)",
+                      policy_version=dataset.policy.version, matches_data=True)
+    at_hand = _manifest_for(path)
+    altered = []
+    for n, member in enumerate(members, start=1):
+        first, count, job_id = int(member["first"]), int(member["pages"]), str(member["id"])
+        label = f"{n}. {job_id} (pages {first}–{first + count - 1})"
+        job = jobs.get(job_id)
+        if job is None:
+            verdict.matches_data = False
+            verdict.members.append(f"{label}: the current data no longer calls for it")
+            continue
+        current = inputs_digest(job_inputs(job, tools)) == member.get("digest")
+        reference = None
+        if at_hand is not None:
+            recorded = at_hand[1] / (job.output + ".pdf")
+            if recorded.is_file() and sha256(recorded.read_bytes()) == member.get("sha256"):
+                reference = recorded.read_bytes()
+        if reference is None and current:
+            reference = remake(job, dataset, pdf=True)
+        if not current:
+            verdict.matches_data = False
+        if reference is None:
+            verdict.members.append(f"{label}: the inputs changed since the bundle was made; pages not compared")
+            continue
+        theirs = pages[first - 1:first - 1 + count]
+        ours = _page_texts(reference)
+        problem = ""
+        if len(theirs) != len(ours):
+            problem = f"the bundle has {len(theirs)} pages of it, the document {len(ours)}"
+        else:
+            bad = next((i for i, (t, o) in enumerate(zip(theirs, ours, strict=True)) if o not in t), None)
+            if bad is not None:
+                problem = f"page {first + bad} differs: {_first_change(theirs[bad], ours[bad])}"
+        state = "matches the current data" if current else "made from inputs that have changed since"
+        if problem:
+            altered.append(f"{job_id}: {problem}")
+            verdict.members.append(f"{label}: ALTERED: {problem}")
+        else:
+            verdict.members.append(f"{label}: pages say what the document says; {state}")
+    if len(pages) < max((int(m["first"]) + int(m["pages"]) - 1 for m in members), default=0):
+        altered.append(f"the bundle has {len(pages)} pages, fewer than its members need")
+    if not verdict.matches_data:
+        verdict.changed.append("some members were made from inputs that have changed (see below)")
+    verdict.content = ("ALTERED: " + "; ".join(altered)) if altered else "every member's pages say what its document says"
     return verdict
 
 
