@@ -156,3 +156,27 @@ def test_outputs_follow_the_umask(tmp_path: Path):
         assert (tmp_path / "a.pdf").stat().st_mode & 0o777 == 0o644
     finally:
         os.umask(old)
+
+
+def test_a_report_made_under_its_old_name_is_replaced_not_left_behind(tmp_path: Path, runner):
+    """Reports were once named by the vendor's short name alone; the first build after the
+    upgrade makes them under the new name and removes the old, untouched files."""
+    import json
+
+    from docgen.record import MANIFEST_NAME
+
+    data = write_mini(tmp_path / "data")
+    out = tmp_path / "out"
+    assert runner.invoke(cli, ["build", "--data", str(data), "--out", str(out)]).exit_code == 0
+    manifest = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
+    entry = manifest["outputs"]["monthly:hx-2026-2026-10"]
+    renamed = {}
+    for rel, digest in entry["files"].items():
+        old = rel.replace("_hx-2026_", "_")
+        (out / rel).rename(out / old)
+        renamed[old] = digest
+    entry["files"] = renamed
+    (out / MANIFEST_NAME).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    assert runner.invoke(cli, ["build", "--data", str(data), "--out", str(out)]).exit_code == 0
+    names = sorted(p.name for p in (out / "reports/2026-10").iterdir())
+    assert names == ["月度运维服务报告_华信智维_hx-2026_2026-10.docx", "月度运维服务报告_华信智维_hx-2026_2026-10.pdf"]

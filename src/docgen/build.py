@@ -157,7 +157,8 @@ def explain(summary: Summary, jobs: Sequence[Job], bundles: Sequence[BundleJob])
     return lines
 
 
-def _reasons(entry: dict | None, inputs: dict[str, str], out_dir: Path, force: bool) -> list[str]:
+def _reasons(entry: dict | None, inputs: dict[str, str], out_dir: Path, force: bool,
+             output: str | None = None) -> list[str]:
     if force:
         return ["--force"]
     if entry is None:
@@ -167,6 +168,8 @@ def _reasons(entry: dict | None, inputs: dict[str, str], out_dir: Path, force: b
         return [f"{label.split(':', 1)[0] if label.startswith('member:') else label} changed" for label in changed]
     if not outputs_intact(out_dir, entry):
         return ["output missing or altered"]
+    if output is not None and any(not rel.startswith(output + ".") for rel in entry.get("files", {})):
+        return ["output renamed"]
     return []
 
 
@@ -271,8 +274,23 @@ def _record(job: Job, staged: Path, outcome: Outcome | None, out_dir: Path, *, d
         write_atomic(target, outcome.pdf)
         files[job.output + ".pdf"] = sha256(outcome.pdf)
         summary.written.append(target)
+    _drop_superseded(out_dir, manifest.outputs.get(job.id), files)
     manifest.outputs[job.id] = entry
     summary.made.append(job.id)
+
+
+def _drop_superseded(out_dir: Path, old: dict[str, Any] | None, files: dict[str, str]) -> None:
+    """Remove the files an earlier build made for this document under another name (reports were
+    once named by the vendor's short name alone), when they are exactly as that build left them."""
+    for rel, digest in (old or {}).get("files", {}).items():
+        if rel in files:
+            continue
+        path = out_dir / rel
+        try:
+            if path.is_file() and file_hash(path) == digest:
+                path.unlink()
+        except OSError:
+            pass  # a file that cannot be removed is only left over
 
 
 def run(data: m.Dataset, jobs: Sequence[Job], out_dir: Path, *, workers: int | None = None, force: bool = False,
@@ -310,7 +328,7 @@ def _run(data: m.Dataset, jobs: Sequence[Job], out_dir: Path, *, workers: int | 
     inputs = {job.id: job_inputs(job, tools) for job in jobs}
     todo = []
     for job in jobs:
-        reasons = _reasons(manifest.outputs.get(job.id), inputs[job.id], out_dir, force)
+        reasons = _reasons(manifest.outputs.get(job.id), inputs[job.id], out_dir, force, job.output)
         if reasons:
             todo.append(job)
             summary.reasons[job.id] = reasons
