@@ -60,8 +60,9 @@ def test_libreoffice_dies_with_docgen_while_starting(tmp_path: Path, sig: int):
         build.wait(timeout=30)
         assert _gone(build.pid), f"LibreOffice still running after {signal.Signals(sig).name}: {_office_of(build.pid)}"
         if sig == signal.SIGTERM:
-            assert build.returncode == 1
-            assert b"Traceback" not in build.stderr.read()
+            err = build.stderr.read().decode("utf-8", "replace")
+            assert build.returncode == 1, err
+            assert "Traceback" not in err
     finally:
         if build.poll() is None:
             build.kill()

@@ -365,6 +365,9 @@ def templates_check(paths: tuple[Path, ...], kind: str | None) -> None:
 
 
 def _interrupted(signum: int, frame: Any) -> None:
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # one is enough: let the clean-up run
     raise KeyboardInterrupt
 
 
@@ -374,7 +377,11 @@ def main() -> None:
     import signal
 
     signal.signal(signal.SIGTERM, _interrupted)
-    cli(prog_name="docgen")
+    try:
+        cli(prog_name="docgen")
+    except KeyboardInterrupt:  # arrived outside a command, where click does not catch it
+        click.echo("Aborted!", err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover
