@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ConversionError, DocgenError
+from .pdfids import renumber_type1
 from .record import MANIFEST_NAME, remove_stale_work_dirs, work_dir
 from .versions import soffice_binary
 
@@ -63,7 +64,7 @@ def office_env() -> dict[str, str]:
     return env
 
 
-def checked_pdf(data: bytes, what: str) -> bytes:
+def checked_pdf(data: bytes, what: str, *, fonts_numbered: bool = False) -> bytes:
     """Refuse output that is not a readable PDF with at least one page; return it repeatable."""
     if not data:
         raise ConversionError(f"{what}: LibreOffice wrote an empty file")
@@ -80,7 +81,7 @@ def checked_pdf(data: bytes, what: str) -> bytes:
         raise ConversionError(f"{what}: LibreOffice wrote an unreadable PDF ({e})") from e
     if pages < 1:
         raise ConversionError(f"{what}: LibreOffice wrote a PDF without pages")
-    return repeatable_pdf(data)
+    return repeatable_pdf(data, fonts_numbered=fonts_numbered)
 
 
 _INFO_REF = re.compile(rb"/Info\s+(\d+)\s+0\s+R")
@@ -88,161 +89,7 @@ _CREATED = re.compile(rb"/CreationDate\s*\(D:[0-9Z+\-']{0,30}\)")
 _RUN_HEX = re.compile(rb"/ID\s*\[\s*<([0-9A-Fa-f]{32})>\s*<([0-9A-Fa-f]{32})>\s*\]|/DocChecksum\s*/([0-9A-Fa-f]{32})")
 
 
-_FONT_FILE = re.compile(rb"\n(\d+) 0 obj\s*<<([^>]*?/Length1 (\d+)[^>]*?)>>\s*stream\r?\n")
-_LENGTH = re.compile(rb"/Length (\d+)( 0 R)?")
-_UNIQUE_ID = re.compile(rb"/UniqueID (\d+) def")
-_EEXEC_KEY, _C1, _C2 = 55665, 52845, 22719
-UNIQUE_ID_BASE = 4100000  # where LibreOffice's count of the Type 1 fonts it has written starts
-
-
-_NEXT = [(x * _C1 + _C2) & 0xFFFF for x in range(256 + 0x10000)]  # eexec state after (cipher + state)
-
-
-def _eexec_state(cipher: bytes) -> int:
-    """The eexec state after decrypting `cipher` from the start."""
-    r = _EEXEC_KEY
-    for c in cipher:
-        r = _NEXT[c + r]
-    return r
-
-
-def _eexec_plain(cipher: bytes, r: int) -> bytes:
-    """Decrypt `cipher` (Adobe Type 1 Font Format, ch. 7) from state `r`."""
-    out = bytearray(len(cipher))
-    for i, c in enumerate(cipher):
-        out[i] = c ^ (r >> 8)
-        r = _NEXT[c + r]
-    return bytes(out)
-
-
-def _eexec_replace(cipher: bytes, at: int, text: bytes) -> bytes:
-    """`cipher` with the plain text at `at` replaced by `text` (as long), encrypted again from
-    there on. After the replaced bytes the plain text is the same, so each new byte is the old
-    one XOR the difference of the two states (about 0.2 µs a byte)."""
-    r_old = r_new = _eexec_state(cipher[:at])
-    out = bytearray(cipher)
-    nxt = _NEXT
-    for i, p in enumerate(text, at):
-        c_old = cipher[i]
-        c_new = p ^ (r_new >> 8)
-        out[i] = c_new
-        r_old, r_new = nxt[c_old + r_old], nxt[c_new + r_new]
-    i = at + len(text)
-    for c in cipher[i:]:
-        c_new = c ^ ((r_old ^ r_new) >> 8)
-        out[i] = c_new
-        i += 1
-        r_old = nxt[c + r_old]
-        r_new = nxt[c_new + r_new]
-    return bytes(out)
-
-
-def _numbered_fonts(font: bytes, clear: int, binary: int, number: int) -> bytes | None:
-    """A Type 1 font program with its /UniqueID (in the clear part and in the encrypted private
-    dictionary) replaced by UNIQUE_ID_BASE + `number`, or None when it has other ones."""
-    wanted = str(UNIQUE_ID_BASE + number).encode()
-    head, secret, tail = font[:clear], font[clear:clear + binary], font[clear + binary:]
-    found = _UNIQUE_ID.search(head)
-    if found is None or len(found.group(1)) != len(wanted):
-        return None
-    if found.group(1) == wanted:
-        return font
-    head = head[:found.start(1)] + wanted + head[found.end(1):]
-    inner = _UNIQUE_ID.search(_eexec_plain(secret[:4096], _EEXEC_KEY))  # in the private dictionary
-    if inner is not None and len(inner.group(1)) == len(wanted):
-        secret = _eexec_replace(secret, inner.start(1), wanted)
-    return head + secret + tail
-
-
-def _renumber_type1(data: bytes) -> bytes:
-    """The PDF with its embedded Type 1 fonts numbered 1, 2, … in the order they appear.
-
-    Why: LibreOffice converts the CFF faces to Type 1 and gives each a /UniqueID from a counter
-    that runs for the life of the LibreOffice process, so the same document converted after
-    another gets other numbers, and other bytes; and it does not always compress the same font
-    to the same bytes. Each font stream is packed again by zlib. The streams change length, so the xref table
-    is rewritten with the new offsets. A file laid out otherwise is returned unchanged.
-    """
-    import zlib
-
-    start = data.rfind(b"startxref")
-    try:
-        xref_at = int(data[start + 9:].split()[0])
-    except (ValueError, IndexError):
-        return data
-    head = re.match(rb"xref\r?\n0 (\d+)\r?\n", data[xref_at:xref_at + 40])
-    if head is None:
-        return data
-    count = int(head.group(1))
-    table_at = xref_at + head.end()
-    if data[table_at + 20 * count:table_at + 20 * count + 7] != b"trailer":
-        return data
-    patches: list[tuple[int, int, bytes]] = []
-    number = 0
-    for found in _FONT_FILE.finditer(data):
-        info = found.group(2)
-        if b"/FlateDecode" not in info or b"/Length2" not in info:
-            continue
-        length = _LENGTH.search(info)
-        clear = re.search(rb"/Length2 (\d+)", info)
-        if length is None or clear is None:
-            continue
-        body = found.end()
-        if length.group(2):  # an indirect length: look the number up
-            ref = re.search(rb"\n" + length.group(1) + rb" 0 obj\s*(\d+)\s*endobj", data)
-            if ref is None:
-                return data
-            size, size_span = int(ref.group(1)), ref.span(1)
-        else:
-            size, size_span = int(length.group(1)), (found.start(2) + length.start(1), found.start(2) + length.end(1))
-        try:
-            font = zlib.decompress(data[body:body + size])
-        except zlib.error:
-            return data
-        number += 1
-        renumbered = _numbered_fonts(font, int(found.group(3)), int(clear.group(1)), number)
-        if renumbered is None:
-            return data
-        packed = zlib.compress(renumbered, 6)  # LibreOffice itself packs one font differently at times
-        if packed == data[body:body + size]:
-            continue
-        patches.append((body, body + size, packed))
-        patches.append((*size_span, str(len(packed)).encode()))
-    if not patches:
-        return data
-    patches.sort()
-    out = bytearray()
-    shifts: list[tuple[int, int]] = []  # (old position, total shift after it)
-    pos = total = 0
-    for a, b, new in patches:
-        out += data[pos:a] + new
-        pos = b
-        total += len(new) - (b - a)
-        shifts.append((b, total))
-    out += data[pos:]
-
-    def moved(offset: int) -> int:
-        shift = 0
-        for end, after in shifts:
-            if end <= offset:
-                shift = after
-        return offset + shift
-
-    new_table_at = moved(table_at)
-    for i in range(count):
-        at = new_table_at + 20 * i
-        entry = bytes(out[at:at + 20])
-        if entry[17:18] == b"n":
-            out[at:at + 10] = b"%010d" % moved(int(entry[:10]))
-    new_start = moved(start)
-    tail = re.match(rb"startxref\r?\n(\d+)", bytes(out[new_start:new_start + 40]))
-    if tail is None:
-        return data
-    out[new_start + tail.start(1):new_start + tail.end(1)] = str(moved(xref_at)).encode()
-    return bytes(out)
-
-
-def repeatable_pdf(data: bytes) -> bytes:
+def repeatable_pdf(data: bytes, *, fonts_numbered: bool = False) -> bytes:
     """The same PDF without what changes from one LibreOffice run to the next.
 
     LibreOffice writes the time of conversion (/CreationDate), a random /ID and a checksum over
@@ -250,9 +97,11 @@ def repeatable_pdf(data: bytes) -> bytes:
     (the document carries its own dates, and the DOCX has none either) and /ID and /DocChecksum
     become a digest of the rest, all in place, so every byte offset stays valid and the same
     inputs give the same PDF bytes. A file laid out differently is returned unchanged. The Type 1
-    fonts LibreOffice makes of the CFF faces are numbered per document first (_renumber_type1).
+    fonts LibreOffice makes of the CFF faces are numbered per document first (pdfids.py), unless
+    the UNO worker did that already (`fonts_numbered`).
     """
-    data = _renumber_type1(data)
+    if not fonts_numbered:
+        data = renumber_type1(data)
     trailer = data.rfind(b"trailer")
     info = _INFO_REF.search(data, trailer) if trailer >= 0 else None
     if info is None:
@@ -788,21 +637,22 @@ class UnoConverter(Converter):
                     _settle(future, then, Outcome(src, None, "stopped before conversion"))
                     continue
                 try:
-                    process, data, error = self._convert(process, src, attempts=2 - tries)
+                    process, data, error, numbered = self._convert(process, src, attempts=2 - tries)
                 except BaseException as e:  # noqa: BLE001 - handed to whoever waits on the future
                     future.set_exception(e)
                     continue
                 if data is None:
                     _settle(future, then, Outcome(src, None, error))
                 else:
-                    self.checkers.submit(self._check, src, data, future, then, tries)
+                    self.checkers.submit(self._check, src, data, future, then, tries, numbered)
         finally:
             if process is not None:
                 process.stop(kill=self.stopping.is_set())
 
-    def _check(self, src: Path, data: bytes, future: Future[object], then: Then, tries: int) -> None:
+    def _check(self, src: Path, data: bytes, future: Future[object], then: Then, tries: int,
+               numbered: bool = False) -> None:
         try:
-            data = checked_pdf(data, str(src))
+            data = checked_pdf(data, str(src), fonts_numbered=numbered)
         except ConversionError as e:
             if tries == 0 and not self.stopping.is_set():
                 self.queue.put((src, future, then, 1))
@@ -811,13 +661,14 @@ class UnoConverter(Converter):
             return
         _settle(future, then, Outcome(src, data))
 
-    def _convert(self, process: _UnoProcess | None, src: Path, attempts: int) -> tuple[_UnoProcess | None,
-                                                                                     bytes | None, str]:
-        """Convert `src` up to `attempts` times; a timeout or crash restarts the worker first."""
+    def _convert(self, process: _UnoProcess | None, src: Path,
+                 attempts: int) -> tuple[_UnoProcess | None, bytes | None, str, bool]:
+        """Convert `src` up to `attempts` times; a timeout or crash restarts the worker first.
+        Returns the process, the PDF (or None and why) and whether the worker numbered its fonts."""
         error = "LibreOffice wrote no PDF"
         for _attempt in range(attempts):
             if self.stopping.is_set():
-                return process, None, "stopped before conversion"
+                return process, None, "stopped before conversion", False
             if process is not None and process.converted >= self.recycle_after:
                 process.stop()
                 process = None
@@ -842,8 +693,8 @@ class UnoConverter(Converter):
             if not data:
                 error = "LibreOffice wrote no PDF"
                 continue
-            return process, data, ""
-        return process, None, error
+            return process, data, "", answer.get("fonts") == "numbered"
+        return process, None, error, False
 
 
 def convert(docx_files: Sequence[Path], *, jobs: int | None = None, timeout: float = DEFAULT_TIMEOUT,

@@ -98,6 +98,26 @@ def convert(desktop, src: str, dst: str, options: dict) -> None:
         doc.storeToURL(Path(dst).as_uri(), _props(**args))
     finally:
         doc.close(True)
+    number_fonts(Path(dst))
+
+
+def number_fonts(pdf: Path) -> None:
+    """Number the PDF's Type 1 fonts per document (pdfids.py) here, in the worker's own process,
+    so docgen's threads need not; the answer says it was done."""
+    data = pdf.read_bytes()
+    numbered = _pdfids().renumber_type1(data)
+    if numbered != data:
+        pdf.write_bytes(numbered)
+
+
+def _pdfids():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("docgen_pdfids", Path(__file__).with_name("pdfids.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    globals()["_pdfids"] = lambda: module  # loaded once
+    return module
 
 
 def main() -> int:
@@ -113,7 +133,7 @@ def main() -> int:
             request = json.loads(line)
             try:
                 convert(desktop, request["src"], request["dst"], request.get("filter") or {})
-                reply = {"ok": True}
+                reply = {"ok": True, "fonts": "numbered"}
             except Exception as e:  # a UNO exception carries LibreOffice's own message
                 reply = {"ok": False, "error": getattr(e, "Message", "") or f"{type(e).__name__}: {e}"}
             out.write(json.dumps(reply) + "\n")
