@@ -149,6 +149,8 @@ def scaled_data(source: Path, dest: Path, copies: int) -> None:
             body = rename(body)
             body = re.sub(r"uscc: (\w{17})\w", lambda mt: _uscc(mt.group(1), k, uscc_check_char), body)
             body = re.sub(r"(name: )(\S+有限公司)", lambda mt: f"{mt.group(1)}{mt.group(2)}（{k}）", body)
+            if k and name == "vendors.yaml":  # short names must differ: reports and bundles show them
+                body = re.sub(r"(short_name: )(\S+)", lambda mt: f"{mt.group(1)}{mt.group(2)}{k}", body)
             out[name].append(body)
         for shift in (0, 4, 8):  # July–October, then the same pattern for Nov–Feb and Mar–Jun
             for line in tickets[1:]:

@@ -319,9 +319,10 @@ def compare(expected: Expected, pages: list[str]) -> list[Difference]:
     allowed = set(expected.numbering)
     found: list[Difference] = []
     seen = _strip_margins(text, expected.headers, expected.footers)
-    margins = [*expected.headers, *expected.footers]
-    if len(pages) > 1 and margins and not seen:
-        found.append(Difference(1, "".join(margins[0])[:40] or "(header)", True))
+    margins = bytearray(text.used)
+    parts = [*expected.headers, *expected.footers]
+    if len(pages) > 1 and parts and not seen:
+        found.append(Difference(1, "".join(parts[0])[:40] or "(header)", True))
     # a field that begins or ends a header leaves its page number next to the body: not extra
     view = _View(text)
     cursor = 0
@@ -339,13 +340,10 @@ def compare(expected: Expected, pages: list[str]) -> list[Difference]:
             lost, cursor = _align(view, piece, cursor, previous)
             found += lost
         previous = piece
-    repeats = bytearray(len(text.text))
     for piece in sorted(expected.repeatable, key=len, reverse=True):  # table header rows on later pages
         pos = view.find_free(piece, 0)
         while pos >= 0:
             view.take(pos, len(piece))
-            for i in range(pos, pos + len(piece)):
-                repeats[view.index[i]] = 1
             pos = view.find_free(piece, pos + len(piece))
     pos = 0
     while pos < len(text.text):
@@ -359,21 +357,28 @@ def compare(expected: Expected, pages: list[str]) -> list[Difference]:
         pos = end
     if not found:
         return []
-    return _confirmed(found, expected, text, view, repeats, allowed)
+    return _confirmed(found, expected, text, margins, allowed)
 
 
-def _confirmed(found: list[Difference], expected: Expected, text: _Text, view: _View, repeats: bytearray,
+def _confirmed(found: list[Difference], expected: Expected, text: _Text, margins: bytearray,
                allowed: set[str]) -> list[Difference]:
     """Keep the differences that are real: where the two texts hold other characters.
 
     Why: LibreOffice draws the two halves of a table row split by a page break cell by cell,
     and frames out of their place, so the order of the PDF's text is not always the DOCX's;
-    text that is only in another order is all there.
+    text that is only in another order is all there. The PDF's characters (headers and footers
+    aside) are counted against the DOCX body's; what the PDF has over that may be table header
+    rows repeated on later pages, and list numbers.
     """
     body = Counter("".join(expected.body))
-    in_pdf = Counter(text.text[view.index[i]] for i in range(len(view.index)) if not repeats[view.index[i]])
+    in_pdf = Counter(c for c, margin in zip(text.text, margins) if not margin)
     missing = body - in_pdf
-    extra = Counter({c: n for c, n in (in_pdf - body).items() if c not in allowed})
+    extra = in_pdf - body
+    for piece in sorted(expected.repeatable, key=len, reverse=True):
+        need = Counter(piece)
+        while all(extra[c] >= n for c, n in need.items()):
+            extra -= need
+    extra = Counter({c: n for c, n in extra.items() if c not in allowed})
     if not missing and not extra:
         return []
     kept = [d for d in found if set(d.text) & set(missing if d.missing else extra)]

@@ -367,9 +367,12 @@ def settle_layout(document: Any) -> None:
     - Tables that touch (a `{%p if %}` between them rendered to nothing) are one table to Word
       and a broken one to LibreOffice, which loses the rows after a page break: an empty
       paragraph is put between them.
-    - In a table whose header row repeats on every page, LibreOffice loses the rows that should
-      continue on the next page when those rows may not split (`w:cantSplit`), as the sample's
-      July report showed: such tables keep the repeated header and let rows split instead.
+    - LibreOffice loses the rows of a table that should continue on the next page when only
+      its first row or two fit at the foot of a page, and in a table whose header repeats,
+      when its rows may not split (`w:cantSplit`), as the sample's July report and generated
+      year-long data showed. Tables of up to KEEP_TOGETHER_ROWS rows are kept on one page
+      (every row kept with the next), header rows are kept with the first row below them, and
+      rows of tables with a repeated header may split.
     - With no `w:overflowPunct` set, LibreOffice lets a line-end 。、， hang past the margin and
       then does not print it; it is set on (the document default), so such a character moves to
       the next line with the one before it, as Chinese typesetting does.
@@ -395,6 +398,13 @@ def settle_layout(document: Any) -> None:
                 if trpr is not None and not _repeats(row):
                     for cant in trpr.findall(f"{_W}cantSplit"):
                         trpr.remove(cant)
+        # rows kept with the next one: a short table moves to the next page whole, and a long
+        # one never leaves its header rows alone at the foot of a page
+        together = len(rows) <= KEEP_TOGETHER_ROWS
+        for i, row in enumerate(rows[:-1]):
+            if together or _repeats(row) or (i + 1 < len(rows) and _repeats(rows[i + 1])):
+                for para in row.iter(f"{_W}p"):
+                    _keep_with_next(para)
     styles = document.styles.element
     defaults = styles.find(f"{_W}docDefaults")
     if defaults is None:
@@ -426,6 +436,25 @@ def settle_layout(document: Any) -> None:
             anchor.addprevious(punct)
         else:
             ppr.append(punct)
+
+
+KEEP_TOGETHER_ROWS = 15  # tables up to this many rows are not split across pages
+
+
+def _keep_with_next(para: Any) -> None:
+    from docx.oxml import OxmlElement
+
+    ppr = para.find(f"{_W}pPr")
+    if ppr is None:
+        ppr = OxmlElement("w:pPr")
+        para.insert(0, ppr)
+    if ppr.find(f"{_W}keepNext") is None:
+        keep = OxmlElement("w:keepNext")
+        style = ppr.find(f"{_W}pStyle")
+        if style is not None:
+            style.addnext(keep)
+        else:
+            ppr.insert(0, keep)
 
 
 def _repeats(row: Any) -> bool:
