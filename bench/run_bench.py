@@ -307,7 +307,7 @@ def main() -> None:
         "Every `docgen build` row includes the checks each PDF goes through. Timed alone, one after another, "
         f"on the {n} PDFs of the plain batches: the fidelity check (the PDF's text against the DOCX's, "
         f"`pdftotext` included) {fidelity_s:.2f} s ({fidelity_s / n * 1000:.0f} ms a document; {lost} of the "
-        f"plain batches' PDFs differ from their DOCX, see the notes), and numbering the Type 1 fonts and fixing "
+        f"plain batches' PDFs differ from their DOCX), and numbering the Type 1 fonts and fixing "
         f"/ID and /CreationDate {repeat_cpu:.2f} CPU-s ({repeat_cpu / n * 1000:.0f} ms a document). In a build "
         "they run in checker threads while LibreOffice converts the next documents.",
         "",
