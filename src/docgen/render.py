@@ -13,7 +13,9 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
+from datetime import time as dtime
+from decimal import Decimal
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
@@ -47,11 +49,75 @@ class Properties:
     comments: str = ""
 
 
+_DATE_ATTRIBUTES = frozenset({"year", "month", "day", "weekday", "isoweekday", "isoformat", "strftime"})
+SAFE_ATTRIBUTES: dict[type, frozenset[str]] = {
+    # what templates may read of each kind of value; everything else, on any other object, is refused
+    dict: frozenset({"items", "keys", "values", "get"}),
+    str: frozenset({"upper", "lower", "strip", "lstrip", "rstrip", "replace", "split", "rsplit", "splitlines",
+                    "startswith", "endswith", "title", "capitalize", "zfill", "ljust", "rjust", "center", "join",
+                    "count", "find", "isdigit"}),
+    list: frozenset({"index", "count"}),
+    tuple: frozenset({"index", "count"}),
+    datetime: _DATE_ATTRIBUTES | {"hour", "minute", "second", "date", "time"},
+    date: _DATE_ATTRIBUTES,
+    dtime: frozenset({"hour", "minute", "second", "isoformat", "strftime"}),
+    Decimal: frozenset(),
+    int: frozenset(),
+    float: frozenset(),
+}
+LOOP_ATTRIBUTES = frozenset({"index", "index0", "revindex", "revindex0", "first", "last", "length", "previtem",
+                             "nextitem", "depth", "depth0", "cycle", "changed"})
+
+
+def attribute_allowed(obj: Any, attr: str) -> bool:
+    """Whether a template may read `obj.attr`: only the members listed in SAFE_ATTRIBUTES for the
+    plain values a context holds, the loop variable's, and a namespace's own; never a name that
+    starts with '_'."""
+    from jinja2.runtime import LoopContext
+    from jinja2.utils import Namespace
+
+    if attr.startswith("_"):
+        return False
+    if isinstance(obj, LoopContext):
+        return attr in LOOP_ATTRIBUTES
+    if isinstance(obj, Namespace):
+        return True
+    for kind in type(obj).__mro__:
+        if kind in SAFE_ATTRIBUTES:
+            return attr in SAFE_ATTRIBUTES[kind]
+    return False
+
+
+class TemplateImage:
+    """A chart as templates see it: it renders as a picture and has no members. (docxtpl's
+    InlineImage holds the live DocxTemplate, whose methods read and write files.)"""
+
+    __slots__ = ("_image",)
+
+    def __init__(self, image: InlineImage) -> None:
+        self._image = image
+
+    def __html__(self) -> str:
+        return str(self._image.__html__())
+
+    __str__ = __html__
+
+
 class _Sandbox(ImmutableSandboxedEnvironment):
     """Sandbox in which templates cannot change lists or dicts (`x.append(…)` in a loop would grow
-    memory without bound) and cannot build huge strings or lists with `*`."""
+    memory without bound), cannot build huge strings or lists with `*`, and can read nothing but
+    the plain values of their context (attribute_allowed)."""
 
     intercepted_binops = frozenset(["*", "**"])
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        return attribute_allowed(obj, attr) and super().is_safe_attribute(obj, attr, value)
+
+    def unsafe_undefined(self, obj: Any, attribute: str) -> Any:
+        """Refuse at once (jinja would return an undefined value, which `map(attribute=…)` and
+        `|list` carry along silently)."""
+        raise jinja2.exceptions.SecurityError(f"{attribute!r} of a {type(obj).__name__} value is not available "
+                                              "to templates")
 
     @lru_cache(maxsize=256)  # noqa: B019 - one environment for the process; templates repeat per document
     def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:  # noqa: A002
@@ -114,6 +180,8 @@ def environment() -> SandboxedEnvironment:
                    loader=jinja2.FunctionLoader(_no_other_templates))
     env.template_class = _BoundedTemplate
     env.filters.update(FILTERS)
+    for name in ("lipsum", "cycler", "joiner"):  # nothing a document needs; less to reach
+        env.globals.pop(name, None)
     return env
 
 
@@ -217,15 +285,75 @@ def _tag_of(exc: Exception) -> str:
     return ""
 
 
-def _with_images(tpl: DocxTemplate, value: Any) -> Any:
-    """Replace Chart values by docxtpl InlineImages bound to this template."""
+# Braces in data are carried through rendering as two Unicode noncharacters (which data may not
+# hold), so that the leftover-tag check sees only what the template left, and put back after it.
+_DATA_BRACES = str.maketrans({"{": "\ufdd0", "}": "\ufdd1"})
+_BRACES_BACK = str.maketrans({"\ufdd0": "{", "\ufdd1": "}"})
+
+
+def _for_template(tpl: DocxTemplate, value: Any) -> Any:
+    """The context as templates get it: charts become inert pictures bound to this template,
+    and the braces of every text are marked (see _DATA_BRACES)."""
     from .charts import Chart
 
+    if isinstance(value, str):
+        return value.translate(_DATA_BRACES)
     if isinstance(value, Chart):
-        return InlineImage(tpl, BytesIO(value.png), width=Mm(value.width_mm))
+        return TemplateImage(InlineImage(tpl, BytesIO(value.png), width=Mm(value.width_mm)))
     if isinstance(value, dict):
-        return {k: _with_images(tpl, v) for k, v in value.items()}
+        return {_for_template(tpl, k): _for_template(tpl, v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_for_template(tpl, v) for v in value)
     return value
+
+
+_TEXT_PART = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml")
+
+
+def _rendered_parts(tpl: DocxTemplate) -> Iterator[tuple[str, Any]]:
+    """(part name, part) of the body, headers, footers and notes of a rendered template."""
+    seen = set()
+    for part in tpl.docx.part.package.iter_parts():
+        name = str(part.partname).lstrip("/")
+        if _TEXT_PART.fullmatch(name) and name not in seen:
+            seen.add(name)
+            yield name, part
+    for rel in tpl.docx.part.rels.values():  # headers and footers docxtpl replaced
+        if not rel.is_external:
+            name = str(rel.target_part.partname).lstrip("/")
+            if _TEXT_PART.fullmatch(name):
+                yield name, rel.target_part
+
+
+def _part_text(part: Any) -> str:
+    element = getattr(part, "_element", None)
+    if element is not None:
+        return "\n".join("".join(p.itertext()) for p in element.iter(f"{_W}p")) or "".join(element.itertext())
+    return re.sub(r"<[^>]+>", "", part.blob.decode("utf-8", "replace").replace("</w:p>", "\n"))
+
+
+def _check_leftovers(template: Path, tpl: DocxTemplate) -> None:
+    """Fail when a jinja delimiter the template holds survives rendering (a tag Word broke, or a
+    typo); braces that came with the data are marked and do not count."""
+    for name, part in _rendered_parts(tpl):
+        text = _part_text(part)
+        match = LEFTOVER.search(text)
+        if match:
+            start = max(match.start() - 40, 0)
+            near = text[start: match.end() + 40].replace("\n", " ").translate(_BRACES_BACK)
+            raise TemplateError(f"{template}: {name}: an unrendered tag is left in the output near: {near!r}")
+
+
+def _restore_braces(tpl: DocxTemplate) -> None:
+    """Put the data's braces back in every rendered part."""
+    for _, part in _rendered_parts(tpl):
+        element = getattr(part, "_element", None)
+        if element is not None:
+            for node in element.iter(f"{_W}t"):  # data reaches a document only as run text
+                if node.text and ("\ufdd0" in node.text or "\ufdd1" in node.text):
+                    node.text = node.text.translate(_BRACES_BACK)
+        elif "\ufdd0".encode() in part.blob or "\ufdd1".encode() in part.blob:
+            part._blob = part.blob.decode("utf-8").translate(_BRACES_BACK).encode("utf-8")
 
 
 MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
@@ -271,18 +399,83 @@ def preflight(template: Path) -> None:
                 raise TemplateError(f"not a valid DOCX: {name} (no word/document.xml)")
             if any(n.lower().endswith("vbaproject.bin") for n in names):
                 raise TemplateError(f"{name}: the template contains macros (vbaProject.bin); save it as a plain .docx")
-            for entry in infos:
-                if not entry.filename.endswith((".xml", ".rels")):
-                    continue
-                head = z.read(entry.filename)
-                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                    raise TemplateError(f"{name}: {entry.filename} declares a DOCTYPE or entities; refusing it")
-                if entry.filename.endswith(".rels"):
-                    for rel in re.findall(rb"<Relationship\b[^>]*>", head):
-                        if b'TargetMode="External"' in rel and b"/hyperlink" not in rel:
-                            raise TemplateError(f"{name}: {entry.filename} refers to an external resource; refusing it")
+            if any(n.lower().startswith("word/embeddings/") for n in names):
+                raise TemplateError(f"{name}: the template embeds objects (word/embeddings/); remove them")
+            for entry in sorted(infos, key=lambda i: not i.filename.endswith(".rels")):  # links first
+                if entry.filename.endswith((".xml", ".rels")):
+                    _screen_part(name, entry.filename, z.read(entry.filename))
     except zipfile.BadZipFile as e:
         raise TemplateError(f"not a valid DOCX: {name} ({e})") from e
+
+
+_REFUSED_TYPES = {  # relationship types (last part of the Type URI) a template may not have
+    "aFChunk": "an imported file (altChunk)", "attachedTemplate": "an attached template",
+    "subDocument": "a subdocument", "frame": "a frame", "oleObject": "an OLE object",
+    "package": "an embedded package", "control": "an ActiveX control", "vbaProject": "macros",
+}
+_REFUSED_ELEMENTS = {"object": "an embedded or linked object (w:object)", "OLEObject": "an OLE object",
+                     "altChunk": "an imported file (altChunk)", "subDoc": "a subdocument", "control": "a control"}
+_FETCHING_FIELDS = re.compile(r"(INCLUDEPICTURE|INCLUDETEXT|(?<!HYPER)LINK|DDEAUTO|DDE|IMPORT)\s", re.IGNORECASE)
+
+
+def _decoded(raw: bytes) -> str:
+    """An XML part's text in whatever encoding it declares (a BOM, or the XML declaration)."""
+    for bom, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+                       (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if raw.startswith(bom):
+            return raw[len(bom):].decode(codec, "replace")
+    if raw[:2] in (b"<\x00", b"\x00<"):
+        return raw.decode("utf-16-le" if raw[:1] == b"<" else "utf-16-be", "replace")
+    declared = re.match(rb"<\?xml[^>]*encoding\s*=\s*['\"]([A-Za-z0-9._-]+)['\"]", raw)
+    try:
+        return raw.decode(declared.group(1).decode() if declared else "utf-8", "replace")
+    except LookupError:
+        return raw.decode("utf-8", "replace")
+
+
+def _local(name: str) -> str:
+    return name.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
+
+
+def _screen_part(template: str, part: str, raw: bytes) -> None:
+    """Refuse what could make LibreOffice read a file or reach the network, or run code, naming
+    the part: DOCTYPE and entity declarations in any encoding, external relationships (links
+    aside), imported files, attached templates, subdocuments, frames, OLE objects, controls,
+    and fields that fetch what they show."""
+    from lxml import etree
+
+    text = _decoded(raw)
+    if re.search(r"<!\s*(DOCTYPE|ENTITY)", text, re.IGNORECASE):
+        raise TemplateError(f"{template}: {part} declares a DOCTYPE or entities; refusing it")
+    try:
+        root = etree.fromstring(text.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True,
+                                                                      load_dtd=False, huge_tree=True))
+    except (etree.XMLSyntaxError, ValueError) as e:
+        raise TemplateError(f"{template}: {part} is not well-formed XML ({e})") from None
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        tag = _local(el.tag)
+        attrs = {_local(k): v for k, v in el.attrib.items()}
+        if tag == "Relationship":
+            kind = _local((attrs.get("Type") or "").rstrip("/").rsplit("/", 1)[-1])
+            if kind in _REFUSED_TYPES:
+                raise TemplateError(f"{template}: {part} holds {_REFUSED_TYPES[kind]} ({attrs.get('Target', '')!r}); "
+                                    "refusing it")
+            if (attrs.get("TargetMode") or "").strip().lower() == "external" and kind != "hyperlink":
+                raise TemplateError(f"{template}: {part} refers to an external resource "
+                                    f"({attrs.get('Target', '')!r}); refusing it")
+        elif tag in _REFUSED_ELEMENTS and el.tag.startswith("{http://schemas.openxmlformats.org/wordprocessingml") \
+                or tag == "OLEObject":
+            raise TemplateError(f"{template}: {part} holds {_REFUSED_ELEMENTS[tag]}; refusing it")
+        elif tag == "p" or tag == "fldSimple":  # field codes, however Word split them into runs
+            code = attrs.get("instr", "") if tag == "fldSimple" else                 "".join(t.text or "" for t in el.iter() if isinstance(t.tag, str) and _local(t.tag) == "instrText")
+            found = _FETCHING_FIELDS.search(code)
+            if found:
+                raise TemplateError(f"{template}: {part} holds a {found.group(1).upper()} field, which fetches what "
+                                    "it shows from a file or the network; refusing it")
+        elif tag == "Override" and "macroEnabled" in (attrs.get("ContentType") or ""):
+            raise TemplateError(f"{template}: {part}: the template is macro-enabled; save it as a plain .docx")
 
 
 RENDER_TIMEOUT = 60.0
@@ -324,7 +517,7 @@ def render_docx(template: Path, context: dict[str, Any], properties: Properties,
     try:
         tpl = _Template(str(template))
         with _time_limit(timeout):
-            tpl.render(_with_images(tpl, context), jinja_env=environment(), autoescape=True)
+            tpl.render(_for_template(tpl, context), jinja_env=environment(), autoescape=True)
     except jinja2.TemplateError as e:
         where = _context_text(e)
         tag = _tag_of(e)
@@ -343,6 +536,8 @@ def render_docx(template: Path, context: dict[str, Any], properties: Properties,
                             "a loop in the template is too large") from None
     except (zipfile.BadZipFile, KeyError, ValueError) as e:
         raise TemplateError(f"{template}: not a valid DOCX template ({e})") from e
+    _check_leftovers(template, tpl)
+    _restore_braces(tpl)
     settle_layout(tpl.docx)
     core = tpl.docx.core_properties
     core.title, core.subject, core.author = properties.title, properties.subject, properties.author
@@ -353,9 +548,7 @@ def render_docx(template: Path, context: dict[str, Any], properties: Properties,
     core.revision = 1
     buf = BytesIO()
     tpl.save(buf)
-    data = normalize_docx(buf.getvalue())
-    check_no_leftover_tags(template, data)
-    return data
+    return normalize_docx(buf.getvalue())
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -372,7 +565,8 @@ def settle_layout(document: Any) -> None:
       when its rows may not split (`w:cantSplit`), as the sample's July report and generated
       year-long data showed. Tables of up to KEEP_TOGETHER_ROWS rows are kept on one page
       (every row kept with the next), header rows are kept with the first row below them, and
-      rows of tables with a repeated header may split.
+      rows of tables with a repeated header may split. A line that ends in "：" just before a
+      table is kept with it.
     - With no `w:overflowPunct` set, LibreOffice lets a line-end 。、， hang past the margin and
       then does not print it; it is set on (the document default), so such a character moves to
       the next line with the one before it, as Chinese typesetting does.
@@ -398,6 +592,11 @@ def settle_layout(document: Any) -> None:
                 if trpr is not None and not _repeats(row):
                     for cant in trpr.findall(f"{_W}cantSplit"):
                         trpr.remove(cant)
+        before = table.getprevious()
+        if before is not None and before.tag == f"{_W}p":  # "…如下：" stays with its table
+            text = "".join(before.itertext()).strip()
+            if text.endswith(("：", ":")):
+                _keep_with_next(before)
         # rows kept with the next one: a short table moves to the next page whole, and a long
         # one never leaves its header rows alone at the foot of a page
         together = len(rows) <= KEEP_TOGETHER_ROWS

@@ -91,7 +91,9 @@ def convert(desktop, src: str, dst: str, options: dict) -> None:
     args = {"FilterName": "writer_pdf_Export"}
     if options:
         args["FilterData"] = _filter_data(options)
-    doc = desktop.loadComponentFromURL(Path(src).as_uri(), "_blank", 0, _props(Hidden=True, ReadOnly=True))
+    # UpdateDocMode 0 (NO_UPDATE): links are never updated on load; MacroExecutionMode 0: never run macros
+    doc = desktop.loadComponentFromURL(Path(src).as_uri(), "_blank", 0,
+                                       _props(Hidden=True, ReadOnly=True, UpdateDocMode=0, MacroExecutionMode=0))
     if doc is None:
         raise RuntimeError("LibreOffice could not open the document")
     try:
