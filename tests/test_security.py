@@ -247,3 +247,11 @@ def test_data_with_template_markup_comes_out_verbatim(tmp_path: Path, runner):
     assert "{{monospace}} & <b> {{ .Values.x }} {% raw %}" in cells + body
     pack = re.sub(r"\s+", "", pdftotext(next(out.glob("bundles/monthly-pack-2026-09_*.pdf"))))
     assert f"{short}{{{{7*7}}}}" in pack
+
+
+def test_a_refusal_names_the_template_and_the_tag(report_job, tmp_path):
+    template = _with_paragraph(REPORT, tmp_path / "evil.docx", "{{ m.by_severity.copy() }}")
+    for _ in range(2):  # the second time the part comes from the compiled-template cache
+        with pytest.raises(TemplateError) as caught:
+            render_docx(template, report_job.build_context(), Properties("t", "s", "a"))
+        assert f"{template}: SecurityError in {{{{ m.by_severity.copy() }}}}" in str(caught.value)

@@ -119,8 +119,12 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         raise jinja2.exceptions.SecurityError(f"{attribute!r} of a {type(obj).__name__} value is not available "
                                               "to templates")
 
-    @lru_cache(maxsize=256)  # noqa: B019 - one environment for the process; templates repeat per document
     def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:  # noqa: A002
+        _RENDERING.source = source  # for naming the tag of an error raised while it renders
+        return self._compiled(source, globals, template_class)
+
+    @lru_cache(maxsize=256)  # noqa: B019 - one environment for the process; templates repeat per document
+    def _compiled(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:  # noqa: A002
         """Compile each distinct template part once per process (docxtpl asks again for every
         document), and keep the compiled code on disk for the next run."""
         cache = _code_cache()
@@ -274,10 +278,26 @@ def _context_text(exc: Exception) -> str:
     return " … ".join(lines)[:300]
 
 
+_RENDERING = threading.local()
+
+
+def _template_line(exc: BaseException) -> int | None:
+    """The line of the template source an error was raised at, from jinja's traceback frames."""
+    line = None
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
 def _tag_of(exc: Exception) -> str:
     source = getattr(exc, "source", None)
     lineno = getattr(exc, "lineno", None)
-    if source and lineno:
+    if not (source and lineno):  # raised while rendering, not while parsing
+        source, lineno = getattr(_RENDERING, "source", None), _template_line(exc)
+    if isinstance(source, str) and lineno:
         line = source.splitlines()[lineno - 1] if lineno - 1 < len(source.splitlines()) else ""
         tags = re.findall(r"\{[{%].*?[}%]\}", re.sub(r"<[^>]+>", "", line))
         if tags:
