@@ -367,7 +367,9 @@ def templates_check(paths: tuple[Path, ...], kind: str | None) -> None:
 def _interrupted(signum: int, frame: Any) -> None:
     import signal
 
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # one is enough: let the clean-up run
+    # one is enough: let the clean-up run to its end and exit with 1, whatever else arrives
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     raise KeyboardInterrupt
 
 
