@@ -74,3 +74,32 @@ def test_tables_across_page_breaks_and_line_end_punctuation_keep_every_character
     pages = fidelity.pdf_pages(pdf)
     assert len(pages) >= 4, "the document should span several pages"
     assert fidelity.differences(pdf, fidelity.expected_text(docx)) == []
+
+
+def _run_xml(xml: str):
+    from docx.oxml import parse_xml
+
+    return parse_xml(f'<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">{xml}</w:r>')
+
+
+def test_hidden_text_field_results_and_symbols_are_not_taken_for_losses(tmp_path: Path):
+    """What lawyers put in templates: hidden notes, a 目录 field with its cached result, a
+    DATE field, a Wingdings check box."""
+    from docgen.convert import convert_one
+
+    doc = Document()
+    p = doc.add_paragraph("可见的条款。")
+    hidden = p.add_run("仅供起草人参考的隐藏批注")
+    hidden.font.hidden = True
+    for code, shown in ((' TOC \\o "1-3" ', "第一条 总则 1"), (" DATE \\@ yyyy ", "2026")):
+        q = doc.add_paragraph("字段：")
+        for xml in ('<w:fldChar w:fldCharType="begin"/>', f'<w:instrText xml:space="preserve">{code}</w:instrText>',
+                    '<w:fldChar w:fldCharType="separate"/>', f"<w:t>{shown}</w:t>", '<w:fldChar w:fldCharType="end"/>'):
+            q._p.append(_run_xml(xml))
+    box = doc.add_paragraph("已阅读：")
+    box._p.append(_run_xml('<w:sym w:font="Wingdings" w:char="F0FE"/>'))
+    buf = BytesIO()
+    doc.save(buf)
+    (tmp_path / "fields.docx").write_bytes(buf.getvalue())
+    pdf = convert_one(tmp_path / "fields.docx")
+    assert fidelity.differences(pdf, fidelity.expected_text(buf.getvalue())) == []

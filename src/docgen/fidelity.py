@@ -5,7 +5,8 @@ that continues after a page break, a line-end 。 hung past the margin). Opening
 counting its pages cannot see that, so every converted PDF's text is compared with the text
 docgen put into the DOCX.
 
-The comparison ignores whitespace and line breaks, and the results of fields (page numbers).
+The comparison ignores whitespace and line breaks, and the results of fields (page numbers,
+a 目录, a date: shown or not), hidden text and list numbering.
 The DOCX text is cut into pieces at tabs, breaks, fields and paragraph ends; every piece of the
 body must appear in the PDF, in order, once; pieces that Word repeats (headers, footers, table
 header rows) must appear at least once. PDF text that no piece accounts for is reported as
@@ -31,12 +32,14 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _PARTS = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml")
 _BREAKS = {f"{W}tab", f"{W}br", f"{W}cr", f"{W}ptab"}
-_SKIP = {f"{W}delText", f"{W}instrText", f"{W}del", f"{W}fldSimple", MC_FALLBACK,
+_SKIP = {f"{W}delText", f"{W}del", MC_FALLBACK,
          f"{W}moveFrom", f"{W}rPr", f"{W}pPr"}
 _WHITESPACE = re.compile(r"\s+")
 _RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 CHINESE_NUMERALS = "〇零一二三四五六七八九十百千万壹贰叁肆伍陆柒捌玖拾佰仟"
 MAX_REPORTED = 5
+_DATE_FIELD = re.compile(r"\s*(DATE|TIME|PRINTDATE|SAVEDATE|CREATEDATE)\b", re.IGNORECASE)
+DATE_CHARS = "0123456789/-.:年月日时分秒上下午AMP"
 FIELD = ""  # in a header's or footer's pieces: where a field's result (a page number) goes
 _FIELD_CHARS = set("0123456789" + CHINESE_NUMERALS + "ivxlcdmIVXLCDM")
 
@@ -54,9 +57,18 @@ class Expected:
 
     body: list[str] = field(default_factory=list)      # in document order
     repeatable: set[str] = field(default_factory=set)  # body pieces Word repeats (table header rows)
+    optional: set[str] = field(default_factory=set)    # field results (a 目录, a date): shown or not
     headers: list[list[str]] = field(default_factory=list)  # each header's pieces, at the top of pages
     footers: list[list[str]] = field(default_factory=list)  # each footer's pieces, at the bottom
     numbering: str = ""                                 # characters list numbering may add
+    symbols: str = ""                                   # characters of w:sym (Wingdings boxes, …)
+
+
+def _hidden(run: etree._Element) -> bool:
+    """A run formatted as hidden text (w:vanish), which is not printed."""
+    rpr = run.find(f"{W}rPr")
+    mark = rpr.find(f"{W}vanish") if rpr is not None else None
+    return mark is not None and mark.get(f"{W}val", "true") not in ("0", "false", "off")
 
 
 def _pieces(root: etree._Element, out: Expected, margin: list[str] | None) -> None:
@@ -80,12 +92,38 @@ def _pieces(root: etree._Element, out: Expected, margin: list[str] | None) -> No
             out.repeatable.add(text)
     in_result = [False]  # inside a complex field's result (between 'separate' and 'end')
     depth = [0]
+    result: list[str] = []  # the text of the field result being walked
+
+    def end_field() -> None:
+        text = _squash("".join(result))
+        result.clear()
+        if text and margin is None:
+            out.optional.add(text)
+        cut(field_result=True)
 
     def walk(el: etree._Element) -> None:
         tag = el.tag
+        if tag == f"{W}fldSimple":
+            if _DATE_FIELD.match(el.get(f"{W}instr") or ""):
+                out.symbols += DATE_CHARS
+            cut()
+            was, in_result[0] = in_result[0], True
+            for child in el:
+                walk(child)
+            in_result[0] = was
+            end_field()
+            return
         if not isinstance(tag, str) or tag in _SKIP:
-            if tag == f"{W}fldSimple":
-                cut(field_result=True)
+            return
+        if tag == f"{W}r" and _hidden(el):
+            return
+        if tag == f"{W}sym":
+            code = el.get(f"{W}char") or ""
+            try:
+                value = int(code, 16)
+            except ValueError:
+                return
+            out.symbols += chr(value) + (chr(value - 0xF000) if value >= 0xF000 else "")
             return
         if tag == f"{W}fldChar":
             kind = el.get(f"{W}fldCharType")
@@ -97,11 +135,14 @@ def _pieces(root: etree._Element, out: Expected, margin: list[str] | None) -> No
             elif kind == "end":
                 depth[0] = max(0, depth[0] - 1)
                 in_result[0] = depth[0] > 0 and in_result[0]
-                cut(field_result=True)
+                end_field()
             return
         if tag == f"{W}t":
-            if not in_result[0]:
-                current.append(el.text or "")
+            (result if in_result[0] else current).append(el.text or "")
+            return
+        if tag == f"{W}instrText":
+            if _DATE_FIELD.match(el.text or ""):  # LibreOffice shows today's date in its own format
+                out.symbols += DATE_CHARS
             return
         if tag in _BREAKS:
             cut()
@@ -316,7 +357,7 @@ def _align(view: _View, piece: str, cursor: int, previous: str) -> tuple[list[Di
 def compare(expected: Expected, pages: list[str]) -> list[Difference]:
     """What one of the two has and the other lacks; empty when they say the same."""
     text = _Text(pages)
-    allowed = set(expected.numbering)
+    allowed = set(expected.numbering) | set(expected.symbols)
     found: list[Difference] = []
     seen = _strip_margins(text, expected.headers, expected.footers)
     margins = bytearray(text.used)
@@ -340,6 +381,10 @@ def compare(expected: Expected, pages: list[str]) -> list[Difference]:
             lost, cursor = _align(view, piece, cursor, previous)
             found += lost
         previous = piece
+    for piece in sorted(expected.optional, key=len, reverse=True):  # field results LibreOffice kept
+        pos = view.find_free(piece, 0)
+        if pos >= 0:
+            view.take(pos, len(piece))
     for piece in sorted(expected.repeatable, key=len, reverse=True):  # table header rows on later pages
         pos = view.find_free(piece, 0)
         while pos >= 0:
@@ -374,6 +419,10 @@ def _confirmed(found: list[Difference], expected: Expected, text: _Text, margins
     in_pdf = Counter(c for c, margin in zip(text.text, margins) if not margin)
     missing = body - in_pdf
     extra = in_pdf - body
+    for piece in sorted(expected.optional, key=len, reverse=True):
+        need = Counter(piece)
+        if all(extra[c] >= n for c, n in need.items()):
+            extra -= need
     for piece in sorted(expected.repeatable, key=len, reverse=True):
         need = Counter(piece)
         while all(extra[c] >= n for c, n in need.items()):
