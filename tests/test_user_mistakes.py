@@ -70,17 +70,21 @@ def test_verify_on_a_zip_that_is_not_a_docx(tmp_path: Path, runner):
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
-def _with_tag(template: Path, tag: str) -> None:
+def _edit_document(template: Path, edit) -> None:
+    """Rewrite `template` in place with `edit` applied to the bytes of word/document.xml."""
     src = zipfile.ZipFile(template)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
         for info in src.infolist():
             data = src.read(info.filename)
-            if info.filename == "word/document.xml":
-                data = data.replace(b"<w:body>", b"<w:body><w:p><w:r><w:t>" + tag.encode() + b"</w:t></w:r></w:p>", 1)
-            out.writestr(info, data)
+            out.writestr(info, edit(data) if info.filename == "word/document.xml" else data)
     src.close()
     template.write_bytes(buf.getvalue())
+
+
+def _with_tag(template: Path, tag: str) -> None:
+    _edit_document(template, lambda xml: xml.replace(
+        b"<w:body>", b"<w:body><w:p><w:r><w:t>" + tag.encode() + b"</w:t></w:r></w:p>", 1))
 
 
 @pytest.mark.skipif(not have_soffice(), reason="LibreOffice is not installed")
@@ -105,16 +109,7 @@ def test_a_broken_template_fails_its_documents_and_the_build_goes_on(tmp_path: P
 def test_templates_check_names_a_part_that_is_not_utf8(tmp_path: Path, runner):
     template = tmp_path / "nda.docx"
     shutil.copy(plan_module.TEMPLATE_DIR / "contracts/nda.docx", template)
-    src = zipfile.ZipFile(template)
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "word/document.xml":
-                data = data.replace("保密".encode(), "保密".encode("gb18030"), 1)
-            out.writestr(info, data)
-    src.close()
-    template.write_bytes(buf.getvalue())
+    _edit_document(template, lambda xml: xml.replace("保密".encode(), "保密".encode("gb18030"), 1))
     result = runner.invoke(cli, ["templates", "check", "--template", str(template), "--kind", "nda"])
     assert result.exit_code == 1 and "not UTF-8 text" in result.output, result.output
 

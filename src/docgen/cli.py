@@ -364,8 +364,13 @@ def templates_check(paths: tuple[Path, ...], kind: str | None) -> None:
         raise DocgenError("\n".join(str(p) for p in problems) + f"\n{len(problems)} template problem(s) found.")
 
 
+_TERMINATED: list[int] = []  # the signal that stopped this run, if one did
+
+
 def _interrupted(signum: int, frame: Any) -> None:
     import signal
+
+    _TERMINATED.append(signum)
 
     # one is enough: let the clean-up run to its end and exit with 1, whatever else arrives
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
@@ -384,6 +389,17 @@ def main() -> None:
     except KeyboardInterrupt:  # arrived outside a command, where click does not catch it
         click.echo("Aborted!", err=True)
         sys.exit(1)
+    except SystemExit:
+        if not _TERMINATED:
+            raise
+    # Stopped by SIGTERM: finish the clean-up here and exit with 1, as after Ctrl-C. Left to the
+    # interpreter's own shutdown, such a run ended now and then by SIGINT instead.
+    import atexit
+
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover
