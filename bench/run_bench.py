@@ -31,20 +31,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from docgen.build import properties_for, run  # noqa: E402
-from docgen.convert import MALLOC_TUNING, fontconfig_file, repeatable_pdf  # noqa: E402
+from docgen.build import properties_for  # noqa: E402
+from docgen.config import Settings  # noqa: E402
 from docgen.fidelity import differences, expected_text  # noqa: E402
-from docgen.versions import libreoffice_version, soffice_binary  # noqa: E402
-from docgen.plan import plan  # noqa: E402
+from docgen.fonts import prepare  # noqa: E402
+from docgen.office import MALLOC_TUNING, soffice_binary  # noqa: E402
+from docgen.pdfpost import repeatable_pdf  # noqa: E402
+from docgen.project import Project  # noqa: E402
 from docgen.render import render_docx  # noqa: E402
 from docgen.validate import load_dataset  # noqa: E402
+from docgen.versions import libreoffice_version  # noqa: E402
 
 WORK = ROOT / "bench" / "work"
 ROUNDS = 3
+SETTINGS = Settings.from_environment()
 
 
 def soffice_env(tuned: bool = False) -> dict[str, str]:
-    env = dict(os.environ, FONTCONFIG_FILE=str(fontconfig_file()), FC_LANG="zh-cn")
+    env = dict(os.environ, FONTCONFIG_FILE=str(prepare(SETTINGS.cache_dir)), FC_LANG="zh-cn")
     return {**env, **MALLOC_TUNING} if tuned else env
 
 
@@ -85,29 +89,28 @@ def batch2(files: list[Path], outdir: Path, tuned: bool = False) -> float:
 
 
 def uno2(files: list[Path]) -> float:
-    from docgen.convert import UnoConverter, reap_orphans, uno_python
+    from docgen.convert import UnoConverter
+    from docgen.office import uno_python
 
-    python = uno_python()
-    if python is None:
-        return float("nan")
-    reap_orphans()
+    python = uno_python(SETTINGS)
     start = time.monotonic()
-    with UnoConverter(soffice_binary(), python, jobs=2, timeout=60, options={}) as conv:
+    with UnoConverter(soffice_binary(), python, SETTINGS, jobs=2, timeout=60, options={}) as conv:
         futures = [conv.submit(f) for f in files]
     if any(f.result().pdf is None for f in futures):
         raise SystemExit("UNO conversion failed")
     return time.monotonic() - start
 
 
-def cli_build(data_dir: Path, out_dir: Path, converter: str, force: bool = True) -> float:
+def cli_build(data_dir: Path, out_dir: Path, force: bool = True) -> float:
     """Wall time of `docgen build [--force]` as a command, including start-up and validation."""
-    env = dict(os.environ, DOCGEN_CONVERTER=converter)
+    env = dict(os.environ)
     # as on a user's machine, Python keeps the compiled modules between runs (some sandboxes set
     # PYTHONDONTWRITEBYTECODE, which makes every command compile docgen and its libraries again)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     start = time.monotonic()
     subprocess.run([str(ROOT / ".venv" / "bin" / "docgen"), "build", "--data", str(data_dir), "--out", str(out_dir),
-                    *(["--force"] if force else [])], check=True, env=env, capture_output=True, timeout=1800)
+                    "--templates", str(ROOT / "templates"), *(["--force"] if force else [])], check=True, env=env,
+                   capture_output=True, timeout=1800)
     return time.monotonic() - start
 
 
@@ -142,15 +145,14 @@ def scaled_data(source: Path, dest: Path, copies: int) -> None:
             for vid in vendor_ids:
                 text = re.sub(rf"\b{vid}(-\d\d|-2026)?\b", lambda mt, vid=vid: f"{vid}{k}{mt.group(1) or ''}", text)
             text = re.sub(r"(CH-YW-2026-)(\d{3})", lambda mt: f"{mt.group(1)}{k:02d}{mt.group(2)}", text)
-            text = re.sub(r"\b(QJ|BG)-(\d{3})\b", lambda mt: f"{mt.group(1)}-{k:02d}{mt.group(2)}", text)
-            return text
+            return re.sub(r"\b(QJ|BG)-(\d{3})\b", lambda mt: f"{mt.group(1)}-{k:02d}{mt.group(2)}", text)
         for name, text in texts.items():
             body = text.split("\n", 2)[2]
             body = rename(body)
-            body = re.sub(r"uscc: (\w{17})\w", lambda mt: _uscc(mt.group(1), k, uscc_check_char), body)
-            body = re.sub(r"(name: )(\S+有限公司)", lambda mt: f"{mt.group(1)}{mt.group(2)}（{k}）", body)
+            body = re.sub(r"uscc: (\w{17})\w", lambda mt, k=k: _uscc(mt.group(1), k, uscc_check_char), body)
+            body = re.sub(r"(name: )(\S+有限公司)", lambda mt, k=k: f"{mt.group(1)}{mt.group(2)}（{k}）", body)
             if k and name == "vendors.yaml":  # short names must differ: reports and bundles show them
-                body = re.sub(r"(short_name: )(\S+)", lambda mt: f"{mt.group(1)}{mt.group(2)}{k}", body)
+                body = re.sub(r"(short_name: )(\S+)", lambda mt, k=k: f"{mt.group(1)}{mt.group(2)}{k}", body)
             out[name].append(body)
         for shift in (0, 4, 8):  # July–October, then the same pattern for Nov–Feb and Mar–Jun
             for line in tickets[1:]:
@@ -162,7 +164,8 @@ def scaled_data(source: Path, dest: Path, copies: int) -> None:
     (dest / "tickets.csv").write_text("\n".join(t_out) + "\n", encoding="utf-8")
     (dest / "attendance.csv").write_text("\n".join(a_out) + "\n", encoding="utf-8")
     agreements = (dest / "agreements.yaml").read_text(encoding="utf-8")
-    agreements = agreements.replace("start: 2026-06-01", "start: 2026-01-01").replace("end: 2026-12-31", "end: 2027-06-30")
+    agreements = (agreements.replace("start: 2026-06-01", "start: 2026-01-01")
+                  .replace("end: 2026-12-31", "end: 2027-06-30"))
     (dest / "agreements.yaml").write_text(agreements, encoding="utf-8")
 
 
@@ -180,17 +183,19 @@ def _shift(line: str, months: int, k: int, prefix: str) -> str:
     def move(mt: re.Match[str]) -> str:
         return (date.fromisoformat(mt.group(0)) + days).isoformat()
     line = re.sub(r"\b2026-\d\d-\d\d\b", move, line)
-    return re.sub(rf"^{prefix}-(\d+)-(\d+)", lambda mt: f"{prefix}-{mt.group(1)}-{k:02d}{months:02d}{mt.group(2)}", line)
+    return re.sub(rf"^{prefix}-(\d+)-(\d+)", lambda mt: f"{prefix}-{mt.group(1)}-{k:02d}{months:02d}{mt.group(2)}",
+                  line)
 
 
 def timed_build(data_dir: Path, out_dir: Path, *, force: bool = False) -> tuple[float, int, int]:
-    dataset = load_dataset(data_dir)
-    jobs = plan(dataset)
+    project = Project.load(ROOT, data=data_dir, out=out_dir)
+    dataset = project.validate()
     start = time.monotonic()
-    summary = run(dataset, jobs, out_dir, force=force)
-    if summary.failed:
-        raise SystemExit(f"build failed: {summary.failed}")
-    return time.monotonic() - start, len(summary.made), len(jobs)
+    plan = project.plan(dataset, force=force)
+    result = project.build(plan)
+    if result.failed:
+        raise SystemExit(f"build failed: {result.failed}")
+    return time.monotonic() - start, len(result.made), len([o for o in plan.outputs if o.kind != "bundle"])
 
 
 def main() -> None:
@@ -202,7 +207,7 @@ def main() -> None:
     data = WORK / "data"
     shutil.copytree(ROOT / "data", data)
     dataset = load_dataset(data)
-    jobs = plan(dataset)
+    jobs = Project.load(ROOT).documents(dataset)
 
     # the same DOCX set for every converter
     docx_dir = WORK / "docx"
@@ -222,15 +227,13 @@ def main() -> None:
     naive_s = naive(files, WORK / "naive", shared_profile=True)
     print(f"naive per-file loop, one existing profile: {naive_s:.1f} s")
     timed_build(data, WORK / "out", force=True)  # warm the font cache and the file system once
-    rounds: dict[str, list[float]] = {"batch2": [], "batch2_tuned": [], "uno2": [], "cli_batch": [], "cli": [],
-                                      "cli_noop": []}
+    rounds: dict[str, list[float]] = {"batch2": [], "batch2_tuned": [], "uno2": [], "cli": [], "cli_noop": []}
     for r in range(ROUNDS):  # interleaved, so a slow spell of the machine hits every method alike
         rounds["batch2"].append(batch2(files, WORK / "batch2"))
         rounds["batch2_tuned"].append(batch2(files, WORK / "batch2", tuned=True))
         rounds["uno2"].append(uno2(files))
-        rounds["cli_batch"].append(cli_build(data, WORK / "out", "batch"))
-        rounds["cli"].append(cli_build(data, WORK / "out", "auto"))
-        rounds["cli_noop"].append(cli_build(data, WORK / "out", "auto", force=False))
+        rounds["cli"].append(cli_build(data, WORK / "out"))
+        rounds["cli_noop"].append(cli_build(data, WORK / "out", force=False))
         print(f"round {r + 1}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in rounds.items()))
     # the checks every PDF goes through, timed alone on the PDFs LibreOffice wrote in the plain batches
     check_files = [(f, WORK / "batch2" / (f.stem + ".pdf")) for f in files]
@@ -244,7 +247,7 @@ def main() -> None:
     print(f"fidelity check: {fidelity_s:.2f} s for {n} PDFs ({lost} with differences); "
           f"font renumbering and /ID: {repeat_cpu:.2f} CPU-s")
     batch_s, uno_s = statistics.median(rounds["batch2"]), statistics.median(rounds["uno2"])
-    cli_batch_s, cli_s = statistics.median(rounds["cli_batch"]), statistics.median(rounds["cli"])
+    cli_s = statistics.median(rounds["cli"])
     batch_tuned_s, noop_cmd_s = statistics.median(rounds["batch2_tuned"]), statistics.median(rounds["cli_noop"])
     full_s, made, total = timed_build(data, WORK / "out", force=True)
     print(f"build --force in-process: {full_s:.1f} s ({made} outputs)")
@@ -286,7 +289,8 @@ def main() -> None:
         f"Command: `.venv/bin/python bench/run_bench.py --scales {args.scales}` (run on {time.strftime('%Y-%m-%d')}).",
         "",
         f"Document set: the {n} documents of the sample data (contracts, SLA annexes, NDAs, forms, monthly and",
-        f"annual reports), rendered once ({render_s:.2f} s, {render_s / n * 1000:.0f} ms each) and converted by each method.",
+        f"annual reports), rendered once ({render_s:.2f} s, {render_s / n * 1000:.0f} ms each) and converted by each "
+        "method.",
         "",
         "| method | total | per document | vs. naive |",
         "| --- | --- | --- | --- |",
@@ -295,12 +299,12 @@ def main() -> None:
         row("two parallel warm `soffice` batches (conversion only; **the reference for 1.3×**)", batch_s),
         row("the same two batches with docgen's malloc settings (for comparison)", batch_tuned_s),
         row("two warm UNO workers fed one document at a time (conversion only)", uno_s),
-        row("`docgen build --force` with the batch converter (`DOCGEN_CONVERTER=batch`)", cli_batch_s),
-        row("**`docgen build --force`** (UNO workers; validate + render + convert + check + bundles + manifest)", cli_s),
+        row("**`docgen build --force`** (UNO workers; validate + render + convert + check + bundles + manifest)",
+            cli_s),
         "",
         f"Times are medians of {ROUNDS} interleaved rounds, except the naive loops (one run each). "
-        "The two `docgen build --force` rows time the command as a user runs it, from process start to exit "
-        f"(Python start-up and validation included), and make {made} outputs: {total} documents and "
+        "The `docgen build --force` row times the command as a user runs it, from process start to exit "
+        f"(Python start-up and validation included), and makes {made} outputs: {total} documents and "
         f"{made - total} bundles with cover, 目录 and page stamps. The same build run in-process (as the rows "
         f"below) takes {full_s:.1f} s.",
         "",
@@ -321,12 +325,13 @@ def main() -> None:
         f"loaded): {noop_s:.2f} s, {noop_s / full_s * 100:.1f} % ({noop_made} outputs made) → "
         f"{met(noop_s < 1.5 and noop_s / full_s < 0.02)}. The whole command: {noop_cmd_s:.2f} s, "
         f"{noop_cmd_s / cli_s * 100:.1f} % of the full command → {met(noop_cmd_s < 1.5 and noop_cmd_s / cli_s < 0.02)} "
-        "(answered from the manifest's snapshot; see the notes).",
+        "(every output's inputs hashed and compared with the manifest; see the notes).",
         f"- One deduction amount changed in `policy.yaml`: {change_made} of {made} outputs made in {change_s:.1f} s "
         "(the SLA annexes, contracts and reports that quote the deduction schedule, and their bundles; NDAs and "
         "forms are left alone).",
         f"- Throughput steady as the work grows (slowest scale at least 80 % of the fastest) and peak memory under "
-        f"500 MB: {', '.join(f'{d:.1f}' for d in docs_per_s)} documents/s, {peak:.0f} MB → {met(steady and peak < 500)}.",
+        f"500 MB: {', '.join(f'{d:.1f}' for d in docs_per_s)} documents/s, {peak:.0f} MB → "
+        f"{met(steady and peak < 500)}.",
         "",
         "## Scaling (generated data: copies of the sample vendors with 12 months of records each)",
         "",

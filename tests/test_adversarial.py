@@ -13,18 +13,20 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+from conftest import MINI, ROOT, TEMPLATES, Spawner, have_soffice, session_processes, write_mini
 from pypdf import PdfReader, PdfWriter
 
-from conftest import MINI, ROOT, have_soffice, write_mini
 from docgen.build import properties_for
 from docgen.bundle import BundleInfo, Member, assemble_all
+from docgen.config import Settings
 from docgen.errors import BundleError, InputError, OutputError, TemplateError
-from docgen.plan import KINDS, plan
-from docgen.record import output_lock, safe_target
+from docgen.outputs import output_lock, safe_target
+from docgen.plan import KINDS, documents
 from docgen.render import preflight, render_docx
 from docgen.validate import load_dataset
 
-LEAVE = KINDS["leave"].template_path
+LEAVE = KINDS["leave"].template_in(TEMPLATES)
+CACHE = Settings.from_environment().cache_dir
 
 
 def _edit(tmp_path: Path, part: str, old: str, new: str, name: str = "t.docx") -> Path:
@@ -42,7 +44,7 @@ def _edit(tmp_path: Path, part: str, old: str, new: str, name: str = "t.docx") -
 
 def _render(template: Path, tmp_path: Path) -> bytes:
     data = load_dataset(write_mini(tmp_path / "data"))
-    job = next(iter(plan(data, ["leave"])))
+    job = next(iter(documents(data, TEMPLATES, ["leave"])))
     return render_docx(template, job.build_context(), properties_for(job, "甲方"))
 
 
@@ -93,7 +95,7 @@ def test_output_flood_is_stopped_before_it_exhausts_memory(tmp_path: Path) -> No
     flood = "{% for a in range(100000) %}{% for b in range(100000) %}0123456789{% endfor %}{% endfor %}"
     template = _edit(tmp_path, "word/document.xml", "{{ leave.reason }}", flood)
     data = load_dataset(write_mini(tmp_path / "data"))
-    job = next(iter(plan(data, ["leave"])))
+    job = next(iter(documents(data, TEMPLATES, ["leave"])))
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.monotonic()
     with pytest.raises(TemplateError, match="more than 20,000,000 characters of XML in one part"):
@@ -114,7 +116,7 @@ def test_data_is_never_evaluated_as_a_template(tmp_path: Path) -> None:
     folder = write_mini(tmp_path / "data", **{"leave.yaml": MINI["leave.yaml"].replace(
         "reason: 办理个人事务", "reason: '{ 7*7 } ${x} <b>&amp;'")})
     data = load_dataset(folder)
-    job = next(iter(plan(data, ["leave"])))
+    job = next(iter(documents(data, TEMPLATES, ["leave"])))
     from test_contracts import docx_text
 
     text = docx_text(render_docx(job.template, job.build_context(), properties_for(job, "甲方")))
@@ -204,7 +206,7 @@ def test_bad_bundle_members_are_named(tmp_path: Path, content, message: str) -> 
     bad.write_bytes(content())
     info = BundleInfo("b", "汇编", "2026年10月", "澄湖实业集团有限公司", "2026年11月24日", "1")
     with pytest.raises(BundleError, match=message) as exc:
-        assemble_all([(info, [Member("文件一", "甲", good), Member("文件二", "乙", bad)])])
+        assemble_all([(info, [Member("文件一", "甲", good), Member("文件二", "乙", bad)])], CACHE)
     assert "bad member.pdf" in str(exc.value)
 
 
@@ -217,7 +219,7 @@ def test_owner_password_only_member_is_refused(tmp_path: Path) -> None:
         w.write(f)
     info = BundleInfo("b", "汇编", "", "甲方", "2026年11月24日", "1")
     with pytest.raises(BundleError, match="encrypted"):
-        assemble_all([(info, [Member("文件", "甲", path)])])
+        assemble_all([(info, [Member("文件", "甲", path)])], CACHE)
 
 
 @pytest.mark.parametrize("name", ["../../etc/x", "CON", "nul", "..", "a/b", "x" * 300])
@@ -271,11 +273,11 @@ def test_large_ticket_export_is_validated(tmp_path: Path) -> None:
 BUILD = [sys.executable, "-c", "from docgen.cli import main; main()", "build", "--data", "data", "--out", "out"]
 
 
-def _start_build(tmp_path: Path, **env: str) -> subprocess.Popen[bytes]:
+def _start_build(spawn: Spawner, tmp_path: Path, **env: str) -> subprocess.Popen[bytes]:
     """`docgen build` on the mini data set as a separate process (so a test can signal it)."""
     write_mini(tmp_path / "data")
-    return subprocess.Popen(BUILD, cwd=tmp_path, env=dict(os.environ, PYTHONPATH=str(ROOT / "src"), **env),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    return spawn.popen(BUILD, cwd=tmp_path, env=dict(os.environ, PYTHONPATH=str(ROOT / "src"), **env),
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
 
 def _wait_until(ready, seconds: float = 60) -> None:
@@ -293,19 +295,19 @@ def _outputs_whole(out: Path) -> None:
 
 
 @pytest.mark.skipif(not have_soffice(), reason="LibreOffice is not installed")
-def test_killed_build_leaves_old_or_new_files_and_the_next_build_finishes(tmp_path: Path) -> None:
-    proc = _start_build(tmp_path)
+def test_killed_build_leaves_old_or_new_files_and_the_next_build_finishes(tmp_path: Path, spawn: Spawner) -> None:
+    proc = _start_build(spawn, tmp_path)
     _wait_until(lambda: list((tmp_path / "out").rglob("*.pdf")))
     proc.send_signal(signal.SIGKILL)
     proc.communicate()
     _outputs_whole(tmp_path / "out")
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-    done = subprocess.run(BUILD, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    done = spawn.run(BUILD, cwd=tmp_path, env=env, timeout=300)
     assert done.returncode == 0, done.stderr
     assert not list((tmp_path / "out").rglob(".docgen-tmp-*"))
-    again = subprocess.run(BUILD, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    again = spawn.run(BUILD, cwd=tmp_path, env=env, timeout=300)
     assert "Everything is up to date" in again.stdout
-    leftovers = subprocess.run(["pgrep", "-f", "docgen-lo-profile-"], capture_output=True, text=True).stdout.split()
+    leftovers = [p for p in session_processes().values() if "docgen-lo-profile-" in p]  # this session's only
     assert not leftovers
 
 
@@ -314,7 +316,7 @@ def test_runaway_loops_are_stopped_by_the_render_time_limit(tmp_path: Path) -> N
             "{% endfor %}{% endfor %}"
     template = _edit(tmp_path, "word/document.xml", "{{ leave.reason }}", loops)
     data = load_dataset(write_mini(tmp_path / "data"))
-    job = next(iter(plan(data, ["leave"])))
+    job = next(iter(documents(data, TEMPLATES, ["leave"])))
     with pytest.raises(TemplateError, match="longer than 1 s and was stopped"):
         render_docx(template, job.build_context(), properties_for(job, "甲方"), timeout=1.0)
 
@@ -326,9 +328,9 @@ def _faces_cover(pdf: Path, text: str) -> set[str]:
     """Characters of `text` that no font embedded in `pdf` has a glyph for (drawn as empty boxes)."""
     from fontTools.ttLib import TTFont
 
-    from docgen.convert import fontconfig_file
+    from docgen.fonts import prepare
 
-    env = dict(os.environ, FONTCONFIG_FILE=str(fontconfig_file()))
+    env = dict(os.environ, FONTCONFIG_FILE=str(prepare(CACHE)))
     listing = subprocess.run(["fc-list", ":", "postscriptname", "file"], capture_output=True, text=True, env=env,
                              check=True).stdout
     files = {}
@@ -384,7 +386,7 @@ def test_special_characters_reach_pdf_text_and_metadata_exactly(tmp_path: Path, 
 def test_full_disk_keeps_the_old_file_and_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import errno
 
-    from docgen.record import write_atomic
+    from docgen.outputs import write_atomic
 
     target = tmp_path / "out" / "contract.pdf"
     write_atomic(target, b"%PDF-old")
@@ -445,7 +447,7 @@ def test_read_only_output_folder_gives_one_clear_error(tmp_path: Path, runner, m
 
 
 def test_read_only_subfolder_keeps_the_old_file(tmp_path: Path, read_only) -> None:
-    from docgen.record import write_atomic
+    from docgen.outputs import write_atomic
 
     target = tmp_path / "out" / "contracts" / "hx.pdf"
     write_atomic(target, b"%PDF-old")
@@ -470,7 +472,7 @@ def test_member_with_a_circular_xref_chain_is_handled(tmp_path: Path) -> None:
     info = BundleInfo("b", "汇编", "", "甲方", "2026年11月24日", "1")
     started = time.monotonic()
     try:
-        assemble_all([(info, [Member("文件", "甲", path)])])
+        assemble_all([(info, [Member("文件", "甲", path)])], CACHE)
     except BundleError as e:
         assert "looped.pdf" in str(e)
     assert time.monotonic() - started < 30  # completes or fails; never spins
@@ -478,7 +480,7 @@ def test_member_with_a_circular_xref_chain_is_handled(tmp_path: Path) -> None:
 
 def test_docx_bytes_do_not_depend_on_the_clock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data = load_dataset(write_mini(tmp_path / "data"))
-    job = next(iter(plan(data, ["leave"])))
+    job = next(iter(documents(data, TEMPLATES, ["leave"])))
     first = render_docx(job.template, job.build_context(), properties_for(job, "甲方"))
     later = time.time() + 400 * 86400 + 3 * 3600 + 17  # more than a year later, another hour and second
     monkeypatch.setattr(time, "time", lambda: later)
@@ -488,8 +490,8 @@ def test_docx_bytes_do_not_depend_on_the_clock(tmp_path: Path, monkeypatch: pyte
 
 
 @pytest.mark.skipif(not have_soffice(), reason="LibreOffice is not installed")
-def test_ctrl_c_during_a_build_stops_every_worker_and_keeps_outputs_whole(tmp_path: Path) -> None:
-    proc = _start_build(tmp_path)
+def test_ctrl_c_during_a_build_stops_every_worker_and_keeps_outputs_whole(tmp_path: Path, spawn: Spawner) -> None:
+    proc = _start_build(spawn, tmp_path)
     _wait_until(lambda: list((tmp_path / "out").rglob("*.pdf")))
     proc.send_signal(signal.SIGINT)
     output, _ = proc.communicate(timeout=30)
@@ -509,7 +511,7 @@ for line in sys.stdin:
 """
 
 
-def test_ctrl_c_while_libreoffice_hangs_stops_at_once(tmp_path: Path) -> None:
+def test_ctrl_c_while_libreoffice_hangs_stops_at_once(tmp_path: Path, spawn: Spawner) -> None:
     """The UNO workers' Python is a stand-in whose 'LibreOffice' never answers: Ctrl-C must not
     wait for the 60 s timeout, and must leave no worker behind."""
     worker = tmp_path / "hanging_worker.py"
@@ -519,7 +521,7 @@ def test_ctrl_c_while_libreoffice_hangs_stops_at_once(tmp_path: Path) -> None:
     python.write_text(f'#!/usr/bin/env bash\n[ "$1" = "-c" ] && exit 0\n'
                       f'exec {sys.executable} {worker} "$@" {marker}\n')
     python.chmod(0o755)
-    proc = _start_build(tmp_path, DOCGEN_UNO_PYTHON=str(python), DOCGEN_CONVERTER="uno")
+    proc = _start_build(spawn, tmp_path, DOCGEN_UNO_PYTHON=str(python), DOCGEN_CONVERTER="uno")
     _wait_until(lambda: Path(f"{marker}.request").exists())
     proc.send_signal(signal.SIGINT)
     output, _ = proc.communicate(timeout=20)  # the per-document timeout is 60 s
@@ -534,7 +536,7 @@ def test_emoji_in_bundle_contents_is_drawn_and_copies_back(tmp_path: Path) -> No
     info = BundleInfo("b", "汇编", "2026年10月", "澄湖实业集团有限公司", "2026年11月24日", "1")
     pdf = tmp_path / "bundle.pdf"
     pdf.write_bytes(assemble_all([(info, [Member("月度运维服务报告", "华信🚀智维", member),
-                                          Member("月度运维服务报告", "联创☎网络", member)])])[0])
+                                          Member("月度运维服务报告", "联创☎网络", member)])], CACHE)[0])
     toc = subprocess.run(["pdftotext", "-f", "2", "-l", "2", str(pdf), "-"], capture_output=True, text=True,
                          check=True).stdout
     assert "华信🚀智维" in toc and "联创☎网络" in toc

@@ -23,17 +23,17 @@ def _fonts_installed() -> bool:
 pytestmark = pytest.mark.skipif(not _fonts_installed(), reason="Noto CJK fonts are not installed")
 
 
-def test_threads_and_processes_fill_one_empty_cache_at_once(tmp_path: Path, monkeypatch):
+def test_threads_and_processes_fill_one_empty_cache_at_once(tmp_path: Path, monkeypatch, spawn):
     cache = tmp_path / "cache"
     monkeypatch.setenv("DOCGEN_CACHE", str(cache))
-    script = "from docgen import fonts; print(fonts.prepare())"
-    others = [subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    script = f"from pathlib import Path; from docgen import fonts; print(fonts.prepare(Path({str(cache)!r})))"
+    others = [spawn.popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                env=dict(os.environ, DOCGEN_CACHE=str(cache)), text=True) for _ in range(2)]
     results: list[object] = []
 
     def prepare() -> None:
         try:
-            results.append(fonts.prepare())
+            results.append(fonts.prepare(cache))
         except Exception as e:  # noqa: BLE001 - collected and asserted below
             results.append(e)
 

@@ -9,14 +9,14 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLE_DATA, TEMPLATES, have_soffice, pdftotext, use_checkout_templates, write_mini
 from docx import Document
 
-from conftest import SAMPLE_DATA, have_soffice, pdftotext, write_mini
 from docgen.build import properties_for
 from docgen.cli import cli
 from docgen.context import agreement_figures
 from docgen.formatting import money, rmb_upper
-from docgen.plan import plan
+from docgen.plan import documents
 from docgen.render import render_docx
 from docgen.validate import load_dataset
 
@@ -36,7 +36,7 @@ def docx_text(data: bytes) -> str:
 
 
 def rendered(kind: str, agreement_id: str, data=DATA) -> tuple[bytes, str]:
-    job = next(j for j in plan(data, [kind]) if j.key == agreement_id)
+    job = next(j for j in documents(data, TEMPLATES, [kind]) if j.key == agreement_id)
     out = render_docx(job.template, job.build_context(), properties_for(job, data.client.name))
     return out, docx_text(out)
 
@@ -129,6 +129,7 @@ def test_golden_text(kind: str, request: pytest.FixtureRequest) -> None:
 def test_render_command_writes_docx_and_pdf_with_amount_in_words(tmp_path: Path, runner, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     shutil.copytree(SAMPLE_DATA, tmp_path / "data")
+    use_checkout_templates(tmp_path)
     ag = DATA.agreements[1]
     result = runner.invoke(cli, ["render", ag.id, "contract", "--out", "out"])
     assert result.exit_code == 0, result.output

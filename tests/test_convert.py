@@ -1,23 +1,25 @@
 """The convert stage: real LibreOffice for fonts and paths; for hangs, crashes and bad output a fake
-`soffice` (batch converter) and a fake UNO worker speaking the worker protocol (UNO converter)."""
+UNO worker speaking the worker protocol."""
 
 from __future__ import annotations
 
 import os
 import re
-import subprocess
+import sys
 import time
 from io import BytesIO
 from pathlib import Path
 
 import pytest
+from conftest import SESSION_TMP, TEMPLATES, have_soffice, pdffonts, pdftotext, session_processes, write_mini
 from pypdf import PdfReader, PdfWriter
 
-from conftest import have_soffice, pdffonts, pdftotext, write_mini
 from docgen.build import properties_for
-from docgen.convert import convert, convert_one, repeatable_pdf
+from docgen.config import Settings
+from docgen.convert import convert, convert_one
 from docgen.errors import ConversionError
-from docgen.plan import plan
+from docgen.pdfpost import repeatable_pdf
+from docgen.plan import documents
 from docgen.render import render_docx
 from docgen.validate import load_dataset
 
@@ -34,7 +36,7 @@ def _blank_pdf() -> bytes:
 
 def _leave_docx(tmp_path: Path, folder: Path) -> Path:
     data = load_dataset(write_mini(tmp_path / "data"))
-    job = next(j for j in plan(data, ["leave"]))
+    job = next(j for j in documents(data, TEMPLATES, ["leave"]))
     path = folder / "form.docx"
     folder.mkdir(parents=True, exist_ok=True)
     path.write_bytes(render_docx(job.template, job.build_context(), properties_for(job, "甲方")))
@@ -42,15 +44,15 @@ def _leave_docx(tmp_path: Path, folder: Path) -> Path:
 
 
 def _soffice_processes() -> list[str]:
-    out = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True).stdout
-    return [line for line in out.splitlines() if "fake-soffice" in line or "soffice.bin" in line]
+    """LibreOffice and fake soffice processes of this test session (not another build's)."""
+    return [p for p in session_processes().values() if "fake-bin/soffice" in p or "soffice.bin" in p]
 
 
 @needs_soffice
 def test_real_conversion_uses_only_simplified_chinese_faces(tmp_path: Path) -> None:
     docx = _leave_docx(tmp_path, tmp_path / "in")
     pdf = tmp_path / "form.pdf"
-    pdf.write_bytes(convert_one(docx))
+    pdf.write_bytes(convert_one(docx, Settings.from_environment()))
     fonts = pdffonts(pdf)
     names = [line.split()[0] for line in fonts.splitlines()[2:]]
     assert names, fonts
@@ -63,7 +65,7 @@ def test_real_conversion_uses_only_simplified_chinese_faces(tmp_path: Path) -> N
 
 @needs_soffice
 def test_pdf_bytes_do_not_depend_on_when_libreoffice_ran(tmp_path: Path) -> None:
-    pdf = convert_one(_leave_docx(tmp_path, tmp_path / "in"))
+    pdf = convert_one(_leave_docx(tmp_path, tmp_path / "in"), Settings.from_environment())
     assert repeatable_pdf(pdf) == pdf
     # put back what another LibreOffice run would have written: its time, its random /ID
     stamp = b"/CreationDate(D:20261126140034Z')"
@@ -93,53 +95,10 @@ def test_parallel_conversion_with_awkward_paths(tmp_path: Path) -> None:
         target = folder / f"{name}.docx"
         target.write_bytes(source.read_bytes())
         docs.append(target)
-    outcomes = convert(docs, jobs=4)
+    outcomes = convert(docs, Settings.from_environment(), jobs=4)
     assert [o.source for o in outcomes] == docs
     assert all(o.pdf is not None and o.pdf.startswith(b"%PDF-") for o in outcomes), [o.error for o in outcomes]
     assert not _soffice_processes()
-
-
-FAKE = """#!/usr/bin/env bash
-# fake soffice for tests: behaviour chosen by the content of each input file
-echo "$@" >> "{log}"
-outdir=""
-prev=""
-for a in "$@"; do
-  if [ "$prev" = "--outdir" ]; then outdir="$a"; fi
-  prev="$a"
-done
-for a in "$@"; do
-  case "$a" in
-    *.docx)
-      stem=$(basename "$a" .docx)
-      if grep -q HANG "$a"; then sleep 300; fi
-      if grep -q CRASH "$a"; then kill -SEGV $$; fi
-      if grep -q NOPDF "$a"; then continue; fi
-      if grep -q TRUNC "$a"; then head -c 40 "{pdf}" > "$outdir/$stem.pdf"; continue; fi
-      cp "{pdf}" "$outdir/$stem.pdf"
-      ;;
-  esac
-done
-exit 0
-"""
-
-
-@pytest.fixture
-def fake_soffice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    bin_dir = tmp_path / "fake-bin"
-    bin_dir.mkdir()
-    pdf = tmp_path / "blank.pdf"
-    pdf.write_bytes(_blank_pdf())
-    log = tmp_path / "calls.log"
-    script = bin_dir / "soffice"
-    script.write_text(FAKE.format(log=log, pdf=pdf))
-    script.chmod(0o755)
-    (bin_dir / "fake-soffice-marker").write_text("")
-    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
-    monkeypatch.setattr("docgen.convert.fontconfig_file", lambda: tmp_path / "fonts.conf")
-    monkeypatch.setattr("docgen.convert.STARTUP_ALLOWANCE", 0.0)
-    monkeypatch.setenv("DOCGEN_CONVERTER", "batch")
-    return log
 
 
 def _inputs(tmp_path: Path, *contents: str) -> list[Path]:
@@ -151,42 +110,10 @@ def _inputs(tmp_path: Path, *contents: str) -> list[Path]:
     return paths
 
 
-def test_hang_is_killed_retried_once_and_the_next_document_succeeds(tmp_path: Path, fake_soffice: Path) -> None:
-    docs = _inputs(tmp_path, "HANG", "OK")
-    started = time.monotonic()
-    outcomes = convert(docs, jobs=1, timeout=1.5)
-    assert time.monotonic() - started < 20
-    assert outcomes[0].pdf is None
-    assert "no progress for 2 s" in (outcomes[0].error or "")
-    assert outcomes[1].pdf is not None and outcomes[1].pdf.startswith(b"%PDF-")
-    calls = fake_soffice.read_text().splitlines()
-    assert len(calls) == 3  # the batch, the lone retry of the hung document, the lone retry of the unfinished one
-    assert not _soffice_processes()
-    assert not [p for p in subprocess.run(["pgrep", "-f", "sleep 300"], capture_output=True, text=True)
-                .stdout.split() if p]
-
-
-def test_exit_zero_without_pdf_is_an_error(tmp_path: Path, fake_soffice: Path) -> None:
-    outcome = convert(_inputs(tmp_path, "NOPDF"), jobs=1, timeout=5)[0]
-    assert outcome.pdf is None and outcome.error == "LibreOffice wrote no PDF"
-
-
-def test_truncated_pdf_is_an_error(tmp_path: Path, fake_soffice: Path) -> None:
-    outcome = convert(_inputs(tmp_path, "TRUNC"), jobs=1, timeout=5)[0]
-    assert outcome.pdf is None and "unreadable PDF" in (outcome.error or "")
-
-
-def test_crash_mid_batch_keeps_the_others(tmp_path: Path, fake_soffice: Path) -> None:
-    outcomes = convert(_inputs(tmp_path, "OK", "CRASH", "OK"), jobs=1, timeout=5)
-    assert outcomes[0].pdf is not None
-    assert outcomes[1].pdf is None and "exited with code" in (outcomes[1].error or "")
-    assert outcomes[2].pdf is not None
-
-
 def test_missing_libreoffice_says_how_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(ConversionError, match="apt-get install -y --no-install-recommends libreoffice-writer-nogui"):
-        convert_one(tmp_path / "x.docx")
+        convert_one(tmp_path / "x.docx", Settings.from_environment())
 
 
 # --- the UNO converter: warm workers fed one document at a time -------------------------------
@@ -226,21 +153,21 @@ def fake_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     script = tmp_path / "fake_worker.py"
     script.write_text(FAKE_WORKER.format(log=str(log), pdf=str(pdf)))
     monkeypatch.setattr("docgen.convert.UNO_WORKER", script)
-    monkeypatch.setattr("docgen.convert.uno_python", lambda: sys.executable)
-    monkeypatch.setattr("docgen.convert.fontconfig_file", lambda: tmp_path / "fonts.conf")
+    monkeypatch.setattr("docgen.convert.uno_python", lambda settings: sys.executable)
+    monkeypatch.setattr("docgen.convert.office_env", lambda settings: dict(os.environ))
     monkeypatch.setattr("docgen.convert.soffice_binary", lambda: "soffice")
     return log
 
 
 def _sleepers() -> list[str]:
-    out = subprocess.run(["pgrep", "-f", "^sleep 300$"], capture_output=True, text=True).stdout
-    return out.split()
+    """The `sleep 300` of fake soffice or fake workers of this test session still running."""
+    return [p for p in session_processes().values() if p.split(": ", 1)[1] == "sleep 300"]
 
 
 def test_uno_hang_is_killed_with_its_group_restarted_and_retried_once(tmp_path: Path, fake_worker: Path) -> None:
     docs = _inputs(tmp_path, "HANG", "OK")
     started = time.monotonic()
-    outcomes = convert(docs, jobs=1, timeout=1.5)
+    outcomes = convert(docs, Settings.from_environment(), jobs=1, timeout=1.5)
     assert time.monotonic() - started < 20
     assert outcomes[0].pdf is None and "no progress for 2 s" in (outcomes[0].error or "")
     assert outcomes[1].pdf is not None and outcomes[1].pdf.startswith(b"%PDF-")
@@ -249,7 +176,7 @@ def test_uno_hang_is_killed_with_its_group_restarted_and_retried_once(tmp_path: 
 
 
 def test_uno_crash_restarts_the_worker_and_the_others_convert(tmp_path: Path, fake_worker: Path) -> None:
-    outcomes = convert(_inputs(tmp_path, "OK", "CRASH", "OK"), jobs=1, timeout=5)
+    outcomes = convert(_inputs(tmp_path, "OK", "CRASH", "OK"), Settings.from_environment(), jobs=1, timeout=5)
     assert outcomes[0].pdf is not None and outcomes[2].pdf is not None
     assert outcomes[1].pdf is None and "exited with code 139" in (outcomes[1].error or "")
     assert fake_worker.read_text().split().count("start") == 3  # first, retry of the crash, after it
@@ -263,7 +190,7 @@ def test_uno_crash_restarts_the_worker_and_the_others_convert(tmp_path: Path, fa
 ])
 def test_uno_bad_output_is_an_error_after_one_retry(tmp_path: Path, fake_worker: Path, content: str,
                                                      message: str) -> None:
-    outcome = convert(_inputs(tmp_path, content), jobs=1, timeout=5)[0]
+    outcome = convert(_inputs(tmp_path, content), Settings.from_environment(), jobs=1, timeout=5)[0]
     assert outcome.pdf is None and message in (outcome.error or "")
     assert fake_worker.read_text().split().count(content) == 2
     assert not _sleepers()
@@ -274,7 +201,7 @@ def test_uno_worker_is_recycled_after_a_number_of_documents(tmp_path: Path, fake
     monkeypatch.setattr("docgen.convert.RECYCLE_AFTER", 2)
     from docgen import convert as c
 
-    with c.UnoConverter("soffice", c.uno_python(), jobs=1, timeout=5, options={}, recycle_after=2) as conv:
+    with c.UnoConverter("soffice", sys.executable, Settings.from_environment(), jobs=1, timeout=5, options={}, recycle_after=2) as conv:
         futures = [conv.submit(p) for p in _inputs(tmp_path, "OK", "OK", "OK", "OK", "OK")]
     assert all(f.result().pdf is not None for f in futures)
     assert fake_worker.read_text().split().count("start") == 3
@@ -289,7 +216,7 @@ def test_uno_worker_that_never_starts_is_reported(tmp_path: Path, fake_worker: P
     monkeypatch.setattr("docgen.convert.STARTUP_ALLOWANCE", 0.5)
     monkeypatch.setattr("docgen.convert.WORKER_MARGIN", 0.5)
     started = time.monotonic()
-    outcome = convert(_inputs(tmp_path, "OK"), jobs=1, timeout=1)[0]
+    outcome = convert(_inputs(tmp_path, "OK"), Settings.from_environment(), jobs=1, timeout=1)[0]
     assert time.monotonic() - started < 10
     assert outcome.pdf is None and "did not start within 1 s" in (outcome.error or "")
     assert not _sleepers()
@@ -298,7 +225,7 @@ def test_uno_worker_that_never_starts_is_reported(tmp_path: Path, fake_worker: P
 def test_interrupt_kills_every_worker(tmp_path: Path, fake_worker: Path) -> None:
     from docgen import convert as c
 
-    conv = c.UnoConverter("soffice", c.uno_python(), jobs=2, timeout=60, options={})
+    conv = c.UnoConverter("soffice", sys.executable, Settings.from_environment(), jobs=2, timeout=60, options={})
     futures = [conv.submit(p) for p in _inputs(tmp_path, "HANG", "HANG")]
     deadline = time.monotonic() + 10
     while (not fake_worker.exists() or fake_worker.read_text().split().count("HANG") < 2) \
@@ -316,10 +243,8 @@ def test_interrupt_kills_every_worker(tmp_path: Path, fake_worker: Path) -> None
 def test_the_uno_converter_is_used_when_the_bridge_is_installed(tmp_path: Path) -> None:
     from docgen import convert as c
 
-    if c.uno_python() is None:
-        pytest.skip("python3-uno is not installed")
     docx = _leave_docx(tmp_path, tmp_path / "in")
-    with c.open_converter(jobs=1) as conv:
+    with c.open_converter(Settings.from_environment(), jobs=1) as conv:
         assert isinstance(conv, c.UnoConverter)
         outcome = conv.submit(docx).result()
     assert outcome.pdf is not None and outcome.pdf.startswith(b"%PDF-")
@@ -332,17 +257,15 @@ def test_libreoffice_runs_with_the_malloc_thresholds(tmp_path: Path, monkeypatch
                                                       tuning: str) -> None:
     from docgen import convert as c
 
-    if c.uno_python() is None:
-        pytest.skip("python3-uno is not installed")
     monkeypatch.setenv("DOCGEN_MALLOC_TUNING", tuning)
     docx = _leave_docx(tmp_path, tmp_path / "in")
-    with c.open_converter(jobs=1) as conv:
+    with c.open_converter(Settings.from_environment(), jobs=1) as conv:
         assert conv.submit(docx).result().pdf is not None
         environments = []
         for proc in Path("/proc").iterdir():
             try:
-                if b"docgen-lo-profile-" in (proc / "cmdline").read_bytes() and \
-                        b"soffice.bin" in (proc / "cmdline").read_bytes():
+                cmdline = (proc / "cmdline").read_bytes()
+                if f"{SESSION_TMP}/docgen-lo-profile-".encode() in cmdline and b"soffice.bin" in cmdline:
                     environments.append((proc / "environ").read_bytes().split(b"\0"))
             except OSError:
                 continue
@@ -352,39 +275,12 @@ def test_libreoffice_runs_with_the_malloc_thresholds(tmp_path: Path, monkeypatch
         assert any(v.startswith(b"FONTCONFIG_FILE=") for v in env)
 
 
-def test_a_python_with_uno_is_remembered_until_its_files_change(tmp_path: Path,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    from docgen import convert as c
-
-    module = tmp_path / "uno.py"
-    module.write_text("# stand-in\n")
-    calls = tmp_path / "calls"
-    python = tmp_path / "python3"
-    python.write_text(f"#!/bin/sh\necho run >> {calls}\necho {module}\n")
-    python.chmod(0o755)
-    monkeypatch.setenv("DOCGEN_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setattr(c, "_UNO_CHECKED", {})
-
-    def runs() -> int:
-        return len(calls.read_text().split()) if calls.exists() else 0
-
-    assert c._imports_uno(str(python)) and runs() == 1
-    c._UNO_CHECKED.clear()  # a new command
-    assert c._imports_uno(str(python)) and runs() == 1
-    os.utime(module, ns=(1, 1))  # the bridge was reinstalled
-    c._UNO_CHECKED.clear()
-    assert c._imports_uno(str(python)) and runs() == 2
-    module.unlink()  # python3-uno was removed
-    python.write_text("#!/bin/sh\nexit 1\n")
-    c._UNO_CHECKED.clear()
-    assert not c._imports_uno(str(python))
-
-
 @needs_soffice
 def test_fonts_are_found_through_fontconfig_when_not_in_the_usual_folder(tmp_path: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     from docgen import fonts
 
-    usual = fonts.prepare()
+    cache = Settings.from_environment().cache_dir
+    usual = fonts.prepare(cache)
     monkeypatch.setattr(fonts, "KNOWN_FOLDERS", (tmp_path,))
-    assert fonts.prepare() == usual
+    assert fonts.prepare(cache) == usual

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLE_DATA, TEMPLATES, have_soffice
 
-from conftest import SAMPLE_DATA, have_soffice
 from docgen import fidelity, render
+from docgen.config import Settings
 from docgen.fidelity import FIELD, Expected, compare
 
 
@@ -52,13 +53,12 @@ def test_a_clause_number_at_the_top_of_a_page_is_not_taken_for_a_page_number():
 
 
 def _sample_document(kind: str, key: str) -> tuple[bytes, bytes]:
-    from docgen.convert import convert_one
-    from docgen.plan import plan
+    from docgen.plan import documents
     from docgen.render import Properties, render_docx
     from docgen.validate import load_dataset
 
     data = load_dataset(SAMPLE_DATA)
-    job = next(j for j in plan(data, [kind]) if j.key == key)
+    job = next(j for j in documents(data, TEMPLATES, [kind]) if j.key == key)
     docx = render_docx(job.template, job.build_context(), Properties("t", "s", "a"))
     return docx, b""
 
@@ -73,11 +73,11 @@ def test_the_samples_known_losses_are_caught_and_fixed(tmp_path: Path, monkeypat
 
     fixed, _ = _sample_document(kind, key)
     (tmp_path / "fixed.docx").write_bytes(fixed)
-    assert fidelity.differences(convert_one(tmp_path / "fixed.docx"), fidelity.expected_text(fixed)) == []
+    assert fidelity.differences(convert_one(tmp_path / "fixed.docx", Settings.from_environment()), fidelity.expected_text(fixed)) == []
 
     monkeypatch.setattr(render, "settle_layout", lambda document: None)
     raw, _ = _sample_document(kind, key)
     (tmp_path / "raw.docx").write_bytes(raw)
-    found = fidelity.differences(convert_one(tmp_path / "raw.docx"), fidelity.expected_text(raw))
+    found = fidelity.differences(convert_one(tmp_path / "raw.docx", Settings.from_environment()), fidelity.expected_text(raw))
     assert found, "without the layout settings LibreOffice loses text in this document"
     assert any(d.missing and lost in d.text for d in found) or any(d.missing for d in found)

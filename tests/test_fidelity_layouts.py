@@ -7,13 +7,14 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+from conftest import have_soffice
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from conftest import have_soffice
 from docgen import fidelity
+from docgen.config import Settings
 from docgen.render import settle_layout
 
 pytestmark = pytest.mark.skipif(not have_soffice(), reason="LibreOffice is not installed")
@@ -70,7 +71,7 @@ def test_tables_across_page_breaks_and_line_end_punctuation_keep_every_character
 
     docx = _document()
     (tmp_path / "layout.docx").write_bytes(docx)
-    pdf = convert_one(tmp_path / "layout.docx")
+    pdf = convert_one(tmp_path / "layout.docx", Settings.from_environment())
     pages = fidelity.pdf_pages(pdf)
     assert len(pages) >= 4, "the document should span several pages"
     assert fidelity.differences(pdf, fidelity.expected_text(docx)) == []
@@ -101,5 +102,5 @@ def test_hidden_text_field_results_and_symbols_are_not_taken_for_losses(tmp_path
     buf = BytesIO()
     doc.save(buf)
     (tmp_path / "fields.docx").write_bytes(buf.getvalue())
-    pdf = convert_one(tmp_path / "fields.docx")
+    pdf = convert_one(tmp_path / "fields.docx", Settings.from_environment())
     assert fidelity.differences(pdf, fidelity.expected_text(buf.getvalue())) == []

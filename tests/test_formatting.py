@@ -271,10 +271,10 @@ def test_duration_rejects_negative_and_non_int() -> None:
 
 
 def test_filters_registry() -> None:
-    assert FILTERS == {
+    assert {
         "rmb_upper": rmb_upper, "rmb_full": rmb_full, "cn_date": cn_date, "cn_datetime": cn_datetime,
         "money": money, "yuan": yuan, "percent": percent, "duration": duration,
-    }
+    } == FILTERS
 
 
 def test_filters_work_in_jinja() -> None:

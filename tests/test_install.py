@@ -4,38 +4,41 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 import sysconfig
 from pathlib import Path
 
 import pytest
-
-from conftest import ROOT, SAMPLE_DATA, have_soffice
+from conftest import ROOT, SAMPLE_DATA, Spawner, have_soffice
 
 pytestmark = pytest.mark.skipif(not have_soffice(), reason="LibreOffice is not installed")
 
 
-def test_a_plain_install_builds_the_sample_data_from_another_folder(tmp_path: Path):
+def test_a_plain_install_builds_the_sample_data_from_another_folder(tmp_path: Path, spawn: Spawner):
     source = tmp_path / "source"
     source.mkdir()
     for name in ("src", "templates", "pyproject.toml", "README.md"):
         copy = shutil.copytree if (ROOT / name).is_dir() else shutil.copy2
         copy(ROOT / name, source / name)
     target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(source)],
-                   check=True, timeout=600, capture_output=True)
+    spawn.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(source)],
+              check=True, timeout=600)
     shutil.rmtree(source)  # nothing may be read from the source tree
     work = tmp_path / "elsewhere"
     shutil.copytree(SAMPLE_DATA, work / "data")
     # -S: no .pth files, so this checkout's editable install does not shadow the plain one
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(target), sysconfig.get_paths()["purelib"]]))
-    where = subprocess.run([sys.executable, "-S", "-c", "import docgen, docgen.plan as p; print(docgen.__file__);"
-                            "print(p.TEMPLATE_DIR)"], cwd=work, env=env, capture_output=True, text=True, check=True)
+    where = spawn.run([sys.executable, "-S", "-c", "import docgen; print(docgen.__file__); print(docgen.Project)"],
+                      cwd=work, env=env, check=True, timeout=120)
     assert where.stdout.splitlines()[0].startswith(str(target))
-    assert where.stdout.splitlines()[1].startswith(str(target))
-    run = subprocess.run([sys.executable, "-S", "-m", "docgen.cli", "build", "--data", "data", "--out", "out"],
-                         cwd=work, env=env, capture_output=True, text=True, timeout=600)
+    assert where.stdout.splitlines()[1] == "<class 'docgen.project.Project'>"
+    missing = spawn.run([sys.executable, "-S", "-m", "docgen.cli", "build", "--dry-run"], cwd=work, env=env,
+                        timeout=120)
+    assert missing.returncode == 1 and "template not found" in missing.stderr and "templates init" in missing.stderr
+    init = spawn.run([sys.executable, "-S", "-m", "docgen.cli", "templates", "init"], cwd=work, env=env, timeout=120)
+    assert init.returncode == 0 and "7 template(s) copied" in init.stdout, init.stdout + init.stderr
+    run = spawn.run([sys.executable, "-S", "-m", "docgen.cli", "build", "--data", "data", "--out", "out"],
+                    cwd=work, env=env, timeout=600)
     assert run.returncode == 0, run.stderr
     assert "48 made" in run.stderr + run.stdout
     assert len(list((work / "out").rglob("*.pdf"))) == 48

@@ -7,8 +7,8 @@ from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
-
 from conftest import MINI, write_mini
+
 from docgen.metrics import data_months, month_metrics, quarter_score, trend, year_metrics
 from docgen.models import Dataset
 from docgen.validate import load_dataset

@@ -6,12 +6,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import MINI, TEMPLATES, line_of, write_mini
 
-from conftest import MINI, line_of, write_mini
-from docgen import plan as plan_module
 from docgen.cli import cli
 from docgen.errors import InputError, TemplateError
-from docgen.plan import check_one_owner, plan
+from docgen.plan import check_one_owner, documents
 from docgen.validate import load_dataset
 
 
@@ -102,14 +101,14 @@ def test_money_in_hex_octal_or_exponent_notation_is_refused(tmp_path: Path, writ
 
 def test_a_missing_template_is_an_error_not_a_silent_skip(tmp_path: Path, monkeypatch, runner):
     templates = tmp_path / "templates"
-    shutil.copytree(plan_module.TEMPLATE_DIR, templates)
+    shutil.copytree(TEMPLATES, templates)
     (templates / "contracts/nda.docx").unlink()
-    monkeypatch.setattr(plan_module, "TEMPLATE_DIR", templates)
     data = load_dataset(write_mini(tmp_path / "data"))
     with pytest.raises(TemplateError, match="nda.docx"):
-        plan(data)
+        documents(data, templates)
     out = tmp_path / "out"
-    result = runner.invoke(cli, ["build", "--data", str(tmp_path / "data"), "--out", str(out), "--dry-run"])
+    result = runner.invoke(cli, ["build", "--data", str(tmp_path / "data"), "--out", str(out), "--dry-run",
+                                 "--templates", str(templates)])
     assert result.exit_code == 1 and "template not found" in result.output and "nda.docx" in result.output
     assert not list(out.rglob("*.pdf"))
 
@@ -148,7 +147,7 @@ def test_a_code_change_rebuilds_and_verify_names_it(tmp_path: Path, monkeypatch,
 def test_outputs_follow_the_umask(tmp_path: Path):
     import os
 
-    from docgen.record import write_atomic
+    from docgen.outputs import write_atomic
 
     old = os.umask(0o022)
     try:
@@ -163,7 +162,7 @@ def test_a_report_made_under_its_old_name_is_replaced_not_left_behind(tmp_path: 
     upgrade makes them under the new name and removes the old, untouched files."""
     import json
 
-    from docgen.record import MANIFEST_NAME
+    from docgen.manifest import MANIFEST_NAME
 
     data = write_mini(tmp_path / "data")
     out = tmp_path / "out"

@@ -8,32 +8,32 @@ from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 
+from conftest import SAMPLE_DATA, TEMPLATES, write_mini
 from docx import Document
+from test_contracts import docx_text
 
-from conftest import SAMPLE_DATA, write_mini
 from docgen.build import properties_for
 from docgen.formatting import money, percent, rmb_upper
 from docgen.metrics import month_metrics, year_metrics
-from docgen.plan import plan
+from docgen.plan import documents
 from docgen.render import render_docx
 from docgen.validate import load_dataset
-from test_contracts import docx_text
 
 DATA = load_dataset(SAMPLE_DATA)
 
 
 def render(kind: str, key: str, data=DATA) -> tuple[Document, str]:
-    job = next(j for j in plan(data, [kind]) if j.key == key)
+    job = next(j for j in documents(data, TEMPLATES, [kind]) if j.key == key)
     out = render_docx(job.template, job.build_context(), properties_for(job, data.client.name))
     return Document(BytesIO(out)), docx_text(out)
 
 
 def test_every_vendor_month_and_year_is_planned() -> None:
-    monthly = {j.key for j in plan(DATA, ["monthly"])}
+    monthly = {j.key for j in documents(DATA, TEMPLATES, ["monthly"])}
     assert monthly == {f"{a.id}-2026-{m:02d}" for a in DATA.agreements for m in (7, 8, 9, 10)}
-    assert {j.key for j in plan(DATA, ["annual"])} == {f"{a.id}-2026" for a in DATA.agreements}
-    assert {j.key for j in plan(DATA, ["leave"])} == {r.id for r in DATA.leave}
-    assert {j.key for j in plan(DATA, ["change"])} == {c.id for c in DATA.changes}
+    assert {j.key for j in documents(DATA, TEMPLATES, ["annual"])} == {f"{a.id}-2026" for a in DATA.agreements}
+    assert {j.key for j in documents(DATA, TEMPLATES, ["leave"])} == {r.id for r in DATA.leave}
+    assert {j.key for j in documents(DATA, TEMPLATES, ["change"])} == {c.id for c in DATA.changes}
 
 
 def test_monthly_report_figures_match_metrics_and_raw_records() -> None:

@@ -11,15 +11,16 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLE_DATA, TEMPLATES, have_soffice, pdftotext, write_mini
 
-from conftest import SAMPLE_DATA, have_soffice, pdftotext, write_mini
 from docgen import plan as plan_module
 from docgen.check import check_template
 from docgen.cli import cli
+from docgen.config import Settings
 from docgen.errors import TemplateError
 from docgen.render import Properties, preflight, render_docx
 
-REPORT = plan_module.TEMPLATE_DIR / "forms/monthly_report.docx"
+REPORT = TEMPLATES / "forms/monthly_report.docx"
 
 
 def _with_paragraph(source: Path, dest: Path, text: str, part: str = "word/document.xml") -> Path:
@@ -56,7 +57,7 @@ def report_job():
     from docgen.validate import load_dataset
 
     data = load_dataset(SAMPLE_DATA)
-    return next(j for j in plan_module.plan(data, ["monthly"]) if j.key == "hx-2026-2026-09")
+    return next(j for j in plan_module.documents(data, TEMPLATES, ["monthly"]) if j.key == "hx-2026-2026-09")
 
 
 ESCAPES = [
@@ -102,12 +103,12 @@ def test_a_chart_renders_as_a_picture_and_nothing_else(report_job):
 
 def test_build_runs_the_template_check_before_rendering(tmp_path: Path, monkeypatch, runner):
     templates = tmp_path / "templates"
-    shutil.copytree(plan_module.TEMPLATE_DIR, templates)
+    shutil.copytree(TEMPLATES, templates)
     nda = templates / "contracts/nda.docx"
     _with_paragraph(nda, nda, "{% if false %}{{ vendor.nmae }}{% endif %}")  # never rendered, still a typo
-    monkeypatch.setattr(plan_module, "TEMPLATE_DIR", templates)
     out = tmp_path / "out"
-    result = runner.invoke(cli, ["build", "--data", str(write_mini(tmp_path / "data")), "--out", str(out)])
+    result = runner.invoke(cli, ["build", "--data", str(write_mini(tmp_path / "data")), "--out", str(out),
+                                 "--templates", str(templates)])
     assert result.exit_code == 1
     assert "failed: nda:hx-2026" in result.output and "has no field 'nmae'; did you mean 'name'?" in result.output
     assert not list(out.glob("contracts/hx-2026/*保密协议*"))
@@ -207,7 +208,7 @@ def test_libreoffice_fetches_nothing_even_if_a_link_slips_past(tmp_path: Path):
                                                                      + drawing, 1)
                       .encode("utf-8"))
         _replace_part(docx, tmp_path / "slipped2.docx", RELS, _rels_with(rel))
-        convert_one(tmp_path / "slipped2.docx")
+        convert_one(tmp_path / "slipped2.docx", Settings.from_environment())
     finally:
         server.shutdown()
     assert _Listener.hits == []

@@ -10,9 +10,9 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import Spawner, have_soffice, write_mini
 
-from conftest import have_soffice, write_mini
-from docgen.record import remove_stale_work_dirs
+from docgen.outputs import remove_stale_work_dirs
 
 pytestmark = pytest.mark.skipif(not have_soffice(), reason="LibreOffice is not installed")
 
@@ -30,9 +30,9 @@ def _office_of(pid: int) -> list[str]:
     return found
 
 
-def _start_build(tmp_path: Path) -> subprocess.Popen[bytes]:
+def _start_build(spawn: Spawner, tmp_path: Path) -> subprocess.Popen[bytes]:
     data = write_mini(tmp_path / "data")
-    return subprocess.Popen([sys.executable, "-m", "docgen.cli", "build", "--data", str(data), "--out",
+    return spawn.popen([sys.executable, "-m", "docgen.cli", "build", "--data", str(data), "--out",
                              str(tmp_path / "out"), "--force"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             env=dict(os.environ, DOCGEN_CONVERTER="uno"))
 
@@ -51,8 +51,8 @@ def _gone(pid: int, timeout: float = 15) -> bool:
 
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
-def test_libreoffice_dies_with_docgen_while_starting(tmp_path: Path, sig: int):
-    build = _start_build(tmp_path)
+def test_libreoffice_dies_with_docgen_while_starting(tmp_path: Path, sig: int, spawn: Spawner):
+    build = _start_build(spawn, tmp_path)
     try:
         _wait_for_office(build.pid)
         assert _office_of(build.pid), "LibreOffice never started"
@@ -64,9 +64,7 @@ def test_libreoffice_dies_with_docgen_while_starting(tmp_path: Path, sig: int):
             assert "Aborted!" in err and "Traceback" not in err, err
             assert build.returncode == 1, (build.returncode, err)  # as after Ctrl-C
     finally:
-        if build.poll() is None:
-            build.kill()
-            build.wait()
+        spawn.kill_all()  # the build with its process group
         for pid in _office_of(build.pid):
             os.kill(int(pid), signal.SIGKILL)
         time.sleep(0.2)

@@ -15,12 +15,12 @@ from copy import deepcopy
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLE_DATA, have_soffice, pdftotext
 from ruamel.yaml import YAML
 
-from conftest import SAMPLE_DATA, have_soffice, pdftotext
 from docgen import fidelity
 from docgen.cli import cli
-from docgen.record import MANIFEST_NAME
+from docgen.manifest import MANIFEST_NAME
 
 pytestmark = pytest.mark.skipif(not have_soffice(), reason="LibreOffice is not installed")
 

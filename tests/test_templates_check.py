@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import TEMPLATES
 
 from docgen.check import check_template
 from docgen.cli import cli
@@ -15,7 +16,7 @@ from docgen.plan import KINDS
 
 
 def _mutate(tmp_path: Path, replacements: list[tuple[str, str]]) -> Path:
-    source = KINDS["leave"].template_path
+    source = KINDS["leave"].template_in(TEMPLATES)
     target = tmp_path / "leave_form.docx"
     with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
         for item in zin.infolist():
@@ -33,7 +34,7 @@ def _mutate(tmp_path: Path, replacements: list[tuple[str, str]]) -> Path:
 def test_every_shipped_template_passes(runner) -> None:
     result = runner.invoke(cli, ["templates", "check"])
     assert result.exit_code == 0, result.output
-    shipped = [k for k in KINDS.values() if k.template_path.exists()]
+    shipped = [k for k in KINDS.values() if k.template_in(TEMPLATES).exists()]
     assert shipped and result.output.count("ok  ") == len(shipped)
 
 
@@ -71,6 +72,6 @@ def test_cli_lists_all_problems_and_exits_1(tmp_path: Path, runner) -> None:
 
 def test_template_needs_kind(tmp_path: Path, runner) -> None:
     copy = tmp_path / "x.docx"
-    shutil.copy(KINDS["leave"].template_path, copy)
+    shutil.copy(KINDS["leave"].template_in(TEMPLATES), copy)
     result = runner.invoke(cli, ["templates", "check", "--template", str(copy)])
     assert result.exit_code == 2

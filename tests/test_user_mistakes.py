@@ -12,9 +12,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import MINI, TEMPLATES, Spawner, have_soffice, write_mini
 
-from conftest import MINI, have_soffice, line_of, write_mini
-from docgen import plan as plan_module
 from docgen.cli import cli
 from docgen.errors import InputError
 from docgen.validate import load_dataset
@@ -94,11 +93,11 @@ def _with_tag(template: Path, tag: str) -> None:
 ])
 def test_a_broken_template_fails_its_documents_and_the_build_goes_on(tmp_path: Path, monkeypatch, runner, tag, message):
     templates = tmp_path / "templates"
-    shutil.copytree(plan_module.TEMPLATE_DIR, templates)
+    shutil.copytree(TEMPLATES, templates)
     _with_tag(templates / "contracts/nda.docx", tag)
-    monkeypatch.setattr(plan_module, "TEMPLATE_DIR", templates)
     out = tmp_path / "out"
-    result = runner.invoke(cli, ["build", "--data", str(write_mini(tmp_path / "data")), "--out", str(out)])
+    result = runner.invoke(cli, ["build", "--data", str(write_mini(tmp_path / "data")), "--out", str(out),
+                                 "--templates", str(templates)])
     assert result.exit_code == 1
     assert "failed: nda:hx-2026" in result.output and message in result.output
     assert "Traceback" not in result.output
@@ -108,47 +107,46 @@ def test_a_broken_template_fails_its_documents_and_the_build_goes_on(tmp_path: P
 
 def test_templates_check_names_a_part_that_is_not_utf8(tmp_path: Path, runner):
     template = tmp_path / "nda.docx"
-    shutil.copy(plan_module.TEMPLATE_DIR / "contracts/nda.docx", template)
+    shutil.copy(TEMPLATES / "contracts/nda.docx", template)
     _edit_document(template, lambda xml: xml.replace("保密".encode(), "保密".encode("gb18030"), 1))
     result = runner.invoke(cli, ["templates", "check", "--template", str(template), "--kind", "nda"])
     assert result.exit_code == 1 and "not UTF-8 text" in result.output, result.output
 
 
-def _docgen(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "docgen.cli", *args], env=env, cwd=cwd, capture_output=True,
-                          text=True, timeout=300)
+def _docgen(spawn: Spawner, args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return spawn.run([sys.executable, "-m", "docgen.cli", *args], env=env, cwd=cwd, timeout=300)
 
 
 @pytest.mark.skipif(not have_soffice(), reason="LibreOffice is not installed")
 @pytest.mark.parametrize("home", [None, "/nonexistent"])
-def test_no_usable_home_folder_still_builds(tmp_path: Path, home: str | None):
+def test_no_usable_home_folder_still_builds(tmp_path: Path, home: str | None, spawn: Spawner):
     env = {k: v for k, v in os.environ.items() if k not in ("HOME", "DOCGEN_CACHE", "XDG_CACHE_HOME")}
     if home is not None:
         env["HOME"] = home
     env["TMPDIR"] = str(tmp_path / "tmp")
     (tmp_path / "tmp").mkdir()
     write_mini(tmp_path / "data")
-    run = _docgen(["build", "--data", "data", "--out", "out"], env, tmp_path)
+    run = _docgen(spawn, ["build", "--data", "data", "--out", "out"], env, tmp_path)
     assert run.returncode == 0, run.stderr
     assert "Traceback" not in run.stderr
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes to read-only folders")
-def test_a_read_only_cold_cache_is_one_message(tmp_path: Path):  # pragma: no cover - only without root
+def test_a_read_only_cold_cache_is_one_message(tmp_path: Path, spawn: Spawner):  # pragma: no cover - only without root
     cache = tmp_path / "cache"
     cache.mkdir(mode=0o555)
     env = dict(os.environ, DOCGEN_CACHE=str(cache))
     write_mini(tmp_path / "data")
-    run = _docgen(["build", "--data", "data", "--out", "out"], env, tmp_path)
+    run = _docgen(spawn, ["build", "--data", "data", "--out", "out"], env, tmp_path)
     assert run.returncode == 1 and "docgen's cache folder" in run.stderr and "Traceback" not in run.stderr
 
 
 @pytest.mark.skipif(not have_soffice(), reason="LibreOffice is not installed")
-def test_a_cache_folder_that_cannot_be_made_is_one_message(tmp_path: Path):
+def test_a_cache_folder_that_cannot_be_made_is_one_message(tmp_path: Path, spawn: Spawner):
     (tmp_path / "blocker").write_text("a file where the cache folder should go")
     env = dict(os.environ, DOCGEN_CACHE=str(tmp_path / "blocker" / "cache"))
     write_mini(tmp_path / "data")
-    run = _docgen(["build", "--data", "data", "--out", "out"], env, tmp_path)
+    run = _docgen(spawn, ["build", "--data", "data", "--out", "out"], env, tmp_path)
     assert run.returncode == 1, run.stderr
     assert "docgen's cache folder" in run.stderr and "DOCGEN_CACHE" in run.stderr
     assert "Traceback" not in run.stderr

@@ -6,8 +6,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import MINI, line_of, write_mini
+
 from docgen.cli import cli
 from docgen.errors import InputError
 from docgen.validate import load_dataset

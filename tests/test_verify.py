@@ -9,11 +9,11 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+from conftest import MINI, have_soffice, write_mini
 from pypdf import PdfReader, PdfWriter
 
-from conftest import MINI, have_soffice, write_mini
 from docgen.cli import cli
-from docgen.record import MANIFEST_NAME
+from docgen.manifest import MANIFEST_NAME
 
 pytestmark = pytest.mark.skipif(not have_soffice(), reason="LibreOffice is not installed")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
@@ -51,22 +52,36 @@ def _set_run_fonts(rpr, east_asia: str, latin: str = LATIN) -> None:
     lang.set(qn("w:eastAsia"), "zh-CN")
 
 
-def _style(doc, name: str, *, font: str, size: float, bold: bool = False, align=None,
-           before: float = 0, after: float = 0, line: float | None = 1.5, indent_chars: float = 0):
+@dataclass(frozen=True)
+class _Look:
+    """How a style looks: East Asian font, size and spacing in points, line spacing as a multiple of the line,
+    first-line indent in characters; `line` or `align` None leaves the style's own."""
+
+    font: str
+    size: float
+    bold: bool = False
+    align: WD_ALIGN_PARAGRAPH | None = None
+    before: float = 0
+    after: float = 0
+    line: float | None = 1.5
+    indent_chars: float = 0
+
+
+def _style(doc, name: str, look: _Look):
     style = doc.styles[name]
-    style.font.size = Pt(size)
-    style.font.bold = bold
+    style.font.size = Pt(look.size)
+    style.font.bold = look.bold
     style.font.name = LATIN
-    _set_run_fonts(style.element.get_or_add_rPr(), font)
+    _set_run_fonts(style.element.get_or_add_rPr(), look.font)
     pf = style.paragraph_format
-    pf.space_before = Pt(before)
-    pf.space_after = Pt(after)
-    if line is not None:
-        pf.line_spacing = line
-    if align is not None:
-        pf.alignment = align
-    if indent_chars:
-        pf.first_line_indent = Pt(size * indent_chars)
+    pf.space_before = Pt(look.before)
+    pf.space_after = Pt(look.after)
+    if look.line is not None:
+        pf.line_spacing = look.line
+    if look.align is not None:
+        pf.alignment = look.align
+    if look.indent_chars:
+        pf.first_line_indent = Pt(look.size * look.indent_chars)
     return style
 
 
@@ -82,10 +97,11 @@ def new_document() -> Document:
     # document defaults: every run without its own fonts is 宋体 / zh-CN
     rpr_default = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
     _set_run_fonts(rpr_default, SONG)
-    _style(doc, "Normal", font=SONG, size=12, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent_chars=2)
-    _style(doc, "Title", font=HEI, size=22, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=12, after=12, line=1.2)
-    _style(doc, "Heading 1", font=HEI, size=14, bold=True, before=12, after=6, line=1.5)
-    _style(doc, "Heading 2", font=HEI, size=12, bold=True, before=6, after=3, line=1.5)
+    _style(doc, "Normal", _Look(font=SONG, size=12, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent_chars=2))
+    _style(doc, "Title", _Look(font=HEI, size=22, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=12, after=12,
+                               line=1.2))
+    _style(doc, "Heading 1", _Look(font=HEI, size=14, bold=True, before=12, after=6, line=1.5))
+    _style(doc, "Heading 2", _Look(font=HEI, size=12, bold=True, before=6, after=3, line=1.5))
     title_ppr = doc.styles["Title"].element.get_or_add_pPr()
     for border in title_ppr.findall(qn("w:pBdr")):
         title_ppr.remove(border)
@@ -96,15 +112,15 @@ def new_document() -> Document:
         for el in st.element.get_or_add_rPr().findall(qn("w:color")):
             el.getparent().remove(el)
         st.paragraph_format.keep_with_next = True
-    _style(doc, "Header", font=SONG, size=9, align=WD_ALIGN_PARAGRAPH.RIGHT, line=1.0)
-    _style(doc, "Footer", font=SONG, size=9, align=WD_ALIGN_PARAGRAPH.CENTER, line=1.0)
+    _style(doc, "Header", _Look(font=SONG, size=9, align=WD_ALIGN_PARAGRAPH.RIGHT, line=1.0))
+    _style(doc, "Footer", _Look(font=SONG, size=9, align=WD_ALIGN_PARAGRAPH.CENTER, line=1.0))
     table_text = doc.styles.add_style("表格文字", 1)
     table_text.base_style = doc.styles["Normal"]
-    _style(doc, "表格文字", font=SONG, size=10.5, align=WD_ALIGN_PARAGRAPH.LEFT, line=1.15)
+    _style(doc, "表格文字", _Look(font=SONG, size=10.5, align=WD_ALIGN_PARAGRAPH.LEFT, line=1.15))
     table_text.paragraph_format.first_line_indent = Pt(0)
     plain = doc.styles.add_style("无缩进", 1)
     plain.base_style = doc.styles["Normal"]
-    _style(doc, "无缩进", font=SONG, size=12, align=WD_ALIGN_PARAGRAPH.LEFT)
+    _style(doc, "无缩进", _Look(font=SONG, size=12, align=WD_ALIGN_PARAGRAPH.LEFT))
     plain.paragraph_format.first_line_indent = Pt(0)
     # drop the default empty paragraph
     body = doc.element.body
@@ -284,7 +300,8 @@ def seal_box(doc, party_label: str, name_expr: str) -> None:
     _borders(t)
     left, right = t.rows[0].cells
     left.text = ""
-    lines = [f"{party_label}（盖章）：{name_expr}", "", "法定代表人或授权代表（签字）：", "", "日期：　　　　年　　月　　日"]
+    lines = [f"{party_label}（盖章）：{name_expr}", "", "法定代表人或授权代表（签字）：", "",
+             "日期：　　　　年　　月　　日"]
     for i, line in enumerate(lines):
         p = left.paragraphs[0] if i == 0 else left.add_paragraph()
         p.style = doc.styles["表格文字"]

@@ -88,7 +88,8 @@ def contract() -> None:
             "工单：指甲方或其授权人员通过甲方指定的工单系统提出的故障报告或服务请求；工单系统中的时间记录为计算各项时限的依据。",
             "响应、到场、恢复、闭环：含义以附件二《服务等级协议》的定义为准。",
             "驻场人员：指乙方派驻甲方指定地点提供服务、并列入附件五《驻场人员清单》的人员。",
-            "管理办法：指甲方发布的《{{ policy.title }}》（{{ policy.version }} 版，自{{ policy.effective_date|cn_date }}起施行）"
+            "管理办法：指甲方发布的《{{ policy.title }}》（{{ policy.version }} 版，"
+            "自{{ policy.effective_date|cn_date }}起施行）"
             "及其后续修订版本。")
 
     c("服务内容与范围")
@@ -99,36 +100,46 @@ def contract() -> None:
     para(doc, "超出上述范围的服务，经双方书面确认后按附件六《报价明细》另行计价。")
 
     c("服务期限")
-    para(doc, "本合同服务期限自{{ agreement.start|cn_date }}起至{{ agreement.end|cn_date }}止，共 {{ calc.term_months }} 个月。"
+    para(doc, "本合同服务期限自{{ agreement.start|cn_date }}起至{{ agreement.end|cn_date }}止，"
+         "共 {{ calc.term_months }} 个月。"
          "期满前三十日内，双方可根据年度考核结果协商续签。")
 
     c("服务方式与服务时间")
     para(doc, "乙方以{{ agreement.service_mode }}方式提供服务，服务窗口为{{ agreement.sla.service_window }}"
-         "{% if agreement.sla.service_window == '7×24' %}（每周七天、每天二十四小时），要求值守的岗位须全天有人在岗并做好交接班记录"
+         "{% if agreement.sla.service_window == '7×24' %}（每周七天、每天二十四小时），"
+         "要求值守的岗位须全天有人在岗并做好交接班记录"
          "{% else %}（工作日每天八小时），非工作时间发生的一级、二级故障仍须按服务等级协议响应{% endif %}。")
 
     c("服务级别")
-    para(doc, "乙方应达到附件二《服务等级协议》（编号 {{ agreement.contract_no }}-SLA）约定的响应、到场、恢复与闭环时限；"
-         "{{ agreement.sla.availability_systems|join('、') }}的月度可用率不低于 {{ agreement.sla.availability_target_pct|percent(1) }}。"
+    para(doc, "乙方应达到附件二《服务等级协议》（编号 {{ agreement.contract_no }}-SLA）约定的响应、到场、"
+         "恢复与闭环时限；"
+         "{{ agreement.sla.availability_systems|join('、') }}的月度可用率不低于 "
+         "{{ agreement.sla.availability_target_pct|percent(1) }}。"
          "未达到约定服务级别的，按附件二的约定进行服务抵扣。")
 
     c("人员配置与管理")
     c.items("乙方应按附件五配置具备相应资质的驻场人员，驻场人员上岗前须签署个人保密承诺书。",
             "驻场人员应遵守甲方规定的工作时间与考勤制度。乙方对其人员的考勤、纪律承担管理责任。",
-            "驻场人员请假须事前申请并填写请销假登记表；请假超过 {{ policy.leave.letter_over_hours }} 小时的，须由乙方出具书面函；"
-            "超过 {{ policy.leave.substitute_over_hours }} 小时的，乙方须安排具备同等能力的替岗人员并完成工作交接。返岗后应及时销假。",
-            "驻场人员原则上不得更换。确需更换的，乙方应至少提前 {{ policy.change.notice_workdays }} 个工作日出具书面函，"
+            "驻场人员请假须事前申请并填写请销假登记表；请假超过 {{ policy.leave.letter_over_hours }} 小时的，"
+            "须由乙方出具书面函；"
+            "超过 {{ policy.leave.substitute_over_hours }} 小时的，乙方须安排具备同等能力的替岗人员并完成工作交接。"
+            "返岗后应及时销假。",
+            "驻场人员原则上不得更换。确需更换的，"
+            "乙方应至少提前 {{ policy.change.notice_workdays }} 个工作日出具书面函，"
             "经双方协商一致后方可变更；新人员资质与经验不得低于原人员，并须完成账号、文档与未结工单的交接。",
             "驻场人员不能胜任工作或严重违反甲方管理规定的，甲方有权要求乙方更换，乙方应在五个工作日内完成更换。",
             "乙方与其人员之间的劳动关系由乙方负责，甲方不对乙方人员进行直接的人事管理与处分。")
 
     c("服务费用及支付")
-    para(doc, "本合同含税总价为人民币（大写）{{ agreement.fees.total|rmb_upper }}（¥{{ agreement.fees.total|money }}），"
+    para(doc, "本合同含税总价为人民币（大写）{{ agreement.fees.total|rmb_upper }}"
+         "（¥{{ agreement.fees.total|money }}），"
          "其中增值税税率 {{ agreement.fees.tax_rate_pct|percent(0) }}，税额 {{ calc.tax_amount|money }} 元，"
          "不含税金额 {{ calc.net_amount|money }} 元。月度服务费为 {{ agreement.fees.monthly|money }} 元。")
     para(doc, "合同总价由基础服务费和绩效服务费两部分组成：基础服务费为人民币（大写）{{ calc.base_amount|rmb_upper }}"
-         "（¥{{ calc.base_amount|money }}）；绩效服务费占合同总价的 {{ agreement.fees.performance_share_pct|percent(0) }}，"
-         "即人民币（大写）{{ calc.performance_amount|rmb_upper }}（¥{{ calc.performance_amount|money }}），按第八条考核结果支付。")
+         "（¥{{ calc.base_amount|money }}）；"
+         "绩效服务费占合同总价的 {{ agreement.fees.performance_share_pct|percent(0) }}，"
+         "即人民币（大写）{{ calc.performance_amount|rmb_upper }}（¥{{ calc.performance_amount|money }}），"
+         "按第八条考核结果支付。")
     para(doc, "服务费按下表分期支付：")
     table(doc, ["期次", "比例", "金额（元）", "支付条件"], [
         ["{%tr for p in calc.payments %}"],
@@ -147,11 +158,13 @@ def contract() -> None:
     ], widths_cm=[10.0, 5.0])
     para(doc, "考核等级按得分划分为{% for g in policy.assessment.grades %}{{ g.name }}（{{ g.min_score }} 分及以上）"
          "{% if not loop.last %}、{% endif %}{% endfor %}。绩效服务费按考核等级支付："
-         "优秀、良好全额支付，合格支付百分之八十，不合格不予支付。连续 {{ policy.assessment.terminate_after_consecutive_fails }} "
+         "优秀、良好全额支付，合格支付百分之八十，不合格不予支付。"
+         "连续 {{ policy.assessment.terminate_after_consecutive_fails }} "
          "个季度考核为“{{ policy.assessment.fail_grade }}”的，甲方有权依照第十五条解除本合同。")
 
     c("履约保证金")
-    para(doc, "乙方应在本合同签订后十五日内向甲方提交合同总价 {{ agreement.performance_bond_pct|percent(0) }} 的履约保证金，"
+    para(doc, "乙方应在本合同签订后十五日内向甲方提交合同总价 {{ agreement.performance_bond_pct|percent(0) }} "
+         "的履约保证金，"
          "即人民币（大写）{{ calc.bond_amount|rmb_upper }}（¥{{ calc.bond_amount|money }}），可以银行保函形式提交。"
          "服务期满且乙方完成退出交接、无未结违约责任的，甲方在三十日内无息退还。")
 
@@ -168,17 +181,20 @@ def contract() -> None:
     tag(doc, "{%p endif %}")
 
     c("保密与数据安全")
-    para(doc, "乙方应遵守《中华人民共和国数据安全法》《中华人民共和国个人信息保护法》的规定，对在服务过程中知悉的甲方账号口令、"
+    para(doc, "乙方应遵守《中华人民共和国数据安全法》《中华人民共和国个人信息保护法》的规定，"
+         "对在服务过程中知悉的甲方账号口令、"
          "网络拓扑、系统配置、日志、业务数据及个人信息承担保密义务，不得留存、复制或向第三方披露。"
          "具体权利义务以附件三《保密协议》（编号 {{ agreement.contract_no }}-NDA）为准。本条义务不因本合同终止而失效。")
 
     c("知识产权")
-    para(doc, "乙方在履行本合同过程中形成的运维文档、脚本、配置、报告及基于甲方数据产生的任何成果，其知识产权归甲方所有；"
+    para(doc, "乙方在履行本合同过程中形成的运维文档、脚本、配置、报告及基于甲方数据产生的任何成果，"
+         "其知识产权归甲方所有；"
          "乙方在本合同签订前已拥有的工具与方法，其知识产权仍归乙方，甲方在本合同范围内享有免费、永久的使用权。"
          "乙方保证其提供的服务与成果不侵犯任何第三方的知识产权。")
 
     c("网络安全责任")
-    para(doc, "乙方应遵守《中华人民共和国网络安全法》及甲方的网络安全管理制度，落实账号与权限最小化、操作留痕与审计要求；"
+    para(doc, "乙方应遵守《中华人民共和国网络安全法》及甲方的网络安全管理制度，落实账号与权限最小化、"
+         "操作留痕与审计要求；"
          "发现安全事件或漏洞的，应立即报告甲方并配合处置。因乙方原因导致安全事件的，乙方承担相应法律责任与赔偿责任。")
 
     c("违约责任")
@@ -197,13 +213,15 @@ def contract() -> None:
     c("变更、解除与终止")
     c.items("本合同的变更须经双方协商一致并签订书面补充协议。",
             "有下列情形之一的，甲方有权书面通知乙方解除本合同：（一）连续 "
-            "{{ policy.assessment.terminate_after_consecutive_fails }} 个季度考核为“{{ policy.assessment.fail_grade }}”；"
+            "{{ policy.assessment.terminate_after_consecutive_fails }} "
+            "个季度考核为“{{ policy.assessment.fail_grade }}”；"
             "（二）乙方泄露甲方保密信息或造成重大安全事件；（三）乙方严重违约且在甲方书面通知后十五日内未改正。"
             "双方依照《中华人民共和国民法典》第五百六十二条、第五百六十三条的规定行使解除权。",
             "合同解除或终止的，甲方按乙方已提供并经确认的服务结算费用，并依约扣除违约金与服务抵扣。")
 
     c("服务交接与退出")
-    para(doc, "本合同期满或解除时，乙方应提供不少于 {{ agreement.exit_transition_months }} 个月的过渡期服务，制定退出计划，"
+    para(doc, "本合同期满或解除时，乙方应提供不少于 {{ agreement.exit_transition_months }} 个月的过渡期服务，"
+         "制定退出计划，"
          "向甲方或甲方指定的第三方完整移交全部运维文档、账号与权限清单、配置与未结工单，协助完成知识转移；"
          "乙方应配合甲方回收全部账号权限，并返还或销毁甲方数据，出具书面销毁证明。")
 
@@ -224,8 +242,10 @@ def contract() -> None:
          "违反本条的，甲方有权解除本合同，乙方应支付合同总价百分之五的违约金。")
 
     c("其他")
-    para(doc, "本合同自双方法定代表人或授权代表签字并加盖公章或合同专用章之日起生效。本合同一式 {{ agreement.counterparts }} 份，"
-         "甲方执 {{ (agreement.counterparts + 1) // 2 }} 份、乙方执 {{ agreement.counterparts // 2 }} 份，具有同等法律效力。"
+    para(doc, "本合同自双方法定代表人或授权代表签字并加盖公章或合同专用章之日起生效。"
+         "本合同一式 {{ agreement.counterparts }} 份，"
+         "甲方执 {{ (agreement.counterparts + 1) // 2 }} 份、乙方执 {{ agreement.counterparts // 2 }} 份，"
+         "具有同等法律效力。"
          "本合同附件为本合同不可分割的组成部分，"
          "与本合同具有同等法律效力。")
     heading(doc, "附件清单")

@@ -17,8 +17,8 @@ from docx_builder import (  # noqa: E402
     new_document,
     para,
     save,
-    set_widths,
     set_core_properties,
+    set_widths,
     title,
 )
 
@@ -78,12 +78,15 @@ def leave_form() -> None:
          ("替岗电话", 1), ("{% if substitute %}{{ substitute.phone }}{% else %}—{% endif %}", 1)],
         [("工作交接", 1), ("{% if leave.handover %}{{ leave.handover }}{% else %}无需交接{% endif %}", 5)],
         [("制度要求", 1),
-         ("依据《{{ policy.title }}》（{{ policy.version }}）：请假须事前申请；超过 {{ policy.leave.letter_over_hours }} "
+         ("依据《{{ policy.title }}》（{{ policy.version }}）：请假须事前申请；"
+          "超过 {{ policy.leave.letter_over_hours }} "
           "小时须由乙方出具书面函{% if calc.needs_letter %}（本次需要，已附函件）{% endif %}；超过 "
-          "{{ policy.leave.substitute_over_hours }} 小时须安排替岗人员{% if calc.needs_substitute %}（本次需要，已安排）"
+          "{{ policy.leave.substitute_over_hours }} 小时须安排替岗人员"
+          "{% if calc.needs_substitute %}（本次需要，已安排）"
           "{% endif %}。", 5)],
         [("乙方负责人意见", 1), ("\n\n签字：　　　　　　　　日期：　　　　年　　月　　日", 5)],
-        [("甲方审批意见", 1), ("审批人：{{ leave.approved_by }}\n\n签字：　　　　　　　　日期：　　　　年　　月　　日", 5)],
+        [("甲方审批意见", 1),
+         ("审批人：{{ leave.approved_by }}\n\n签字：　　　　　　　　日期：　　　　年　　月　　日", 5)],
         [("销假确认", 1),
          ("{% if leave.returned %}已于 {{ leave.returned|cn_datetime }} 返岗销假。{% else %}尚未销假。{% endif %}"
           "\n\n确认人签字：　　　　　　　　日期：　　　　年　　月　　日", 5)],
@@ -105,9 +108,11 @@ def change_form() -> None:
          ("{% if old %}{{ old.name }}（{{ old.role }}，{{ old.post_type }}）{% else %}—{% endif %}", 3),
          ("从业年限", 1), ("{% if old %}{{ old.years_experience }} 年{% else %}—{% endif %}", 1)],
         [("原人员证书", 1),
-         ("{% if old and old.certificates %}{{ old.certificates|join('、') }}{% elif old %}无{% else %}—{% endif %}", 5)],
+         ("{% if old and old.certificates %}{{ old.certificates|join('、') }}"
+          "{% elif old %}无{% else %}—{% endif %}", 5)],
         [("新人员", 1),
-         ("{% if change.new_person %}{{ change.new_person.name }}（{{ change.new_person.role }}）{% else %}—{% endif %}", 3),
+         ("{% if change.new_person %}{{ change.new_person.name }}（{{ change.new_person.role }}）"
+          "{% else %}—{% endif %}", 3),
          ("从业年限", 1),
          ("{% if change.new_person %}{{ change.new_person.years_experience }} 年{% else %}—{% endif %}", 1)],
         [("新人员证书", 1),

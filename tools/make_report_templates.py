@@ -64,7 +64,8 @@ def monthly() -> None:
     para(doc, "本月共受理工单 {{ m.ticket_count }} 张{% if m.ticket_count == 0 %}，未发生故障事件{% endif %}；"
          "SLA 总体达成率 {% if m.overall_attainment_pct is not none %}{{ m.overall_attainment_pct|percent }}" + NA +
          "；{{ agreement.sla.availability_systems|join('、') }}可用率 {{ m.availability_pct|percent(3) }}"
-         "（目标 {{ m.availability_target_pct|percent(1) }}，{% if m.availability_ok %}达标{% else %}未达标{% endif %}）；"
+         "（目标 {{ m.availability_target_pct|percent(1) }}，"
+         "{% if m.availability_ok %}达标{% else %}未达标{% endif %}）；"
          "考勤违约金 {{ m.deduction_applied|money }} 元；月度考核得分 {{ m.score }} 分，等级为“{{ m.grade }}”。"
          "{% if m.open_tickets %}截至月末仍有 {{ m.open_tickets|length }} 张工单未关闭，列于第四节。{% endif %}")
 
@@ -135,7 +136,8 @@ def monthly() -> None:
     tag(doc, "{%p endif %}")
 
     heading(doc, "五、可用性")
-    para(doc, "可用率 =（周期总分钟数 − 不可用分钟数）÷ 周期总分钟数 × 100%。本月可用率 {{ m.availability_pct|percent(3) }}，"
+    para(doc, "可用率 =（周期总分钟数 − 不可用分钟数）÷ 周期总分钟数 × 100%。"
+         "本月可用率 {{ m.availability_pct|percent(3) }}，"
          "目标 {{ m.availability_target_pct|percent(1) }}，{% if m.availability_ok %}达标{% else %}未达标{% endif %}。"
          "{% if m.credit_pct > 0 %}按服务等级协议，本月服务抵扣比例为 {{ m.credit_pct|percent(0) }}，抵扣金额 "
          "{{ m.credit_amount|money }} 元（{{ m.credit_amount|rmb_upper }}）。{% else %}本月无服务抵扣。{% endif %}")
@@ -157,7 +159,8 @@ def monthly() -> None:
         ["{%tr endfor %}"],
     ], widths_cm=[3.2, 1.8, 4.4, 1.2, 2.2, 2.2])
     tag(doc, "{%p endif %}")
-    para(doc, "违约金合计 {{ m.deduction_total|money }} 元{% if m.deduction_capped %}，超过上限，按上限计收{% endif %}；"
+    para(doc, "违约金合计 {{ m.deduction_total|money }} 元{% if m.deduction_capped %}，超过上限，"
+         "按上限计收{% endif %}；"
          "本月实际扣除 {{ m.deduction_applied|money }} 元，即人民币（大写）{{ m.deduction_applied|rmb_upper }}。")
 
     heading(doc, "八、月度考核")
@@ -197,7 +200,8 @@ def annual() -> None:
     heading(doc, "一、年度概况")
     para(doc, "{{ period.label }}（统计 {{ y.months|length }} 个月）共受理工单 {{ y.total_tickets }} 张，"
          "扣除考勤违约金合计 {{ y.total_deductions|money }} 元（{{ y.total_deductions|rmb_upper }}），"
-         "服务抵扣合计 {{ y.total_credits|money }} 元。年度综合得分 {{ y.annual_score }} 分，等级“{{ y.annual_grade }}”。")
+         "服务抵扣合计 {{ y.total_credits|money }} 元。年度综合得分 {{ y.annual_score }} 分，"
+         "等级“{{ y.annual_grade }}”。")
 
     heading(doc, "二、月度考核结果")
     table(doc, ["月份", "工单数", "SLA 达成率", "可用率", "违约金（元）", "得分", "等级"], [
@@ -218,7 +222,8 @@ def annual() -> None:
 
     heading(doc, "四、年度评价")
     para(doc, "年度得分 = 季度平均分 × {{ policy.assessment.annual_quarters_pct|percent(0) }} + 年度复核分 × "
-         "{{ review_pct|percent(0) }}。季度平均分 {{ quarter_mean }} 分，年度复核分（按全年数据计）{{ y.review_score }} 分，"
+         "{{ review_pct|percent(0) }}。季度平均分 {{ quarter_mean }} 分，年度复核分（按全年数据计）"
+         "{{ y.review_score }} 分，"
          "年度得分 {{ y.annual_score }} 分，等级“{{ y.annual_grade }}”。")
 
     heading(doc, "五、续约建议")

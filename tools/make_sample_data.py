@@ -70,7 +70,8 @@ VENDORS = [
         "tier": "战略级",
         "categories": ["硬件维护", "软件支持", "数据库运维", "机房运维", "应用运维"],
         "qualifications": ["ISO 9001:2015 质量管理体系认证", "ISO/IEC 20000-1:2018 信息技术服务管理体系认证",
-                           "ISO/IEC 27001:2022 信息安全管理体系认证", "ITSS 信息技术服务标准符合性证书（运行维护 二级）"],
+                           "ISO/IEC 27001:2022 信息安全管理体系认证",
+                           "ITSS 信息技术服务标准符合性证书（运行维护 二级）"],
     },
     {
         "name": "澄湖联创网络技术有限公司",
@@ -595,7 +596,8 @@ SERVICES = ["应用服务", "消息队列服务", "调度服务", "文件同步�
 def fill(template: str, system: str, opened: datetime) -> str:
     prev = opened.month - 1 or 12
     values = {
-        "host": RNG.choice(HOSTS.get(system, HOSTS["虚拟化平台"])), "n": RNG.randint(2, 8), "building": RNG.choice(BUILDINGS),
+        "host": RNG.choice(HOSTS.get(system, HOSTS["虚拟化平台"])), "n": RNG.randint(2, 8),
+        "building": RNG.choice(BUILDINGS),
         "floor": RNG.randint(1, 12), "port": f"G0/0/{RNG.randint(1, 48)}", "dept": RNG.choice(DEPTS),
         "job": RNG.choice(JOBS), "svc": RNG.choice(SERVICES), "month": f"{prev}月", "system": system,
         "cve": f"CVE-2026-{RNG.randint(10000, 49999)}", "pc": f"ZD-{RNG.randint(1, 860):04d}",
@@ -1050,7 +1052,8 @@ def main() -> None:
     client_order = ("name", "short_name", "uscc", "legal_rep", "address", "city", "department", "contact", "bank")
     write_yaml("client.yaml", "甲方（委托方）", "client", {k: CLIENT[k] for k in client_order})
     write_yaml("policy.yaml", "运维外包服务商管理办法：考勤违约金、请销假、人员变更与考核规则", "policy", POLICY)
-    write_yaml("vendors.yaml", "乙方（服务商）：战略级、常规级、临时级各一家", "vendors", [vendor_record(v) for v in VENDORS])
+    write_yaml("vendors.yaml", "乙方（服务商）：战略级、常规级、临时级各一家", "vendors",
+               [vendor_record(v) for v in VENDORS])
     write_yaml("agreements.yaml", "运维外包服务合同（每家服务商一份）", "agreements",
                [agreement_record(a) for a in AGREEMENTS])
     write_yaml("staff.yaml", "驻场运维人员", "staff", [staff_record(s) for s in STAFF])
@@ -1065,7 +1068,8 @@ def main() -> None:
     print("agreement  month    tickets  response-miss  restore-miss  open  downtime")
     for aid in AG:
         for year, month in MONTHS:
-            mine = [t for t in tickets if t["agreement"] == aid and (t["opened"].year, t["opened"].month) == (year, month)]
+            mine = [t for t in tickets
+                    if t["agreement"] == aid and (t["opened"].year, t["opened"].month) == (year, month)]
             flags = [missed(t) for t in mine]
             print(f"{aid:10} {year}-{month:02d}  {len(mine):7}  {sum(f['response'] for f in flags):13}  "
                   f"{sum(f['restore'] for f in flags):12}  {sum(t['restored'] is None for t in mine):4}  "

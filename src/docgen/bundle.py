@@ -34,7 +34,7 @@ class Member:
     group: str
     pdf: Path
     id: str = ""      # the document's job id, recorded in the bundle for `docgen verify`
-    digest: str = ""  # the document's inputs digest (record.inputs_digest)
+    digest: str = ""  # the document's inputs digest (manifest.inputs_digest)
 
 
 BUNDLE_KEY = "/DocgenBundle"  # PDF metadata: the bundle's name and each member's pages and hashes
@@ -72,13 +72,23 @@ def read_member(member: Member) -> PdfReader:
     return reader
 
 
-FONT = "docgen-sc"
 ROWS_PER_TOC_PAGE = 28
 A4 = (595.276, 841.89)
 
 
-def _register_font(text: str) -> None:
-    """Register an SC subset covering `text` (reportlab embeds it as a TrueType subset).
+@dataclass(frozen=True)
+class Typeface:
+    """The faces bundle pages are drawn in: a registered SC subset covering the bundles' text,
+    the characters the full SC face has, and the fontconfig file that finds fallback faces."""
+
+    name: str
+    covered: frozenset[int]
+    fontconfig: Path
+
+
+def _register_font(text: str, cache: Path) -> str:
+    """Register an SC subset covering `text` (reportlab embeds it as a TrueType subset) and
+    return its name.
 
     Each subset is registered under its own name, so a later, different subset never replaces
     glyphs an earlier one provided.
@@ -88,24 +98,22 @@ def _register_font(text: str) -> None:
 
     from .fonts import subset_ttf
 
-    global FONT
-    path = subset_ttf(text)
-    FONT = f"docgen-{path.stem[-16:]}"
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(FONT, str(path)))
+    path = subset_ttf(text, cache)
+    name = f"docgen-{path.stem[-16:]}"
+    if name not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(name, str(path)))
+    return name
 
 
-@lru_cache(maxsize=1)
-def _sc_chars() -> frozenset[int]:
+@lru_cache(maxsize=4)
+def _sc_chars(face: Path) -> frozenset[int]:
     from fontTools.ttLib import TTFont
 
-    from .fonts import face_file
-
-    return frozenset(TTFont(str(face_file()), lazy=True).getBestCmap())
+    return frozenset(TTFont(str(face), lazy=True).getBestCmap())
 
 
 @lru_cache(maxsize=256)
-def _fallback_font(char: str) -> str | None:
+def _fallback_font(char: str, fontconfig: Path) -> str | None:
     """Registered name of a TrueType face that has `char` (an emoji, Arabic, …), found through
     docgen's fontconfig; None when no installed face has it."""
     import subprocess
@@ -113,12 +121,10 @@ def _fallback_font(char: str) -> str | None:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
-    from .fonts import prepare
-
-    env = dict(os.environ, FONTCONFIG_FILE=str(prepare()))
+    env = dict(os.environ, FONTCONFIG_FILE=str(fontconfig))
     try:
         listing = subprocess.run(["fc-list", f":charset={ord(char):x}", "file"], capture_output=True, text=True,
-                                 env=env, timeout=30).stdout
+                                 env=env, timeout=30, check=False).stdout
     except (OSError, subprocess.TimeoutExpired):
         return None
     styled = ("Bold", "Italic", "Oblique", "Light", "Condensed", "Mono")  # prefer the plain, regular face
@@ -132,13 +138,12 @@ def _fallback_font(char: str) -> str | None:
     return name
 
 
-def _runs(text: str) -> list[tuple[str, str]]:
+def _runs(tf: Typeface, text: str) -> list[tuple[str, str]]:
     """`text` cut into (font, part) runs: the SC face where it has the character, a fallback face
     where it does not (so an emoji in a vendor's name is drawn, not left blank)."""
     runs: list[tuple[str, str]] = []
-    covered = _sc_chars()
     for ch in text:
-        font = FONT if ord(ch) in covered or ch.isspace() else (_fallback_font(ch) or FONT)
+        font = tf.name if ord(ch) in tf.covered or ch.isspace() else (_fallback_font(ch, tf.fontconfig) or tf.name)
         if runs and runs[-1][0] == font:
             runs[-1] = (font, runs[-1][1] + ch)
         else:
@@ -146,28 +151,28 @@ def _runs(text: str) -> list[tuple[str, str]]:
     return runs
 
 
-def _width(c: Any, text: str, size: float) -> float:
-    return sum(c.stringWidth(part, font, size) for font, part in _runs(text))
+def _width(c: Any, tf: Typeface, text: str, size: float) -> float:
+    return sum(c.stringWidth(part, font, size) for font, part in _runs(tf, text))
 
 
-def _draw(c: Any, x: float, y: float, text: str, size: float, align: str = "left") -> None:
+def _draw(c: Any, tf: Typeface, x: float, y: float, text: str, size: float, align: str = "left") -> None:
     """Draw `text` at (x, y), aligned left, centre or right, switching faces where needed."""
     if align == "centre":
-        x -= _width(c, text, size) / 2
+        x -= _width(c, tf, text, size) / 2
     elif align == "right":
-        x -= _width(c, text, size)
-    for font, part in _runs(text):
+        x -= _width(c, tf, text, size)
+    for font, part in _runs(tf, text):
         c.setFont(font, size)
         c.drawString(x, y, part)
         x += c.stringWidth(part, font, size)
-    c.setFont(FONT, size)
+    c.setFont(tf.name, size)
 
 
-def _canvas(buf: BytesIO, size: tuple[float, float] = A4) -> Any:
+def _canvas(buf: BytesIO, tf: Typeface, size: tuple[float, float] = A4) -> Any:
     from reportlab.pdfgen import canvas
 
-    c = canvas.Canvas(buf, pagesize=size, initialFontName=FONT, initialFontSize=10, invariant=1)
-    c.setFont(FONT, 10)
+    c = canvas.Canvas(buf, pagesize=size, initialFontName=tf.name, initialFontSize=10, invariant=1)
+    c.setFont(tf.name, 10)
     return c
 
 
@@ -175,25 +180,25 @@ def _front_pages(entries: int) -> int:
     return 1 + max(1, -(-entries // ROWS_PER_TOC_PAGE))
 
 
-def _front_pdf(info: BundleInfo, entries: list[tuple[int, Member, int]], draft: bool) -> bytes:
+def _front_pdf(info: BundleInfo, entries: list[tuple[int, Member, int]], tf: Typeface, draft: bool) -> bytes:
     """Cover page and 目录 (as many pages as the entries need)."""
     from reportlab.lib.units import cm
 
     buf = BytesIO()
-    c = _canvas(buf)
+    c = _canvas(buf, tf)
     width, height = A4
-    _draw(c, width / 2, height - 7 * cm, info.organisation, 16, "centre")
-    _draw(c, width / 2, height - 10 * cm, info.title, 28, "centre")
-    _draw(c, width / 2, height - 12 * cm, info.period + ("（草稿）" if draft else ""), 16, "centre")
+    _draw(c, tf, width / 2, height - 7 * cm, info.organisation, 16, "centre")
+    _draw(c, tf, width / 2, height - 10 * cm, info.title, 28, "centre")
+    _draw(c, tf, width / 2, height - 12 * cm, info.period + ("（草稿）" if draft else ""), 16, "centre")
     for i, line in enumerate((f"编制日期：{info.date}", f"版本：{info.version}", f"共 {len(entries)} 份文件")):
-        _draw(c, width / 2, height - (19 + i * 0.9) * cm, line, 13, "centre")
+        _draw(c, tf, width / 2, height - (19 + i * 0.9) * cm, line, 13, "centre")
     c.showPage()
     left, right = 2.5 * cm, width - 2.5 * cm
     for first in range(0, max(len(entries), 1), ROWS_PER_TOC_PAGE):
-        c.setFont(FONT, 18)
+        c.setFont(tf.name, 18)
         c.drawCentredString(width / 2, height - 3 * cm, "目　　录")
         y = height - 4.6 * cm
-        c.setFont(FONT, 10.5)
+        c.setFont(tf.name, 10.5)
         c.drawString(left, y, "序号")
         c.drawString(left + 1.4 * cm, y, "文件")
         c.drawString(left + 10.0 * cm, y, "单位")
@@ -202,11 +207,11 @@ def _front_pdf(info: BundleInfo, entries: list[tuple[int, Member, int]], draft: 
         for index, member, page in entries[first:first + ROWS_PER_TOC_PAGE]:
             y -= 0.78 * cm
             c.drawString(left, y, str(index))
-            _draw(c, left + 1.4 * cm, y, member.title, 10.5)
-            _draw(c, left + 10.0 * cm, y, member.group, 10.5)
+            _draw(c, tf, left + 1.4 * cm, y, member.title, 10.5)
+            _draw(c, tf, left + 10.0 * cm, y, member.group, 10.5)
             c.drawRightString(right, y, str(page))
             c.setDash(1, 2)
-            c.line(left + 1.4 * cm + _width(c, member.title, 10.5) + 4, y + 2, left + 10.0 * cm - 4, y + 2)
+            c.line(left + 1.4 * cm + _width(c, tf, member.title, 10.5) + 4, y + 2, left + 10.0 * cm - 4, y + 2)
             c.setDash()
         c.showPage()
     c.save()
@@ -249,24 +254,24 @@ def _fix_astral_tounicode(pdf: bytes) -> bytes:
     return out.getvalue()
 
 
-def _stamp_pdf(sizes: list[tuple[float, float]], draft: bool) -> bytes:
+def _stamp_pdf(sizes: list[tuple[float, float]], tf: Typeface, draft: bool) -> bytes:
     """One overlay page per bundle page: 第 n 页 / 共 N 页 at the bottom right, below the documents'
     own footers, and a light diagonal 草稿 when drafting."""
     from reportlab.lib.units import cm
 
     buf = BytesIO()
-    c = _canvas(buf, sizes[0])
+    c = _canvas(buf, tf, sizes[0])
     total = len(sizes)
     for n, (width, height) in enumerate(sizes, start=1):
         c.setPageSize((width, height))
-        c.setFont(FONT, 8)
+        c.setFont(tf.name, 8)
         c.setFillGray(0.25)
         c.drawRightString(width - 1.5 * cm, 0.55 * cm, f"第 {n} 页 / 共 {total} 页")
         if draft:
             c.saveState()
             c.setFillGray(0.55)
             c.setFillAlpha(0.25)
-            c.setFont(FONT, 110)
+            c.setFont(tf.name, 110)
             c.translate(width / 2, height / 2)
             c.rotate(45)
             c.drawCentredString(0, -40, "草稿")
@@ -285,15 +290,18 @@ def _entries(members: Sequence[Member], readers: Sequence[PdfReader]) -> list[tu
     return out
 
 
-def prepare_font(bundles: Sequence[tuple[BundleInfo, Sequence[Member]]]) -> None:
-    """Register one font subset covering the text of every bundle about to be made."""
+def prepare_font(bundles: Sequence[tuple[BundleInfo, Sequence[Member]]], cache: Path) -> Typeface:
+    """Register one font subset covering the text of every bundle about to be made (the subset
+    is kept in docgen's cache folder `cache`)."""
     text = "草稿目录序号文件单位页码编制日期版本共份第页（）：　" + "".join(
-        info.title + info.period + info.organisation + info.date + info.version + "".join(m.title + m.group for m in members)
-        for info, members in bundles)
-    _register_font(text)
+        info.title + info.period + info.organisation + info.date + info.version
+        + "".join(m.title + m.group for m in members) for info, members in bundles)
+    from .fonts import face_file, prepare
+
+    return Typeface(_register_font(text, cache), _sc_chars(face_file(cache)), prepare(cache))
 
 
-def assemble(info: BundleInfo, members: Sequence[Member], *, draft: bool = False) -> bytes:
+def assemble(info: BundleInfo, members: Sequence[Member], typeface: Typeface, *, draft: bool = False) -> bytes:
     """One bundle's PDF bytes (call prepare_font first); BundleError names an unusable member."""
     readers = [read_member(m) for m in members]
     total = sum(len(r.pages) for r in readers)
@@ -301,7 +309,7 @@ def assemble(info: BundleInfo, members: Sequence[Member], *, draft: bool = False
         raise BundleError(f"bundle {info.name}: {total} pages, over the limit of {MAX_PAGES}")
     entries = _entries(members, readers)
     writer = PdfWriter()
-    writer.append(PdfReader(BytesIO(_front_pdf(info, entries, draft))), import_outline=False)
+    writer.append(PdfReader(BytesIO(_front_pdf(info, entries, typeface, draft))), import_outline=False)
     parents: dict[str, Any] = {}
     nest = len({m.group for m in members}) > 1
     for (_, member, start), reader in zip(entries, readers, strict=True):
@@ -313,7 +321,7 @@ def assemble(info: BundleInfo, members: Sequence[Member], *, draft: bool = False
             parent = parents[member.group]
         writer.add_outline_item(title=member.title, page_number=start - 1, parent=parent)
     sizes = [(float(p.mediabox.width), float(p.mediabox.height)) for p in writer.pages]
-    overlay = PdfReader(BytesIO(_stamp_pdf(sizes, draft)))
+    overlay = PdfReader(BytesIO(_stamp_pdf(sizes, typeface, draft)))
     for page, mark in zip(writer.pages, overlay.pages, strict=True):
         page.merge_page(mark)
     import hashlib
@@ -336,7 +344,8 @@ def assemble(info: BundleInfo, members: Sequence[Member], *, draft: bool = False
     return buf.getvalue()
 
 
-def assemble_all(bundles: Sequence[tuple[BundleInfo, Sequence[Member]]], *, draft: bool = False) -> list[bytes]:
+def assemble_all(bundles: Sequence[tuple[BundleInfo, Sequence[Member]]], cache: Path, *,
+                 draft: bool = False) -> list[bytes]:
     """Every bundle's PDF bytes (for a few bundles; builds make them one at a time)."""
-    prepare_font(bundles)
-    return [assemble(info, members, draft=draft) for info, members in bundles]
+    typeface = prepare_font(bundles, cache)
+    return [assemble(info, members, typeface, draft=draft) for info, members in bundles]

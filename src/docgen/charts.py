@@ -16,7 +16,7 @@ from io import BytesIO
 
 from PIL import Image, ImageDraw, ImageFont
 
-from .fonts import face_file
+from .fonts import system_face
 
 COLOURS = ("#2F5597", "#C55A11", "#548235", "#7F6000", "#7030A0")
 AXIS, GRID, TEXT = "#595959", "#D9D9D9", "#262626"
@@ -36,7 +36,9 @@ class Chart:
 
 @lru_cache(maxsize=8)
 def _font(points: float) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(face_file()), round(points * DPI / 72 * SCALE))
+    """Noto Sans CJK SC at `points`, read from the installed collection (nothing is extracted)."""
+    collection, index = system_face()
+    return ImageFont.truetype(str(collection), round(points * DPI / 72 * SCALE), index=index)
 
 
 def nice_ticks(top: float, count: int = 5) -> list[float]:
@@ -81,7 +83,7 @@ class _Canvas:
 
     def _ylabel(self, text: str, font: ImageFont.FreeTypeFont) -> None:
         width = round(self.draw.textlength(text, font=font)) + 2
-        strip = Image.new("RGB", (width, font.size * 2), "white")
+        strip = Image.new("RGB", (width, int(font.size * 2)), "white")  # size is an int: _font rounds it
         ImageDraw.Draw(strip).text((0, font.size), text, font=font, fill=TEXT, anchor="lm")
         rotated = strip.rotate(90, expand=True)
         middle = (self.top + self.bottom) // 2
@@ -134,10 +136,10 @@ def line_chart(labels: Sequence[str], series: dict[str, Sequence[float | Decimal
     top = max((v for vs in values.values() for v in vs if v is not None), default=0.0)
     canvas = _Canvas(labels, nice_ticks(max(top, 0.0) * 1.1), title, ylabel)
     radius = 3 * SCALE
-    for n, (name, vs) in enumerate(values.items()):
+    for n, vs in enumerate(values.values()):
         colour = COLOURS[n % len(COLOURS)]
         points = [(canvas.x(i), canvas.y(max(v, 0.0))) if v is not None else None for i, v in enumerate(vs)]
-        for a, b in zip(points, points[1:]):
+        for a, b in zip(points, points[1:], strict=False):
             if a is not None and b is not None:
                 canvas.draw.line([a, b], fill=colour, width=2 * SCALE)
         for p in points:
@@ -150,7 +152,7 @@ def line_chart(labels: Sequence[str], series: dict[str, Sequence[float | Decimal
 def _legend(canvas: _Canvas, names: list[str]) -> None:
     """Names with their colours in one row under the title, right-aligned."""
     font = _font(8)
-    x = canvas.right
+    x: float = canvas.right
     y = canvas.top - font.size * 0.9
     for n, name in reversed(list(enumerate(names))):
         x -= canvas.draw.textlength(name, font=font)

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import os
 import re
+import threading
 import types
 import typing
 import zipfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Union
 
@@ -134,7 +137,11 @@ class _Checker:
             callee = self.typeof(node.node, scope)
             if isinstance(callee, _Method) and typing.get_origin(_unwrap(callee.owner)) is dict:
                 key, value = typing.get_args(_unwrap(callee.owner))
-                return {"items": list[tuple[key, value]], "keys": list[key], "values": list[value]}.get(callee.name, ANY)
+                # list[tuple[key, value]], list[key] and list[value], spelled as the GenericAlias objects that
+                # subscripting builds, because mypy reads a subscript of `list` by a variable as a bad type
+                items = types.GenericAlias(list, types.GenericAlias(tuple, (key, value)))
+                return {"items": items, "keys": types.GenericAlias(list, key),
+                        "values": types.GenericAlias(list, value)}.get(callee.name, ANY)
             return ANY
         if isinstance(node, nodes.Filter):
             if node.node is not None:
@@ -230,9 +237,7 @@ class _Checker:
             self.typeof(node, scope)
         else:
             for child in node.iter_child_nodes():
-                if isinstance(child, nodes.Expr) and not isinstance(child, (nodes.Name, nodes.Getattr)):
-                    self.typeof(child, scope)
-                elif isinstance(child, nodes.Expr):
+                if isinstance(child, nodes.Expr):
                     self.typeof(child, scope)
                 else:
                     self.visit(child, scope)
@@ -257,7 +262,8 @@ def _word_damage(template: str, part: str, xml: str) -> list[TagProblem]:
                                         text[:120]))
         for tag in re.findall(r"\{[{%].*?[}%]\}", text):
             if any(q in tag for q in QUOTES):
-                found.append(TagProblem(template, part, i, f"Chinese quotes inside {tag!r}; use ASCII quotes", text[:120]))
+                found.append(TagProblem(template, part, i, f"Chinese quotes inside {tag!r}; use ASCII quotes",
+                                        text[:120]))
             if "\u3000" in tag:
                 found.append(TagProblem(template, part, i, f"ideographic space inside {tag!r}", text[:120]))
         if re.search(r"\{(?:<[^>]+>)+[{%]|[}%](?:<[^>]+>)+\}", para):
@@ -304,43 +310,47 @@ def check_template(path: Path, context_type: type) -> list[TagProblem]:
     return sorted(set(problems))
 
 
-_CHECKED: dict[tuple[str, int, int, str], list[TagProblem]] = {}
+def require_clean(path: Path, context_type: type, cache: Path) -> None:
+    """Run check_template once per template and raise TemplateError listing every problem: a
+    build refuses a template with unknown names or attributes before anything renders.
 
-
-def require_clean(path: Path, context_type: type) -> None:
-    """Run check_template once per template (kept on disk by the template's hash and docgen's
-    code), and raise TemplateError listing every problem: a build refuses a template with
-    unknown names or attributes before anything renders."""
-    import hashlib
-    import json
-
+    The check costs about 30 ms a template, so its result is kept in docgen's cache folder
+    `cache`, by the template's bytes and docgen's code, and in memory for the process."""
     from .errors import TemplateError
-    from .fonts import cache_dir
-    from .versions import code_fingerprint
 
     try:
         stat = path.stat()
     except OSError as e:
         raise TemplateError(f"{path}: template not found ({e.strerror})") from e
-    key = (str(path), stat.st_size, stat.st_mtime_ns, getattr(context_type, "__name__", str(context_type)))
-    if key not in _CHECKED:
-        digest = hashlib.sha256(path.read_bytes() + key[3].encode() + code_fingerprint().encode()).hexdigest()
-        saved = cache_dir() / "template-checks" / f"{digest[:32]}.json"
-        try:
-            _CHECKED[key] = [TagProblem(**p) for p in json.loads(saved.read_text(encoding="utf-8"))]
-        except (OSError, ValueError, TypeError):
-            found = check_template(path, context_type)
-            _CHECKED[key] = found
-            try:
-                saved.parent.mkdir(parents=True, exist_ok=True)
-                tmp = saved.with_name(f".{saved.name}.{id(found)}.tmp")
-                tmp.write_text(json.dumps([dataclasses.asdict(p) for p in found], ensure_ascii=False), encoding="utf-8")
-                tmp.replace(saved)
-            except OSError:
-                pass  # an unwritable cache only costs the check next time
-    problems = _CHECKED[key]
+    problems = _checked(str(path), stat.st_size, stat.st_mtime_ns, context_type, cache)
     if problems:
         shown = "\n".join(str(p) for p in problems[:10])
         more = f"\n… and {len(problems) - 10} more" if len(problems) > 10 else ""
         raise TemplateError(f"the template check found {len(problems)} problem(s); nothing was rendered from it:\n"
                             f"{shown}{more}")
+
+
+@lru_cache(maxsize=64)
+def _checked(path: str, size: int, mtime_ns: int, context_type: type, cache: Path) -> tuple[TagProblem, ...]:
+    """The template's problems (size and mtime make a changed file a new entry)."""
+    import hashlib
+    import json
+
+    from .versions import code_fingerprint
+
+    name = getattr(context_type, "__name__", str(context_type))
+    digest = hashlib.sha256(Path(path).read_bytes() + name.encode() + code_fingerprint().encode()).hexdigest()
+    saved = cache / "template-checks" / f"{digest[:32]}.json"
+    try:
+        return tuple(TagProblem(**p) for p in json.loads(saved.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        pass  # not checked yet, or the saved result is unreadable: check again
+    found = check_template(Path(path), context_type)
+    try:
+        saved.parent.mkdir(parents=True, exist_ok=True)
+        tmp = saved.with_name(f".{saved.name}.{os.getpid()}-{threading.get_ident()}.tmp")
+        tmp.write_text(json.dumps([dataclasses.asdict(p) for p in found], ensure_ascii=False), encoding="utf-8")
+        tmp.replace(saved)
+    except OSError:
+        pass  # an unwritable cache only costs the check next time
+    return tuple(found)

@@ -5,7 +5,9 @@
     ├── TemplateError      a template is broken or does not fit the data
     ├── ConversionError    LibreOffice is missing, failed, or wrote a bad PDF
     ├── BundleError        a bundle member or the bundle itself is unusable
-    └── OutputError        the output folder cannot be written or is locked
+    ├── OutputError        the output folder cannot be written or is locked
+    └── RequestError       a command asked for a key, vendor or bundle the data does not have,
+                           or for something incomplete (exit code 2, like any usage error)
 
 Anything else that escapes is a bug in docgen and keeps its traceback.
 """
@@ -65,3 +67,8 @@ class BundleError(DocgenError):
 
 class OutputError(DocgenError):
     """Raised when outputs cannot be written (read-only, full, or locked folder)."""
+
+
+class RequestError(DocgenError):
+    """Raised when a command asks for a record, vendor or bundle the data does not have, or its
+    options do not go together; the CLI treats it as a usage error (exit code 2)."""

@@ -20,13 +20,13 @@ import re
 import shutil
 import subprocess
 import unicodedata
-from collections import Counter
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
+from difflib import Match, SequenceMatcher
 from io import BytesIO
 
-from lxml import etree
+from lxml import etree  # lxml ships no type hints
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -333,11 +333,11 @@ def _align(view: _View, piece: str, cursor: int, previous: str) -> tuple[list[Di
     window = view.text[cursor: cursor + 2 * len(piece) + 80]
     matcher = SequenceMatcher(None, piece, window, autojunk=False)
     blocks = [b for b in matcher.get_matching_blocks() if b.size]
-    kept = []
+    kept: list[Match] = []
     for b in blocks:  # single characters far from the rest belong to the next paragraph
-        if b.size >= 2 or (kept and b.b == kept[-1].b + kept[-1].size):
-            if all(not view.used[cursor + b.b + k] for k in range(b.size)):
-                kept.append(b)
+        if (b.size >= 2 or (kept and b.b == kept[-1].b + kept[-1].size)) and all(
+                not view.used[cursor + b.b + k] for k in range(b.size)):
+            kept.append(b)
     found: list[Difference] = []
     pos_a = 0
     end = cursor
@@ -416,7 +416,7 @@ def _confirmed(found: list[Difference], expected: Expected, text: _Text, margins
     rows repeated on later pages, and list numbers.
     """
     body = Counter("".join(expected.body))
-    in_pdf = Counter(c for c, margin in zip(text.text, margins) if not margin)
+    in_pdf = Counter(c for c, margin in zip(text.text, margins, strict=False) if not margin)
     missing = body - in_pdf
     extra = in_pdf - body
     for piece in sorted(expected.optional, key=len, reverse=True):

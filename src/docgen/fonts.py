@@ -13,9 +13,9 @@ import contextlib
 import hashlib
 import os
 import subprocess
-import tempfile
 import threading
 from collections.abc import Iterator
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -31,26 +31,7 @@ FACES = {
 FONT_HINT = "Install the Noto CJK fonts: sudo apt-get install -y fonts-noto-cjk"
 
 
-CACHE_HINT = "set DOCGEN_CACHE to a writable folder with about 100 MB free"
-
-
-def cache_dir() -> Path:
-    """$DOCGEN_CACHE, else $XDG_CACHE_HOME/docgen, else ~/.cache/docgen.
-
-    Without a usable home folder (HOME unset and no passwd entry, or HOME not a folder), the
-    cache goes to a per-user folder in the system's temporary folder.
-    """
-    if os.environ.get("DOCGEN_CACHE"):
-        return Path(os.environ["DOCGEN_CACHE"])
-    if os.environ.get("XDG_CACHE_HOME"):
-        return Path(os.environ["XDG_CACHE_HOME"]) / "docgen"
-    try:
-        home = Path.home()
-    except (RuntimeError, KeyError, OSError):
-        home = None
-    if home is None or not home.is_dir() or not os.access(home, os.W_OK | os.X_OK):
-        return Path(tempfile.gettempdir()) / f"docgen-cache-{os.getuid()}"
-    return home / ".cache" / "docgen"
+CACHE_HINT = "set DOCGEN_CACHE (or cache in docgen.toml) to a writable folder with about 100 MB free"
 
 
 _PREPARE_LOCK = threading.Lock()
@@ -128,8 +109,9 @@ def _extract(collection: Path, family: str, psname: str, dest: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def prepare() -> Path:
-    """Make sure the SC faces and the fontconfig file exist; return the fontconfig file."""
+def prepare(cache: Path) -> Path:
+    """Make sure the SC faces and the fontconfig file exist in docgen's cache folder `cache`;
+    return the fontconfig file."""
     collections = _collections()
     missing = sorted(set(FACES) - set(collections))
     if missing:
@@ -137,7 +119,7 @@ def prepare() -> Path:
     template = (resources.files("docgen") / "fonts" / "fonts.conf").read_text(encoding="utf-8")
     key = hashlib.sha256("|".join([template, *(f"{p}:{p.stat().st_size}:{p.stat().st_mtime_ns}"
                                                for p in sorted(collections.values()))]).encode()).hexdigest()[:12]
-    root = cache_dir() / f"fonts-{key}"
+    root = cache / f"fonts-{key}"
     font_dir = root / "fonts"
     conf = root / "fonts.conf"
     if conf.exists():
@@ -163,12 +145,33 @@ def prepare() -> Path:
     return conf
 
 
-def face_file(psname: str = "NotoSansCJKsc-Regular") -> Path:
-    """Path of one extracted SC face, e.g. for chart labels."""
-    return prepare().parent / "fonts" / f"{psname}.otf"
+def face_file(cache: Path, psname: str = "NotoSansCJKsc-Regular") -> Path:
+    """Path of one extracted SC face (in the cache folder `cache`)."""
+    return prepare(cache).parent / "fonts" / f"{psname}.otf"
 
 
-def subset_ttf(text: str, psname: str = "NotoSansCJKsc-Regular") -> Path:
+def system_face(psname: str = "NotoSansCJKsc-Regular") -> tuple[Path, int]:
+    """The installed Noto CJK collection holding the SC face `psname` and the face's index in
+    it, for code that reads a face without LibreOffice (chart labels); nothing is written."""
+    return _system_face(psname)
+
+
+@lru_cache(maxsize=8)
+def _system_face(psname: str) -> tuple[Path, int]:
+    from fontTools.ttLib import TTCollection
+
+    name = next((n for n, (_, ps) in FACES.items() if ps == psname), None)
+    collection = _collections().get(name or "")
+    if name is None or collection is None:
+        raise ConversionError(f"Noto CJK fonts not found ({name or psname}). {FONT_HINT}")
+    family = FACES[name][0]
+    for index, face in enumerate(TTCollection(str(collection), lazy=True).fonts):
+        if face["name"].getDebugName(1) == family:
+            return collection, index
+    raise ConversionError(f"{collection} has no {family} face. {FONT_HINT}")
+
+
+def subset_ttf(text: str, cache: Path, psname: str = "NotoSansCJKsc-Regular") -> Path:
     """A small TrueType subset of an SC face covering `text`, for PDF pages drawn by docgen itself.
 
     Why: reportlab embeds TrueType outlines only; the SC faces are CFF. The subset (a few hundred
@@ -177,26 +180,26 @@ def subset_ttf(text: str, psname: str = "NotoSansCJKsc-Regular") -> Path:
     """
     chars = "".join(sorted(set(text + "0123456789 /")))
     key = hashlib.sha256(f"{psname}|{chars}|v2".encode()).hexdigest()[:16]
-    dest = prepare().parent / "subsets" / f"{psname}-{key}.ttf"
+    dest = prepare(cache).parent / "subsets" / f"{psname}-{key}.ttf"
     if dest.exists():
         return dest
     with cache_lock(dest.parent):
         if dest.exists():
             return dest
         try:
-            return _write_subset(dest, chars, key, psname)
+            return _write_subset(dest, face_file(cache, psname), chars, key, psname)
         except OSError as e:
             raise OutputError(f"cannot write a font subset in docgen's cache folder {dest.parent}: "
                               f"{e.strerror or e}; {CACHE_HINT}") from e
 
 
-def _write_subset(dest: Path, chars: str, key: str, psname: str) -> Path:
+def _write_subset(dest: Path, face: Path, chars: str, key: str, psname: str) -> Path:
     from fontTools import subset
     from fontTools.pens.cu2quPen import Cu2QuPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen
     from fontTools.ttLib import TTFont, newTable
 
-    font = TTFont(str(face_file(psname)))
+    font = TTFont(str(face))
     options = subset.Options()
     options.name_IDs = ["*"]
     options.layout_features = []

@@ -85,7 +85,8 @@ def _read_text(path: Path, display: str, limit: int) -> str:
     except OSError as e:
         raise InputError([Problem(display, None, None, "", f"cannot be read ({e.strerror})")]) from None
     if path.is_dir():
-        raise InputError([Problem(display, None, None, "", "is a folder, not a file; it should be a file of that name")])
+        raise InputError([Problem(display, None, None, "",
+                                  "is a folder, not a file; it should be a file of that name")])
     if size > limit:
         raise InputError([Problem(display, None, None, "", f"file is {size} bytes, over the limit of {limit}")])
     try:
@@ -132,7 +133,8 @@ def _screen_events(yaml: YAML, text: str, display: str) -> list[Problem]:
             if getattr(event, "version", None):
                 problems.append(Problem(display, line, col, "", "version directive not allowed (%YAML); remove it"))
         elif isinstance(event, AliasEvent):
-            problems.append(Problem(display, line, col, "", f"aliases not allowed (*{event.anchor}); write the value out"))
+            problems.append(Problem(display, line, col, "",
+                                    f"aliases not allowed (*{event.anchor}); write the value out"))
             if len(problems) > 50:
                 break
         elif isinstance(event, (ScalarEvent, CollectionStartEvent)):
@@ -178,7 +180,8 @@ def load_yaml(path: Path, display: str | None = None) -> CommentedMap:
         msg = " ".join(s for s in (e.context, e.problem) if s) or "YAML syntax error"
         raise InputError([Problem(display, line, col, "", f"YAML syntax error: {msg}")]) from None
     except RecursionError:
-        raise InputError([Problem(display, 1, 1, "", f"nested too deeply to read (more than {MAX_DEPTH} levels)")]) from None
+        raise InputError([Problem(display, 1, 1, "",
+                                  f"nested too deeply to read (more than {MAX_DEPTH} levels)")]) from None
     if not isinstance(data, CommentedMap):
         kind = "a list" if isinstance(data, CommentedSeq) else "a single value"
         raise InputError([Problem(display, 1, 1, "", f"expected a mapping at the top of the file, found {kind}")])

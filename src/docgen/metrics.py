@@ -348,25 +348,18 @@ def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -
         leave=leave, changes=changes, scores=scores, score=score, grade=grade_for(policy, score))
 
 
-_MEMO: dict[tuple[int, str, int, int], tuple[m.Dataset, MonthMetrics]] = {}
-
-
 def month_metrics(data: m.Dataset, agreement_id: str, year: int, month: int) -> MonthMetrics:
     """The figures of one calendar month (see `period_metrics` for every rule).
 
-    Remembered per data set: a month is read by its own report, the next three reports' trend
-    tables and the annual report. Datasets are immutable, so a remembered result stays right.
+    Remembered with the data set: a month is read by its own report, the next three reports'
+    trend tables and the annual report. Datasets are never changed, so a remembered result stays right.
     """
-    key = (id(data), agreement_id, year, month)
-    hit = _MEMO.get(key)
-    if hit is not None and hit[0] is data:
-        return hit[1]
-    start, end = month_bounds(year, month)
-    result = period_metrics(data, agreement_id, start, end)
-    if len(_MEMO) > 2048:
-        _MEMO.clear()
-    _MEMO[key] = (data, result)
-    return result
+    key = ("month", agreement_id, year, month)
+    hit = data._memo.get(key)
+    if hit is None:
+        start, end = month_bounds(year, month)
+        hit = data._memo[key] = period_metrics(data, agreement_id, start, end)
+    return hit
 
 
 def records_span(data: m.Dataset) -> tuple[tuple[int, int], tuple[int, int]] | None:

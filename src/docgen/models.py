@@ -13,6 +13,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     StrictBool,
     StrictInt,
     StrictStr,
@@ -67,8 +68,8 @@ def _plain_number(value: Any) -> Any:
     from ruamel.yaml.scalarint import BinaryInt, HexInt, OctalInt
 
     if isinstance(value, (HexInt, OctalInt, BinaryInt)):
-        raise ValueError(f"write amounts as plain decimal numbers such as 120000.00, not {type(value).__name__[:-3].lower()} "
-                         "notation")
+        raise ValueError("write amounts as plain decimal numbers such as 120000.00, "
+                         f"not {type(value).__name__[:-3].lower()} notation")
     from .load import ExponentDecimal
 
     if isinstance(value, ExponentDecimal) or isinstance(value, ScalarFloat) and getattr(value, "_exp", None):
@@ -183,7 +184,8 @@ class Client(Party):
 
 
 VendorTier = Literal["战略级", "常规级", "临时级"]
-ServiceCategory = Literal["硬件维护", "软件支持", "网络安全", "网络运维", "数据库运维", "桌面运维", "机房运维", "应用运维"]
+ServiceCategory = Literal["硬件维护", "软件支持", "网络安全", "网络运维", "数据库运维", "桌面运维", "机房运维",
+                          "应用运维"]
 
 
 class Vendor(Party):
@@ -223,7 +225,8 @@ class Sla(Model):
     availability_systems: list[Text] = Field(min_length=1)
     credits: list[CreditTier] = Field(default_factory=list)
     credit_cap_pct: Percent = Decimal("50")
-    attainment_target_pct: Percent = Field(default=Decimal("95"), description="share of tickets that must meet each time limit")
+    attainment_target_pct: Percent = Field(default=Decimal("95"),
+                                           description="share of tickets that must meet each time limit")
 
     @field_validator("levels")
     @classmethod
@@ -558,6 +561,8 @@ class Dataset(Model):
     leave: list[LeaveRequest]
     changes: list[PersonnelChange]
     bundles: list[BundleSpec] = Field(default_factory=lambda: list(DEFAULT_BUNDLES))
+    # figures computed from this data set, kept with it (metrics.month_metrics): it never changes
+    _memo: dict[Any, Any] = PrivateAttr(default_factory=dict)
 
     def vendor(self, vendor_id: str) -> Vendor:
         return next(v for v in self.vendors if v.id == vendor_id)

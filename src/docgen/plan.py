@@ -1,35 +1,35 @@
-"""Decide which documents the data calls for: one Job per output document.
+"""Plan a build: which documents and bundles the data calls for, what each is made from, and
+which of them must be made again (and why) against the output folder's manifest.
 
-Why: every command (render, report, build) works from the same list of jobs, so a new
-document kind joins them all by adding one entry to KINDS.
+Why: every command (render, report, bundle, build, verify) works from the same jobs and the
+same typed Plan, so a new document kind joins them all by adding one entry to KINDS, and the
+dry run, the build and verify cannot disagree about what is stale. Planning writes nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
 from . import context as ctx
 from . import models as m
-from .errors import DocgenError, TemplateError
-
-def _shipped_templates() -> Path:
-    """The templates that come with docgen: `templates/` of a checkout, or the copy a plain
-    `pip install` puts beside the code (the package docgen_templates)."""
-    checkout = Path(__file__).resolve().parents[2] / "templates"
-    if (checkout / "contracts").is_dir():
-        return checkout
-    from importlib.util import find_spec
-
-    spec = find_spec("docgen_templates")
-    if spec is not None and spec.submodule_search_locations:
-        return Path(next(iter(spec.submodule_search_locations)))
-    return checkout
-
-
-TEMPLATE_DIR = _shipped_templates()
+from .errors import DocgenError, RequestError, TemplateError
+from .manifest import (
+    MANIFEST_NAME,
+    Manifest,
+    OutputRecord,
+    changed_inputs,
+    file_hash,
+    fingerprint,
+    outputs_intact,
+    sha256,
+)
 
 
 @dataclass(frozen=True)
@@ -40,12 +40,12 @@ class Kind:
     template: str
     title: str
     group: str
-    instances: Callable[[m.Dataset], Iterator[Job]]
+    instances: Callable[[m.Dataset, Path], Iterator[Job]]
     context_type: type = dict
 
-    @property
-    def template_path(self) -> Path:
-        return TEMPLATE_DIR / self.template
+    def template_in(self, templates_dir: Path) -> Path:
+        """This kind's template in the project's templates folder."""
+        return templates_dir / self.template
 
 
 @dataclass(frozen=True)
@@ -77,8 +77,8 @@ def policy_parts(policy: m.Policy, sections: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _agreement_jobs(kind: str, template: str, title: str, suffix: str,
-                    policy_sections: tuple[str, ...] | None) -> Callable[[m.Dataset], Iterator[Job]]:
-    def instances(data: m.Dataset) -> Iterator[Job]:
+                    policy_sections: tuple[str, ...] | None) -> Callable[[m.Dataset, Path], Iterator[Job]]:
+    def instances(data: m.Dataset, templates: Path) -> Iterator[Job]:
         for ag in data.agreements:
             number = f"{ag.contract_no}{suffix}"
             vendor = data.vendor(ag.vendor)
@@ -86,9 +86,9 @@ def _agreement_jobs(kind: str, template: str, title: str, suffix: str,
                 kind=kind,
                 key=ag.id,
                 title=title,
-                template=TEMPLATE_DIR / template,
+                template=templates / template,
                 output=f"contracts/{ag.id}/{number}_{title}",
-                build_context=lambda ag=ag, number=number: ctx.agreement_context(data, ag, number),
+                build_context=partial(ctx.agreement_context, data, ag, number),
                 inputs={
                     "client.yaml": data.client,
                     f"vendors.yaml:{vendor.id}": vendor,
@@ -102,12 +102,12 @@ def _agreement_jobs(kind: str, template: str, title: str, suffix: str,
     return instances
 
 
-def _form_job(data: m.Dataset, *, kind: str, key: str, title: str, stem: str, month: str, vendor: m.Vendor,
-              agreement: m.Agreement, records: dict[str, Any], build_context: Callable[[], dict[str, Any]],
-              subject: str) -> Job:
+def _form_job(data: m.Dataset, templates: Path, *, kind: str, key: str, title: str, stem: str,  # noqa: PLR0913
+              month: str, vendor: m.Vendor, agreement: m.Agreement, records: dict[str, Any],
+              build_context: Callable[[], dict[str, Any]], subject: str) -> Job:
     """A one-page form filed under its month; it depends on its own records and its policy section."""
     return Job(
-        kind=kind, key=key, title=title, template=TEMPLATE_DIR / f"forms/{kind}_form.docx",
+        kind=kind, key=key, title=title, template=templates / f"forms/{kind}_form.docx",
         output=f"forms/{month}/{stem}_{key}", build_context=build_context,
         inputs={"client.yaml": data.client, f"vendors.yaml:{vendor.id}": vendor,
                 f"agreements.yaml:{agreement.id}": agreement, **records, **policy_parts(data.policy, (kind,))},
@@ -116,27 +116,29 @@ def _form_job(data: m.Dataset, *, kind: str, key: str, title: str, stem: str, mo
     )
 
 
-def _leave_jobs(data: m.Dataset) -> Iterator[Job]:
+def _leave_jobs(data: m.Dataset, templates: Path) -> Iterator[Job]:
     for leave in data.leave:
         person = data.staff_member(leave.staff)
-        substitute = {f"staff.yaml:{leave.substitute}": data.staff_member(leave.substitute)} if leave.substitute else {}
+        substitute = ({f"staff.yaml:{leave.substitute}": data.staff_member(leave.substitute)}
+                      if leave.substitute else {})
         yield _form_job(
-            data, kind="leave", key=leave.id, title="运维人员请销假登记表", stem="请销假", month=f"{leave.start:%Y-%m}",
+            data, templates, kind="leave", key=leave.id, title="运维人员请销假登记表", stem="请销假",
+            month=f"{leave.start:%Y-%m}",
             vendor=data.vendor(person.vendor), agreement=data.agreement(person.agreement),
             records={f"staff.yaml:{person.id}": person, f"leave.yaml:{leave.id}": leave, **substitute},
-            build_context=lambda leave=leave: ctx.leave_context(data, leave), subject=f"{person.name} · {leave.type}")
+            build_context=partial(ctx.leave_context, data, leave), subject=f"{person.name} · {leave.type}")
 
 
-def _change_jobs(data: m.Dataset) -> Iterator[Job]:
+def _change_jobs(data: m.Dataset, templates: Path) -> Iterator[Job]:
     for change in data.changes:
         ag = data.agreement(change.agreement)
         vendor = data.vendor(ag.vendor)
         old = {f"staff.yaml:{change.old_staff}": data.staff_member(change.old_staff)} if change.old_staff else {}
         yield _form_job(
-            data, kind="change", key=change.id, title="运维人员变更登记表", stem="人员变更",
+            data, templates, kind="change", key=change.id, title="运维人员变更登记表", stem="人员变更",
             month=f"{change.effective:%Y-%m}", vendor=vendor, agreement=ag,
             records={f"changes.yaml:{change.id}": change, **old},
-            build_context=lambda change=change: ctx.change_context(data, change),
+            build_context=partial(ctx.change_context, data, change),
             subject=f"{vendor.short_name} · {change.type}")
 
 
@@ -161,10 +163,10 @@ def _records_of(data: m.Dataset, agreement_id: str, months: list[tuple[int, int]
 def _report_type(name: str) -> type:
     from . import reports
 
-    return getattr(reports, f"{name}Context")  # type: ignore[no-any-return]
+    return getattr(reports, f"{name}Context")
 
 
-def _monthly_jobs(data: m.Dataset) -> Iterator[Job]:
+def _monthly_jobs(data: m.Dataset, templates: Path) -> Iterator[Job]:
     from . import reports
     from .metrics import data_months
 
@@ -176,9 +178,9 @@ def _monthly_jobs(data: m.Dataset) -> Iterator[Job]:
             window = months[max(0, i - 3): i + 1]
             yield Job(
                 kind="monthly", key=f"{ag.id}-{key}", title="月度运维服务报告",
-                template=TEMPLATE_DIR / "forms/monthly_report.docx",
+                template=templates / "forms/monthly_report.docx",
                 output=f"reports/{key}/月度运维服务报告_{vendor.short_name}_{ag.id}_{key}",
-                build_context=lambda ag=ag, year=year, month=month: reports.monthly_context(data, ag, year, month),
+                build_context=partial(reports.monthly_context, data, ag, year, month),
                 inputs={"client.yaml": data.client, f"vendors.yaml:{vendor.id}": vendor, f"agreements.yaml:{ag.id}": ag,
                         **_records_of(data, ag.id, window),
                         **policy_parts(data.policy, ("deductions", "assessment"))},
@@ -187,7 +189,7 @@ def _monthly_jobs(data: m.Dataset) -> Iterator[Job]:
             )
 
 
-def _annual_jobs(data: m.Dataset) -> Iterator[Job]:
+def _annual_jobs(data: m.Dataset, templates: Path) -> Iterator[Job]:
     from . import reports
     from .metrics import data_months
 
@@ -197,9 +199,9 @@ def _annual_jobs(data: m.Dataset) -> Iterator[Job]:
             months = [(y, mo) for y, mo in data_months(data, ag.id) if y == year]
             yield Job(
                 kind="annual", key=f"{ag.id}-{year}", title="年度运维服务报告",
-                template=TEMPLATE_DIR / "forms/annual_report.docx",
+                template=templates / "forms/annual_report.docx",
                 output=f"reports/{year}/年度运维服务报告_{vendor.short_name}_{ag.id}_{year}",
-                build_context=lambda ag=ag, year=year: reports.annual_context(data, ag, year),
+                build_context=partial(reports.annual_context, data, ag, year),
                 inputs={"client.yaml": data.client, f"vendors.yaml:{vendor.id}": vendor, f"agreements.yaml:{ag.id}": ag,
                         **_records_of(data, ag.id, months),
                         **policy_parts(data.policy, ("deductions", "assessment"))},
@@ -221,27 +223,31 @@ KINDS: dict[str, Kind] = {
              _agreement_jobs("nda", "contracts/nda.docx", "保密协议", "-NDA", None), ctx.AgreementContext),
         Kind("leave", "forms/leave_form.docx", "运维人员请销假登记表", "forms", _leave_jobs, ctx.LeaveContext),
         Kind("change", "forms/change_form.docx", "运维人员变更登记表", "forms", _change_jobs, ctx.ChangeContext),
-        Kind("monthly", "forms/monthly_report.docx", "月度运维服务报告", "reports", _monthly_jobs, _report_type("Monthly")),
-        Kind("annual", "forms/annual_report.docx", "年度运维服务报告", "reports", _annual_jobs, _report_type("Annual")),
+        Kind("monthly", "forms/monthly_report.docx", "月度运维服务报告", "reports", _monthly_jobs,
+             _report_type("Monthly")),
+        Kind("annual", "forms/annual_report.docx", "年度运维服务报告", "reports", _annual_jobs,
+             _report_type("Annual")),
     )
 }
 
 
-def plan(data: m.Dataset, kinds: list[str] | None = None) -> list[Job]:
-    """Every document the data calls for, in a stable order.
+def documents(data: m.Dataset, templates_dir: Path, kinds: Collection[str] | None = None) -> list[Job]:
+    """Every document the data calls for (of `kinds`, every kind by default), in a stable order,
+    with its template in `templates_dir`.
 
-    Raises TemplateError when the template of a kind asked for (every kind by default) is
-    missing, and DocgenError when two documents would be written to one path.
+    Raises TemplateError when the template of a kind asked for is missing, and DocgenError when
+    two documents would be written to one path.
     """
-    missing = [f"{kind.template_path} ({kind.title})" for name, kind in KINDS.items()
-               if (kinds is None or name in kinds) and not kind.template_path.is_file()]
+    missing = [f"{kind.template_in(templates_dir)} ({kind.title})" for name, kind in KINDS.items()
+               if (kinds is None or name in kinds) and not kind.template_in(templates_dir).is_file()]
     if missing:
         raise TemplateError("template not found: " + "; ".join(missing)
-                            + ". Restore it (git checkout templates/) or point docgen at a folder that has it.")
+                            + ". Restore it, or point docgen at a folder that has it (--templates DIR, or "
+                            "templates in docgen.toml; `docgen templates init` copies the shipped ones).")
     jobs: list[Job] = []
     for name, kind in KINDS.items():
         if kinds is None or name in kinds:
-            jobs.extend(kind.instances(data))
+            jobs.extend(kind.instances(data, templates_dir))
     check_one_owner((job.id, job.output) for job in jobs)
     return jobs
 
@@ -259,3 +265,266 @@ def check_one_owner(outputs: Iterable[tuple[str, str]]) -> None:
             owners[key] = owner
     if clashes:
         raise DocgenError("two documents would overwrite each other: " + "; ".join(clashes))
+
+
+# --------------------------------------------------------------------------- bundles
+
+@dataclass(frozen=True)
+class BundleJob:
+    """One bundle to make: its members (in order) and its cover details."""
+
+    name: str
+    spec: m.BundleSpec
+    key: str
+    members: list[Job]
+    output: str
+
+    @property
+    def id(self) -> str:
+        return f"bundle:{self.name}"
+
+
+def bundle_jobs(data: m.Dataset, jobs: Sequence[Job]) -> list[BundleJob]:
+    """Bundle instances from the bundle specs: one per agreement, month or year with members."""
+    out = []
+    for spec in data.bundles:
+        groups: dict[str, list[Job]] = {}
+        for job in jobs:
+            if job.kind in spec.kinds and spec.per in job.tags:
+                groups.setdefault(job.tags[spec.per], []).append(job)
+        for key in sorted(groups):
+            members = sorted(groups[key], key=lambda j: (spec.kinds.index(j.kind), j.tags.get("vendor", ""), j.key))
+            name = f"{spec.name}-{key}"
+            out.append(BundleJob(name, spec, key, members, f"bundles/{name}_{spec.title}"))
+    check_one_owner((b.id, b.output) for b in out)
+    return out
+
+
+# --------------------------------------------------------------------------- inputs and staleness
+
+def job_inputs(job: Job, tools: dict[str, str]) -> dict[str, str]:
+    """Hashes of exactly the inputs `job` depends on, by label."""
+    inputs = {label: fingerprint(value) for label, value in job.inputs.items()}
+    inputs[f"template:{job.template.parent.name}/{job.template.name}"] = file_hash(job.template)
+    inputs.update({f"tool:{k}": v for k, v in tools.items()})
+    return inputs
+
+
+def bundle_inputs(bundle: BundleJob, manifest: Manifest, draft: bool, tools: dict[str, str]) -> dict[str, str]:
+    """A bundle's inputs: its spec, the draft flag, docgen's code and each member's recorded PDF."""
+    inputs = {"bundle spec": fingerprint(bundle.spec), "draft": str(draft), "tool:docgen": tools["docgen"]}
+    for job in bundle.members:
+        inputs[f"member:{job.id}"] = manifest.files_of(job.id).get(job.output + ".pdf", "missing")
+    return inputs
+
+
+def _reasons(entry: OutputRecord | None, inputs: dict[str, str], out_dir: Path, force: bool,
+             output: str) -> list[str]:
+    if force:
+        return ["--force"]
+    if entry is None:
+        return ["new"]
+    changed = changed_inputs(entry.inputs, inputs)
+    if changed:
+        return [f"{label.split(':', 1)[0] if label.startswith('member:') else label} changed" for label in changed]
+    if not outputs_intact(out_dir, entry):
+        return ["output missing or altered"]
+    if any(not rel.startswith(output + ".") for rel in entry.files):
+        return ["output renamed"]
+    return []
+
+
+# --------------------------------------------------------------------------- the typed plan
+
+PLAN_VERSION = 1
+
+
+class Output(BaseModel):
+    """One output of a plan: a document (DOCX and PDF) or a bundle (PDF)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str  # "contract:hx-2026", "monthly:hx-2026-2026-07", "bundle:contract-pack-hx-2026"
+    kind: str  # a key of KINDS, or "bundle"
+    key: str
+    title: str
+    path: str  # relative to the output folder, without the suffix
+    template: str | None = None  # relative to the templates folder; None for bundles
+    inputs: dict[str, str]  # label → hash, as known when planning (bundles: members as last recorded)
+    reasons: list[str]  # why it is made again; empty: up to date
+    members: list[str] = Field(default_factory=list)  # bundles: member output ids, in order
+
+    @property
+    def stale(self) -> bool:
+        return bool(self.reasons)
+
+
+class Plan(BaseModel):
+    """What a build would make, and why: computed from the data, the templates and the manifest
+    of the output folder, without writing anything. `docgen build --dry-run` prints it."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    version: int = PLAN_VERSION
+    out_dir: Path
+    templates_dir: Path
+    force: bool = False
+    draft: bool = False
+    docx: bool = True
+    pdf: bool = True
+    tools: dict[str, str]
+    manifest_digest: str  # of the manifest the plan was made against
+    outputs: list[Output]
+    _dataset: m.Dataset | None = PrivateAttr(default=None)
+    _jobs: dict[str, Job] = PrivateAttr(default_factory=dict)
+    _bundles: dict[str, BundleJob] = PrivateAttr(default_factory=dict)
+    _manifest: Manifest | None = PrivateAttr(default=None)
+    _bundle_choice: Collection[str] | bool = PrivateAttr(default=True)
+
+    @property
+    def options(self) -> Options:
+        """The options the plan was made with (to make it again)."""
+        return Options(force=self.force, draft=self.draft, docx=self.docx, pdf=self.pdf, bundles=self._bundle_choice)
+
+    @property
+    def todo(self) -> list[Output]:
+        return [o for o in self.outputs if o.reasons]
+
+    @property
+    def unchanged(self) -> list[Output]:
+        return [o for o in self.outputs if not o.reasons]
+
+    @property
+    def dataset(self) -> m.Dataset:
+        if self._dataset is None:
+            raise DocgenError("this plan was read back from JSON; plan again from the data to build it")
+        return self._dataset
+
+    def job(self, output_id: str) -> Job:
+        return self._jobs[output_id]
+
+    def bundle(self, output_id: str) -> BundleJob:
+        return self._bundles[output_id]
+
+    @property
+    def manifest(self) -> Manifest:
+        return self._manifest if self._manifest is not None else Manifest()
+
+    def explain(self) -> list[str]:
+        """Lines such as 'policy.yaml:deductions changed → 3 服务等级协议, 1 bundle'."""
+        by_reason: dict[str, Counter[str]] = {}
+        for output in self.todo:
+            title = "bundle" if output.kind == "bundle" else output.title
+            for reason in output.reasons:
+                by_reason.setdefault(reason, Counter())[title] += 1
+        lines = []
+        for reason in sorted(by_reason):
+            parts = ", ".join(f"{n} {title}{'s' if title == 'bundle' and n != 1 else ''}"
+                              for title, n in sorted(by_reason[reason].items()))
+            lines.append(f"{reason} → {parts}")
+        return lines
+
+
+@dataclass(frozen=True)
+class Options:
+    """What a plan is asked for besides its documents.
+
+    force: make everything again; draft: bundles carry a 草稿 watermark; docx, pdf: which files
+    of each document; bundles: True for every bundle of the planned documents, a collection of
+    bundle names, or False for none.
+    """
+
+    force: bool = False
+    draft: bool = False
+    docx: bool = True
+    pdf: bool = True
+    bundles: Collection[str] | bool = True
+
+
+def make_plan(data: m.Dataset, jobs: Sequence[Job], *, out_dir: Path, templates_dir: Path, tools: dict[str, str],
+              options: Options = Options()) -> Plan:  # noqa: B008 - frozen, so one shared default is safe
+    """The plan for making `jobs` (documents from `documents()`) into `out_dir`, and their bundles
+    as `options` asks.
+
+    Reads the output folder's manifest and the files it lists; writes nothing.
+    """
+    force, draft, docx, pdf, bundles = options.force, options.draft, options.docx, options.pdf, options.bundles
+    manifest = Manifest.load(out_dir)
+    outputs: list[Output] = []
+    job_map: dict[str, Job] = {}
+    for job in jobs:
+        inputs = job_inputs(job, tools)
+        reasons = _reasons(manifest.outputs.get(job.id), inputs, out_dir, force, job.output)
+        outputs.append(Output(id=job.id, kind=job.kind, key=job.key, title=job.title, path=job.output,
+                              template=f"{job.template.parent.name}/{job.template.name}", inputs=inputs,
+                              reasons=reasons))
+        job_map[job.id] = job
+    redo = {o.id: o.reasons for o in outputs if o.reasons}
+    bundle_map: dict[str, BundleJob] = {}
+    if bundles is not False and pdf:
+        for bundle in bundle_jobs(data, jobs):
+            if bundles is not True and bundle.name not in bundles:
+                continue
+            inputs = bundle_inputs(bundle, manifest, draft, tools)
+            entry = manifest.outputs.get(bundle.id)
+            member_redo = [r for j in bundle.members for r in redo.get(j.id, [])]
+            if force:
+                reasons = ["--force"]
+            elif entry is None:
+                reasons = ["new"]
+            elif member_redo:
+                reasons = sorted(set(member_redo))
+            else:
+                reasons = sorted({f"{c.split(':')[0]} changed" for c in changed_inputs(entry.inputs, inputs)})
+                if not reasons and not outputs_intact(out_dir, entry):
+                    reasons = ["output missing or altered"]
+            outputs.append(Output(id=bundle.id, kind="bundle", key=bundle.name, title=bundle.spec.title,
+                                  path=bundle.output, inputs=inputs, reasons=reasons,
+                                  members=[j.id for j in bundle.members]))
+            bundle_map[bundle.id] = bundle
+    plan = Plan(out_dir=out_dir, templates_dir=templates_dir, force=force, draft=draft, docx=docx, pdf=pdf,
+                tools=tools, manifest_digest=manifest_digest(out_dir), outputs=outputs)
+    plan._bundle_choice = bundles
+    plan._dataset, plan._jobs, plan._bundles, plan._manifest = data, job_map, bundle_map, manifest
+    return plan
+
+
+def manifest_digest(out_dir: Path) -> str:
+    """A hash of the output folder's manifest as it is now ("none" without one)."""
+    try:
+        return sha256((out_dir / MANIFEST_NAME).read_bytes())
+    except OSError:
+        return "none"
+
+
+# --------------------------------------------------------------------------- choosing outputs
+
+def find_document(jobs: Sequence[Job], kind: str, key: str) -> Job:
+    """The document of `kind` for record `key`; DocgenError naming the known keys otherwise."""
+    for job in jobs:
+        if job.kind == kind and job.key == key:
+            return job
+    known = ", ".join(j.key for j in jobs if j.kind == kind)
+    raise RequestError(f"no {kind} document for {key!r}; known: {known or 'none'}")
+
+
+def find_reports(data: m.Dataset, jobs: Sequence[Job], kind: str, period: str, vendor: str | None) -> list[Job]:
+    """The `kind` ("monthly" or "annual") reports of a period ("2026-10" or "2026"), of every
+    vendor or of one."""
+    if vendor is not None and vendor not in {v.id for v in data.vendors}:
+        raise RequestError(f"no vendor {vendor!r}; known: {', '.join(v.id for v in data.vendors)}")
+    tag = "month" if kind == "monthly" else "year"
+    found = [j for j in jobs if j.kind == kind and j.tags.get(tag) == period
+             and (vendor is None or j.tags.get("vendor") == vendor)]
+    if not found:
+        raise DocgenError(f"no {kind} report for {period}: no agreement"
+                          f"{' of ' + vendor if vendor else ''} runs in that period within the records' span")
+    return found
+
+
+def find_bundle(data: m.Dataset, jobs: Sequence[Job], name: str) -> BundleJob:
+    """The bundle called `name`; DocgenError naming the known bundles otherwise."""
+    bundles = {b.name: b for b in bundle_jobs(data, jobs)}
+    if name not in bundles:
+        raise RequestError(f"no bundle {name!r}; known: {', '.join(sorted(bundles))}")
+    return bundles[name]

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
-import os
 import re
-import shutil
 import signal
 import threading
-import time
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from datetime import time as dtime
 from decimal import Decimal
 from functools import lru_cache
@@ -28,11 +24,9 @@ from jinja2 import StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 
 from .errors import TemplateError
-from .fonts import cache_dir
 from .formatting import FILTERS
-from .record import normalize_docx
 
-FIXED_TIME = datetime(2000, 1, 1, tzinfo=timezone.utc)
+FIXED_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 LEFTOVER = re.compile(r"\{\{|\{%|\}\}|%\}")
 MAX_STRING = 1_000_000
 MAX_PART = 20_000_000  # characters of XML one template part may produce (real parts are about 100 000)
@@ -126,19 +120,8 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     @lru_cache(maxsize=256)  # noqa: B019 - one environment for the process; templates repeat per document
     def _compiled(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:  # noqa: A002
         """Compile each distinct template part once per process (docxtpl asks again for every
-        document), and keep the compiled code on disk for the next run."""
-        cache = _code_cache()
-        if cache is None or not isinstance(source, str):
-            return super().from_string(source, globals, template_class)
-        bucket = cache.get_bucket(self, _digest(source), None, source)
-        if bucket.code is None:
-            bucket.code = self.compile(source)
-            try:
-                cache.set_bucket(bucket)
-            except OSError:
-                pass  # a read-only cache only costs the compile next time
-        cls = template_class or self.template_class
-        return cls.from_code(self, bucket.code, self.make_globals(globals), None)
+        document)."""
+        return super().from_string(source, globals, template_class)
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "**":
@@ -189,72 +172,17 @@ def environment() -> SandboxedEnvironment:
     return env
 
 
-CACHE_KEEP_DAYS = 30
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-@lru_cache(maxsize=1)
-def _cache_folder() -> Path | None:
-    """Where compiled template parts are kept between runs. The folder is named after this
-    module's source and the jinja2 and docxtpl versions, so code compiled by another version is
-    never used; None when the cache cannot be written."""
-    import docxtpl
-
-    tag = hashlib.sha256(Path(__file__).read_bytes() + jinja2.__version__.encode()
-                         + str(getattr(docxtpl, "__version__", "")).encode()).hexdigest()[:16]
-    folder = cache_dir() / f"templates-{tag}"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        os.utime(folder)  # in use: see below
-    except OSError:
-        return None
-    stale = time.time() - CACHE_KEEP_DAYS * 86400
-    for other in folder.parent.glob("templates-*"):
-        try:
-            if other != folder and other.stat().st_mtime < stale:  # left by a version not run for a month
-                shutil.rmtree(other)
-        except OSError:
-            pass
-    return folder
-
-
-@lru_cache(maxsize=1)
-def _code_cache() -> jinja2.BytecodeCache | None:
-    folder = _cache_folder()
-    return jinja2.FileSystemBytecodeCache(str(folder)) if folder is not None else None
-
-
 _LISTING = re.compile("[\t\a\n\f]")
 
 
 @lru_cache(maxsize=64)
 def _patched(xml: str) -> str:
-    """docxtpl's tag clean-up of one part (a pure function of the XML), kept on disk like the
-    compiled code."""
-    folder = _cache_folder()
-    path = folder / f"patched-{_digest(xml)}.xml" if folder is not None else None
-    if path is not None:
-        try:
-            digest, _, text = path.read_text(encoding="utf-8").partition("\n")
-            if digest == _digest(text):  # a damaged or partly written file is made again
-                return text
-        except (OSError, UnicodeDecodeError):
-            pass
-    patched = DocxTemplate.patch_xml(None, xml)
-    if path is not None:
-        try:
-            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            tmp.write_text(f"{_digest(patched)}\n{patched}", encoding="utf-8")
-            os.replace(tmp, path)
-        except OSError:
-            pass
-    return patched
+    """docxtpl's tag clean-up of one part, a pure function of the XML: done once per template
+    part in a build rather than once per document."""
+    return str(DocxTemplate.patch_xml(None, xml))
 
 
-class _Template(DocxTemplate):  # type: ignore[misc]
+class _Template(DocxTemplate):
     """docxtpl template whose core properties are left alone (set later, unescaped), and whose
     tag clean-up (a few dozen regular expressions over each part) is done once per template
     rather than once per document."""
@@ -403,7 +331,8 @@ def preflight(template: Path) -> None:
     if size > MAX_TEMPLATE_BYTES:
         raise TemplateError(f"not a valid DOCX: {name} ({size} bytes, over {MAX_TEMPLATE_BYTES})")
     if not zipfile.is_zipfile(template):
-        hint = " (an old .doc or an encrypted file? save it as .docx)" if template.read_bytes()[:4] == b"\xd0\xcf\x11\xe0" else ""
+        ole = template.read_bytes()[:4] == b"\xd0\xcf\x11\xe0"
+        hint = " (an old .doc or an encrypted file? save it as .docx)" if ole else ""
         raise TemplateError(f"not a valid DOCX: {name}{hint}")
     try:
         with zipfile.ZipFile(template) as z:
@@ -413,7 +342,8 @@ def preflight(template: Path) -> None:
             total = sum(i.file_size for i in infos)
             packed = sum(i.compress_size for i in infos) or 1
             if total > MAX_UNPACKED_BYTES or total / packed > MAX_RATIO:
-                raise TemplateError(f"not a valid DOCX: {name} (unpacks to {total} bytes; refusing a possible zip bomb)")
+                raise TemplateError(f"not a valid DOCX: {name} (unpacks to {total} bytes; "
+                                    "refusing a possible zip bomb)")
             names = {i.filename for i in infos}
             if "word/document.xml" not in names:
                 raise TemplateError(f"not a valid DOCX: {name} (no word/document.xml)")
@@ -440,8 +370,8 @@ _FETCHING_FIELDS = re.compile(r"(INCLUDEPICTURE|INCLUDETEXT|(?<!HYPER)LINK|DDEAU
 
 def _decoded(raw: bytes) -> str:
     """An XML part's text in whatever encoding it declares (a BOM, or the XML declaration)."""
-    for bom, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
-                       (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+    for bom, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"),
+                       (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
         if raw.startswith(bom):
             return raw[len(bom):].decode(codec, "replace")
     if raw[:2] in (b"<\x00", b"\x00<"):
@@ -489,7 +419,8 @@ def _screen_part(template: str, part: str, raw: bytes) -> None:
                 or tag == "OLEObject":
             raise TemplateError(f"{template}: {part} holds {_REFUSED_ELEMENTS[tag]}; refusing it")
         elif tag == "p" or tag == "fldSimple":  # field codes, however Word split them into runs
-            code = attrs.get("instr", "") if tag == "fldSimple" else                 "".join(t.text or "" for t in el.iter() if isinstance(t.tag, str) and _local(t.tag) == "instrText")
+            code = attrs.get("instr", "") if tag == "fldSimple" else "".join(
+                t.text or "" for t in el.iter() if isinstance(t.tag, str) and _local(t.tag) == "instrText")
             found = _FETCHING_FIELDS.search(code)
             if found:
                 raise TemplateError(f"{template}: {part} holds a {found.group(1).upper()} field, which fetches what "
@@ -704,3 +635,39 @@ def check_no_leftover_tags(template: Path, data: bytes) -> None:
             start = max(match.start() - 40, 0)
             near = text[start: match.end() + 40].replace("\n", " ")
             raise TemplateError(f"{template}: {part}: an unrendered tag is left in the output near: {near!r}")
+
+
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def normalize_docx(data: bytes) -> bytes:
+    """Give every member of a freshly written DOCX the same fixed date and permissions, in place.
+
+    The members' order and compressed bytes already depend only on the content; the date is
+    the one thing that changes from run to run. Rewriting the headers instead of the archive
+    saves decompressing and compressing every part again.
+    """
+    import struct
+    import zipfile
+    from io import BytesIO
+
+    out = bytearray(data)
+    with zipfile.ZipFile(BytesIO(data)) as z:
+        infos = z.infolist()
+        central = z.start_dir
+    year, month, day, hour, minute, second = FIXED_ZIP_TIME
+    dos_time = (hour << 11) | (minute << 5) | (second // 2)
+    dos_date = ((year - 1980) << 9) | (month << 5) | day
+    for info in infos:
+        if out[info.header_offset:info.header_offset + 4] != b"PK\x03\x04":
+            raise ValueError("unexpected ZIP layout")
+        struct.pack_into("<HH", out, info.header_offset + 10, dos_time, dos_date)
+    pos = central
+    for _ in infos:
+        if out[pos:pos + 4] != b"PK\x01\x02":
+            raise ValueError("unexpected ZIP layout")
+        struct.pack_into("<HH", out, pos + 12, dos_time, dos_date)
+        struct.pack_into("<I", out, pos + 38, 0o644 << 16)
+        name_len, extra_len, comment_len = struct.unpack_from("<HHH", out, pos + 28)
+        pos += 46 + name_len + extra_len + comment_len
+    return bytes(out)

@@ -123,12 +123,13 @@ def monthly_context(data: m.Dataset, agreement: m.Agreement, year: int, month: i
     rows = [_row(x) for x in history]
     labels = [r["label"].split("年")[1] for r in rows]
     charts = MonthlyCharts(
-        severity=bar_chart(list(mm.by_severity), list(mm.by_severity.values()), title="本月工单按级别分布", ylabel="工单数"),
+        severity=bar_chart(list(mm.by_severity), list(mm.by_severity.values()), title="本月工单按级别分布",
+                           ylabel="工单数"),
         trend=line_chart(labels, {"SLA达成率(%)": [x.overall_attainment_pct for x in history],
                                   "考核得分": [x.score for x in history]}, title="近期趋势", ylabel="百分比 / 分"),
     )
     staff = [s for s in data.staff if s.agreement == agreement.id]
-    weights = {w.key: w.weight for w in data.policy.assessment.weights}
+    weights: dict[str, Decimal] = {w.key: w.weight for w in data.policy.assessment.weights}
     return plain({
         "client": data.client, "vendor": data.vendor(agreement.vendor), "agreement": agreement,
         "policy": data.policy, "staff": staff, "names": {s.id: s.name for s in data.staff},

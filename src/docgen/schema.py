@@ -16,7 +16,10 @@ def data_file_schemas() -> dict[str, Any]:
         if source.is_csv:
             continue
         body = list[source.model] if source.many else source.model  # type: ignore[name-defined]
-        wrapper = create_model(f"{source.kind.title()}File", __config__=None, **{source.kind: (body, ...)})
+        # one field, named after the top-level key; a dict typed by its values, which could otherwise
+        # bind create_model's own keyword arguments (`__base__`, `__doc__`, ...) as far as mypy knows
+        field_definitions: dict[str, Any] = {source.kind: (body, ...)}
+        wrapper = create_model(f"{source.kind.title()}File", __config__=None, **field_definitions)
         schema = wrapper.model_json_schema(mode="validation")
         schema["additionalProperties"] = False
         schema["title"] = f"docgen {source.filename}"

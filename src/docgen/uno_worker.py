@@ -16,6 +16,7 @@ also kills soffice.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -23,12 +24,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import FrameType, ModuleType
+from typing import Any
 
 
-def _props(**values):
+def _props(**values: object) -> tuple[object, ...]:
     from com.sun.star.beans import PropertyValue
 
-    out = []
+    out: list[object] = []
     for name, value in values.items():
         p = PropertyValue()
         p.Name, p.Value = name, value
@@ -36,13 +39,13 @@ def _props(**values):
     return tuple(out)
 
 
-def _filter_data(options: dict) -> object:
+def _filter_data(options: dict[str, object]) -> object:
     import uno
 
     return uno.Any("[]com.sun.star.beans.PropertyValue", _props(**options))
 
 
-STARTED: list = []  # the soffice launched by this worker, for stop() on any way out
+STARTED: list[subprocess.Popen[bytes]] = []  # the soffice launched by this worker, for stop() on any way out
 
 
 def _die_with_parent() -> None:
@@ -58,12 +61,14 @@ def _die_with_parent() -> None:
         raise SystemExit(1)
 
 
-def _terminate(signum, frame) -> None:
+def _terminate(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(128 + signum)
 
 
-def connect(soffice: str, profile: str, pipe: str, startup: float):
-    """Start soffice listening on `pipe` and return (process, desktop)."""
+def connect(soffice: str, profile: str, pipe: str, startup: float) -> tuple[subprocess.Popen[bytes], Any]:
+    """Start soffice listening on `pipe` and return (process, desktop).
+
+    UNO objects are dynamic proxies with no static types, hence `Any` for the desktop."""
     import uno
 
     cmd = [soffice, f"-env:UserInstallation={profile}", "--headless", "--invisible", "--norestore", "--nologo",
@@ -77,9 +82,9 @@ def connect(soffice: str, profile: str, pipe: str, startup: float):
         try:
             ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
             break
-        except Exception:  # NoConnectException until soffice listens
+        except Exception:  # noqa: BLE001 - NoConnectException (a UNO type) until soffice listens
             if proc.poll() is not None:
-                raise SystemExit(f"soffice exited with code {proc.returncode} while starting")
+                raise SystemExit(f"soffice exited with code {proc.returncode} while starting") from None
             if time.monotonic() > deadline:
                 raise SystemExit(f"soffice did not start within {startup:.0f} s") from None
             time.sleep(0.01)
@@ -87,8 +92,8 @@ def connect(soffice: str, profile: str, pipe: str, startup: float):
     return proc, desktop
 
 
-def convert(desktop, src: str, dst: str, options: dict) -> None:
-    args = {"FilterName": "writer_pdf_Export"}
+def convert(desktop: Any, src: str, dst: str, options: dict[str, object]) -> None:
+    args: dict[str, object] = {"FilterName": "writer_pdf_Export"}
     if options:
         args["FilterData"] = _filter_data(options)
     # UpdateDocMode 0 (NO_UPDATE): links are never updated on load; MacroExecutionMode 0: never run macros
@@ -112,10 +117,12 @@ def number_fonts(pdf: Path) -> None:
         pdf.write_bytes(numbered)
 
 
-def _pdfids():
+def _pdfids() -> ModuleType:
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("docgen_pdfids", Path(__file__).with_name("pdfids.py"))
+    if spec is None or spec.loader is None:
+        raise ImportError("cannot load pdfids.py next to uno_worker.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     globals()["_pdfids"] = lambda: module  # loaded once
@@ -136,7 +143,7 @@ def main() -> int:
             try:
                 convert(desktop, request["src"], request["dst"], request.get("filter") or {})
                 reply = {"ok": True, "fonts": "numbered"}
-            except Exception as e:  # a UNO exception carries LibreOffice's own message
+            except Exception as e:  # noqa: BLE001 - every failure is answered; a UNO one carries its own Message
                 reply = {"ok": False, "error": getattr(e, "Message", "") or f"{type(e).__name__}: {e}"}
             out.write(json.dumps(reply) + "\n")
             out.flush()
@@ -149,7 +156,7 @@ def main() -> int:
     return 0
 
 
-def stop(proc: subprocess.Popen) -> None:
+def stop(proc: subprocess.Popen[bytes]) -> None:
     """Kill soffice.bin and let its launcher reap it, then reap the launcher.
 
     The profile is thrown away, so an orderly shutdown (about 0.2 s) would save nothing. Killing
@@ -157,10 +164,8 @@ def stop(proc: subprocess.Popen) -> None:
     """
     children = _children(proc.pid)
     for pid in children:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
     if not children:  # soffice ran without a launcher
         proc.kill()
     try:
@@ -171,7 +176,7 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 def _children(pid: int) -> list[int]:
-    found = []
+    found: list[int] = []
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:

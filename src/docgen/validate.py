@@ -122,7 +122,8 @@ def _load_yaml_source(source: Source, path: Path, display: str, problems: list[P
     for key in root:
         if key != source.kind:
             line, col, _ = node_position(root, (key,), point_at_key=True)
-            problems.append(Problem(display, line, col, str(key), f"unknown top-level key; this file holds {source.kind!r}"))
+            problems.append(Problem(display, line, col, str(key),
+                                    f"unknown top-level key; this file holds {source.kind!r}"))
     if source.kind not in root:
         problems.append(Problem(display, 1, 1, source.kind, f"missing top-level key {source.kind!r}"))
         return []
@@ -154,7 +155,8 @@ def _load_csv_source(source: Source, path: Path, display: str, problems: list[Pr
         if name not in fields:
             close = difflib.get_close_matches(name, fields, n=1, cutoff=0.7)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            header_problems.append(Problem(display, 1, i + 1, f"{source.kind}.{name}", f"unknown column {name!r}{hint}"))
+            header_problems.append(Problem(display, 1, i + 1, f"{source.kind}.{name}",
+                                           f"unknown column {name!r}{hint}"))
     for name, info in fields.items():
         if info.is_required() and name not in table.header:
             header_problems.append(Problem(display, 1, None, f"{source.kind}.{name}", f"missing column {name!r}"))
@@ -184,7 +186,8 @@ def _duplicates(records: list[Record], kind: str, problems: list[Problem]) -> No
         if key in seen:
             first_line, _ = seen[key].where("id")
             line, col = rec.where("id")
-            same = "" if seen[key].model.id == rec.model.id else f" (as {seen[key].model.id!r}; ids must differ in more than case)"
+            same = ("" if seen[key].model.id == rec.model.id
+                    else f" (as {seen[key].model.id!r}; ids must differ in more than case)")
             problems.append(Problem(rec.file, line, col, f"{kind}.id",
                                     f"duplicate id {rec.model.id!r}, first used at line {first_line}{same}"))
         else:
@@ -329,7 +332,8 @@ def _leave_rules(rec: Record, policy: m.Policy, policy_file: str, problems: list
         line, col = rec.where("hours")
         problems.append(Problem(rec.file, line, col, "vendor_letter_no",
                                 f"leave of {leave.hours} hours needs vendor_letter_no: {policy_file} "
-                                f"(version {policy.version}) requires a vendor letter over {rules.letter_over_hours} hours"))
+                                f"(version {policy.version}) requires a vendor letter over "
+                                f"{rules.letter_over_hours} hours"))
     if leave.hours > rules.substitute_over_hours and not leave.substitute:
         line, col = rec.where("hours")
         problems.append(Problem(rec.file, line, col, "substitute",
@@ -386,12 +390,15 @@ def load_dataset(data_dir: Path) -> m.Dataset:
     if problems:
         raise InputError(problems)
     optional = {s.kind: [r.model for r in recs[s.kind]] for s in SOURCES if not s.required and s.kind in recs}
-    return m.Dataset.model_construct(
-        client=recs["client"][0].model,
-        policy=recs["policy"][0].model,
+    # the same keyword arguments in the same order, gathered in one dict typed like model_construct's
+    # `**values: Any` (mypy took a spread dict of lists as a possible value of its `_fields_set` parameter)
+    values: dict[str, Any] = {
+        "client": recs["client"][0].model,
+        "policy": recs["policy"][0].model,
         **{s.kind: [r.model for r in recs[s.kind]] for s in SOURCES if s.many and s.required},
-        bundles=optional.get("bundles") or list(m.DEFAULT_BUNDLES),
-    )
+        "bundles": optional.get("bundles") or list(m.DEFAULT_BUNDLES),
+    }
+    return m.Dataset.model_construct(**values)
 
 
 def counts(dataset: m.Dataset) -> dict[str, int]:

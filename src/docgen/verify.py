@@ -17,22 +17,28 @@ import zipfile
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 from .bundle import BUNDLE_KEY
-from .errors import DocgenError
-from .record import (
+from .errors import DocgenError, OutputError
+from .manifest import (
     MANIFEST_NAME,
     Manifest,
+    OutputRecord,
     changed_inputs,
     inputs_digest,
     page_text_hashes,
     parse_provenance,
     sha256,
 )
+
+if TYPE_CHECKING:
+    from . import models as m
+    from .plan import Job
+    from .project import Project
 
 
 @dataclass
@@ -49,9 +55,14 @@ class Verdict:
     members: list[str] = field(default_factory=list)
 
     @property
+    def altered(self) -> bool:
+        """The file (or a bundle member's pages) differs from what was made."""
+        return self.content.startswith("ALTERED")
+
+    @property
     def ok(self) -> bool:
         """The file is what the current data makes, unaltered."""
-        return self.matches_data and not self.content.startswith("ALTERED")
+        return self.matches_data and not self.altered
 
     def lines(self) -> list[str]:
         out = [f"{self.file}: {self.document}"]
@@ -93,7 +104,7 @@ def _read(path: Path) -> bytes:
         raise DocgenError(f"{path}: cannot be read ({e.strerror})") from e
 
 
-def _pdf_metadata(path: Path, data: bytes) -> dict:
+def _pdf_metadata(path: Path, data: bytes) -> dict[str, object]:
     try:
         return dict(PdfReader(BytesIO(data)).metadata or {})
     except (PyPdfError, ValueError, KeyError, OSError) as e:
@@ -103,67 +114,71 @@ def _pdf_metadata(path: Path, data: bytes) -> dict:
 def _manifest_for(path: Path) -> tuple[Manifest, Path] | None:
     for folder in [path.parent, *path.parents]:
         if (folder / MANIFEST_NAME).is_file():
-            return Manifest.load(folder), folder
+            try:
+                return Manifest.load(folder), folder
+            except OutputError:
+                return None  # written by another docgen version: compare by making the file again
     return None
 
 
-def verify(path: Path, data_dir: Path) -> Verdict:
-    """Check `path` against the current data in `data_dir`."""
-    from .build import job_inputs
+def verify(path: Path, project: Project) -> Verdict:
+    """Check `path` against the current data, templates and tools of `project`."""
+    from .plan import job_inputs
     from .versions import tools_fingerprint
-    from .plan import plan
-    from .validate import load_dataset
 
     raw = _read(path)
     if raw.startswith(b"%PDF-") and BUNDLE_KEY in _pdf_metadata(path, raw):
-        return verify_bundle(path, raw, data_dir)
+        return verify_bundle(path, raw, project)
     keywords, data = keywords_of(path)
     found = parse_provenance(keywords)
     if found is None:
         raise DocgenError(f"{path}: carries no docgen provenance (keywords: {keywords!r}); was it made by docgen?")
     job_id, digest = found
-    dataset = load_dataset(data_dir)
-    jobs = {j.id: j for j in plan(dataset)}
+    dataset = project.validate()
+    jobs = {j.id: j for j in project.documents(dataset)}
     verdict = Verdict(path, job_id, policy_version=dataset.policy.version)
     job = jobs.get(job_id)
     if job is None:
         verdict.changed.append(f"the current data no longer calls for {job_id}")
         return verdict
     verdict.template = f"{job.template.parent.name}/{job.template.name}"
-    current = job_inputs(job, tools_fingerprint(pdf=True))
+    current = job_inputs(job, tools_fingerprint(project.settings))
     verdict.matches_data = inputs_digest(current).startswith(digest)
     at_hand = _manifest_for(path)
     if at_hand is not None:
         manifest, root = at_hand
         entry = manifest.outputs.get(job_id)
         if entry is not None:
-            if inputs_digest(entry.get("inputs", {})).startswith(digest):
+            if inputs_digest(entry.inputs).startswith(digest):
                 verdict.changed = [f"{label} changed since the file was made"
-                                   for label in changed_inputs(entry["inputs"], current)]
+                                   for label in changed_inputs(entry.inputs, current)]
             verdict.content = _content(path, data, entry, root)
     if not verdict.matches_data and not verdict.changed:
         verdict.changed.append("inputs differ (no manifest of this build at hand to say which)")
     if not verdict.content.startswith(("identical", "ALTERED", "page texts")):
         if verdict.matches_data:
-            made = remake(job, dataset, pdf=data.startswith(b"%PDF-"))
+            made = remake(job, dataset, project, pdf=data.startswith(b"%PDF-"))
             verdict.content = ("identical to the document the current data makes (made again to compare)"
                                if made == data else "ALTERED: " + describe_difference(data, made))
         else:
-            verdict.content = "not compared: the inputs changed since the file was made, so it cannot be made again as it was"
+            verdict.content = ("not compared: the inputs changed since the file was made, so it cannot be made "
+                               "again as it was")
     return verdict
 
 
-def remake(job: Any, dataset: Any, *, pdf: bool) -> bytes:
+def remake(job: Job, dataset: m.Dataset, project: Project, *, pdf: bool) -> bytes:
     """The DOCX (or PDF) bytes that a build makes of `job` from `dataset` now."""
     import shutil
 
-    from .build import job_inputs, properties_for
+    from .build import properties_for
     from .convert import convert_one
-    from .record import provenance, work_dir
+    from .manifest import provenance
+    from .outputs import work_dir
+    from .plan import job_inputs
     from .render import render_docx
     from .versions import tools_fingerprint
 
-    inputs = job_inputs(job, tools_fingerprint(pdf=True))
+    inputs = job_inputs(job, tools_fingerprint(project.settings))
     docx = render_docx(job.template, job.build_context(),
                        properties_for(job, dataset.client.name, provenance(job.id, inputs)))
     if not pdf:
@@ -171,7 +186,7 @@ def remake(job: Any, dataset: Any, *, pdf: bool) -> bytes:
     folder = work_dir("verify")
     try:
         (folder / "document.docx").write_bytes(docx)
-        return convert_one(folder / "document.docx")
+        return convert_one(folder / "document.docx", project.settings)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -214,14 +229,12 @@ def _first_change(found: str, made: str) -> str:
     return "only in spacing"
 
 
-def verify_bundle(path: Path, data: bytes, data_dir: Path) -> Verdict:
+def verify_bundle(path: Path, data: bytes, project: Project) -> Verdict:
     """Check each member of a bundle: does the current data still make it, and do the bundle's
     pages for it say what the document says (the page stamps aside)."""
     import json
 
-    from .build import job_inputs
-    from .plan import plan
-    from .validate import load_dataset
+    from .plan import job_inputs
     from .versions import tools_fingerprint
 
     try:
@@ -229,9 +242,9 @@ def verify_bundle(path: Path, data: bytes, data_dir: Path) -> Verdict:
         members = list(record["members"])
     except (ValueError, KeyError, TypeError) as e:
         raise DocgenError(f"{path}: its bundle record is damaged ({e})") from e
-    dataset = load_dataset(data_dir)
-    jobs = {j.id: j for j in plan(dataset)}
-    tools = tools_fingerprint(pdf=True)
+    dataset = project.validate()
+    jobs = {j.id: j for j in project.documents(dataset)}
+    tools = tools_fingerprint(project.settings)
     pages = _page_texts(data)
     verdict = Verdict(path, f"bundle:{record.get('bundle', '?')} ({len(members)} documents)",
                       policy_version=dataset.policy.version, matches_data=True)
@@ -252,7 +265,7 @@ def verify_bundle(path: Path, data: bytes, data_dir: Path) -> Verdict:
             if recorded.is_file() and sha256(recorded.read_bytes()) == member.get("sha256"):
                 reference = recorded.read_bytes()
         if reference is None and current:
-            reference = remake(job, dataset, pdf=True)
+            reference = remake(job, dataset, project, pdf=True)
         if not current:
             verdict.matches_data = False
         if reference is None:
@@ -277,25 +290,27 @@ def verify_bundle(path: Path, data: bytes, data_dir: Path) -> Verdict:
         altered.append(f"the bundle has {len(pages)} pages, fewer than its members need")
     if not verdict.matches_data:
         verdict.changed.append("some members were made from inputs that have changed (see below)")
-    verdict.content = ("ALTERED: " + "; ".join(altered)) if altered else "every member's pages say what its document says"
+    verdict.content = (("ALTERED: " + "; ".join(altered)) if altered
+                       else "every member's pages say what its document says")
     return verdict
 
 
-def _content(path: Path, data: bytes, entry: dict, root: Path) -> str:
-    rel = path.resolve().relative_to(root.resolve()).as_posix() if path.resolve().is_relative_to(root.resolve()) else ""
-    recorded = entry.get("files", {}).get(rel)
+def _content(path: Path, data: bytes, entry: OutputRecord, root: Path) -> str:
+    inside = path.resolve().is_relative_to(root.resolve())
+    rel = path.resolve().relative_to(root.resolve()).as_posix() if inside else ""
+    recorded = entry.files.get(rel)
     if recorded == sha256(data):
         return "identical to the file this build recorded"
-    if data.startswith(b"%PDF-") and entry.get("pdf_page_text_sha256"):
+    if data.startswith(b"%PDF-") and entry.pdf_page_text_sha256:
         # manifests of earlier versions, whose PDFs were not byte-repeatable
         pages = page_text_hashes(data)
-        if pages == entry["pdf_page_text_sha256"]:
+        if pages == entry.pdf_page_text_sha256:
             return "page texts identical to the recorded PDF (bytes differ)"
         return "ALTERED: page texts differ from the recorded PDF"
     if recorded is not None:
         kind = "PDF" if data.startswith(b"%PDF-") else "DOCX"
         return f"ALTERED: differs from the recorded {kind}"
-    if not data.startswith(b"%PDF-") and entry.get("docx_sha256"):
-        return "identical to the recorded DOCX" if entry["docx_sha256"] == sha256(data) else \
+    if not data.startswith(b"%PDF-") and entry.docx_sha256:
+        return "identical to the recorded DOCX" if entry.docx_sha256 == sha256(data) else \
             "ALTERED: differs from the recorded DOCX"
     return "not recorded in the manifest"

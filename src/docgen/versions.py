@@ -1,29 +1,19 @@
 """What shapes an output besides the data: the versions of docgen, LibreOffice and the fonts.
 
-Kept apart from convert.py, which starts LibreOffice, so that `docgen build` can tell that
-nothing changed without importing anything heavy.
+Every output's manifest entry carries these, so that an upgrade of any of them makes the
+documents again and `docgen verify` notices it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
+from .config import Settings
 from .errors import ConversionError, DocgenError
-
-INSTALL_HINT = ("LibreOffice was not found (no 'soffice' on PATH). Install it with:\n"
-                "  sudo apt-get install -y --no-install-recommends libreoffice-writer-nogui fonts-noto-cjk poppler-utils")
-
-
-def soffice_binary() -> str:
-    """Path of the LibreOffice binary, or ConversionError with install instructions."""
-    for name in ("soffice", "libreoffice"):
-        found = shutil.which(name)
-        if found:
-            return found
-    raise ConversionError(INSTALL_HINT)
+from .office import soffice_binary
 
 
 def code_fingerprint(root: Path | None = None) -> str:
@@ -43,16 +33,17 @@ def code_fingerprint(root: Path | None = None) -> str:
     return f"{__version__}+{digest.hexdigest()[:16]}"
 
 
-def tools_fingerprint(pdf: bool) -> dict[str, str]:
+def tools_fingerprint(settings: Settings, pdf: bool = True) -> dict[str, str]:
     """What shapes the output besides the data: docgen's code, LibreOffice and the fonts."""
     if not pdf:
         return {"docgen": code_fingerprint(), "libreoffice": "-", "fonts": "-"}
     from .fonts import prepare
 
-    return {"docgen": code_fingerprint(), "libreoffice": libreoffice_version(), "fonts": prepare().parent.name}
+    return {"docgen": code_fingerprint(), "libreoffice": libreoffice_version(settings.cache_dir),
+            "fonts": prepare(settings.cache_dir).parent.name}
 
 
-def libreoffice_version() -> str:
+def libreoffice_version(cache_dir: Path) -> str:
     """The `soffice --version` line, for the manifest.
 
     Asking LibreOffice takes about 0.1 s, a good part of a no-op rebuild, so the answer is kept
@@ -69,9 +60,7 @@ def libreoffice_version() -> str:
         key = f"{binary}|{st.st_size}|{st.st_mtime_ns}"
     except OSError:
         key = ""
-    from .fonts import cache_dir
-
-    cache = cache_dir() / "libreoffice-version.json"
+    cache = cache_dir / "libreoffice-version.json"
     if key:
         try:
             saved = json.loads(cache.read_text(encoding="utf-8"))
@@ -80,15 +69,13 @@ def libreoffice_version() -> str:
         except (OSError, ValueError, KeyError, AttributeError):
             pass
     try:
-        out = subprocess.run([str(binary), "--version"], capture_output=True, text=True, timeout=60)
+        out = subprocess.run([str(binary), "--version"], capture_output=True, text=True, timeout=60, check=False)
     except (subprocess.TimeoutExpired, OSError):
         return "unknown"
     version = out.stdout.strip() or "unknown"
     if key and version != "unknown":
-        from .record import write_atomic
+        from .outputs import write_atomic
 
-        try:
+        with contextlib.suppress(DocgenError):  # an unwritable cache only costs the 0.1 s next time
             write_atomic(cache, json.dumps({"key": key, "version": version}).encode("utf-8"))
-        except DocgenError:
-            pass  # an unwritable cache only costs the 0.1 s next time
     return version

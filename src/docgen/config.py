@@ -1,0 +1,175 @@
+"""Where a project's files are and how docgen runs: `docgen.toml`, command-line options and the
+environment, read here and nowhere else.
+
+Why: the library below this module receives its folders and settings as arguments, so a test,
+a web front end or a second project in the same process can use other ones, and a user can see
+in one place what a build reads. Precedence: command-line option, then `docgen.toml`, then the
+default. Environment variables only set machine-level things (the cache folder, the Python that drives LibreOffice).
+
+A `docgen.toml` (every key optional; relative paths are relative to the file's folder):
+
+    [project]
+    data = "data"            # the YAML and CSV files
+    templates = "templates"  # the DOCX templates (contracts/, forms/)
+    out = "out"              # where documents, bundles and the manifest go
+    cache = ""               # docgen's cache (default: $DOCGEN_CACHE or ~/.cache/docgen)
+    jobs = 2                 # parallel LibreOffice workers (default: CPU count)
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import InputError, Problem
+
+CONFIG_NAME = "docgen.toml"
+
+
+class _ProjectTable(BaseModel):
+    """The [project] table of docgen.toml."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    data: str = "data"
+    templates: str = "templates"
+    out: str = "out"
+    cache: str = ""
+    jobs: int | None = Field(default=None, ge=1, le=64)
+
+
+class _ConfigFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    project: _ProjectTable = Field(default_factory=_ProjectTable)
+
+
+def default_cache_dir(environ: Mapping[str, str]) -> Path:
+    """$DOCGEN_CACHE, else $XDG_CACHE_HOME/docgen, else ~/.cache/docgen.
+
+    Without a usable home folder (HOME unset and no passwd entry, or HOME not a folder), the
+    cache goes to a per-user folder in the system's temporary folder.
+    """
+    if environ.get("DOCGEN_CACHE"):
+        return Path(environ["DOCGEN_CACHE"])
+    if environ.get("XDG_CACHE_HOME"):
+        return Path(environ["XDG_CACHE_HOME"]) / "docgen"
+    try:
+        home = Path(environ["HOME"]) if environ.get("HOME") else Path.home()
+    except (RuntimeError, KeyError, OSError):
+        home = None
+    if home is None or not home.is_dir() or not os.access(home, os.W_OK | os.X_OK):
+        return Path(tempfile.gettempdir()) / f"docgen-cache-{os.getuid()}"
+    return home / ".cache" / "docgen"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How docgen runs on this machine (not what it makes).
+
+    cache_dir: extracted fonts, font subsets, template checks, tool versions.
+    uno_python: a Python that can `import uno`, tried first ($DOCGEN_UNO_PYTHON).
+    malloc_tuning: give LibreOffice glibc malloc thresholds that reuse its font buffers
+        ($DOCGEN_MALLOC_TUNING=0 turns it off).
+    """
+
+    cache_dir: Path
+    uno_python: str | None = None
+    malloc_tuning: bool = True
+    environ: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Settings from environment variables (os.environ by default)."""
+        env = dict(os.environ if environ is None else environ)
+        return cls(cache_dir=default_cache_dir(env), uno_python=env.get("DOCGEN_UNO_PYTHON") or None,
+                   malloc_tuning=env.get("DOCGEN_MALLOC_TUNING", "1") != "0", environ=env)
+
+
+@dataclass(frozen=True)
+class ProjectConfig:
+    """The folders of one project and its defaults, after docgen.toml and the options."""
+
+    root: Path
+    data_dir: Path
+    templates_dir: Path
+    out_dir: Path
+    jobs: int | None
+    settings: Settings
+    config_file: Path | None = None
+
+    def with_options(self, *, data_dir: Path | None = None, templates_dir: Path | None = None,
+                     out_dir: Path | None = None, jobs: int | None = None) -> ProjectConfig:
+        """The same project with command-line options applied (None keeps the configured value)."""
+        return replace(self, data_dir=data_dir if data_dir is not None else self.data_dir,
+                       templates_dir=templates_dir if templates_dir is not None else self.templates_dir,
+                       out_dir=out_dir if out_dir is not None else self.out_dir,
+                       jobs=jobs if jobs is not None else self.jobs)
+
+
+def load_config(root: Path | str = ".", *, environ: Mapping[str, str] | None = None) -> ProjectConfig:
+    """The project in folder `root`: its docgen.toml if there is one, defaults otherwise.
+
+    `root` may also name a docgen.toml file. Raises InputError naming the file, line and key
+    for a config file that cannot be read or has unknown keys or wrong values.
+    """
+    root = Path(root)
+    file = root if root.suffix == ".toml" else root / CONFIG_NAME
+    folder = file.parent
+    settings = Settings.from_environment(environ)
+    table = _ProjectTable()
+    found: Path | None = None
+    if file.is_file():
+        found = file
+        table = _read(file).project
+    elif root.suffix == ".toml":
+        raise InputError([Problem(str(file), None, None, "", "config file not found")])
+
+    def path(value: str) -> Path:
+        p = Path(value).expanduser()
+        return p if p.is_absolute() else folder / p
+
+    if table.cache:
+        settings = replace(settings, cache_dir=path(table.cache))
+    return ProjectConfig(root=folder, data_dir=path(table.data), templates_dir=path(table.templates),
+                         out_dir=path(table.out), jobs=table.jobs, settings=settings, config_file=found)
+
+
+def _read(file: Path) -> _ConfigFile:
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError([Problem(str(file), None, None, "", f"cannot be read ({e})")]) from e
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        at = re.search(r"\(at line (\d+), column (\d+)\)", str(e))  # Python 3.14 also has e.lineno
+        line, col = (int(at.group(1)), int(at.group(2))) if at else (None, None)
+        message = str(e).split(" (at ")[0]
+        raise InputError([Problem(str(file), line, col, "", f"not valid TOML: {message}")]) from e
+    try:
+        return _ConfigFile.model_validate(raw)
+    except ValidationError as e:
+        problems = []
+        for err in e.errors():
+            key = ".".join(str(p) for p in err["loc"])
+            problems.append(Problem(str(file), _line_of(text, err["loc"]), None, key,
+                                    "unknown key" if err["type"] == "extra_forbidden" else err["msg"]))
+        raise InputError(problems) from e
+
+
+def _line_of(text: str, loc: tuple[int | str, ...]) -> int | None:
+    """The line where the last key of `loc` is set (good enough for a flat config file)."""
+    key = str(loc[-1]) if loc else ""
+    for n, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped.startswith((key + " ", key + "=", f"[{key}]")):
+            return n
+    return None

@@ -1,0 +1,69 @@
+"""Post-process the PDFs LibreOffice writes: check that each is a readable PDF with pages, and make
+it byte-repeatable (the same DOCX gives the same PDF bytes in every run), so that `docgen verify`
+can tell a genuine archived PDF from an altered one by making it again."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from .errors import ConversionError
+from .pdfids import renumber_type1
+
+
+def checked_pdf(data: bytes, what: str, *, fonts_numbered: bool = False) -> bytes:
+    """Refuse output that is not a readable PDF with at least one page; return it repeatable."""
+    if not data:
+        raise ConversionError(f"{what}: LibreOffice wrote an empty file")
+    if not data.startswith(b"%PDF-"):
+        raise ConversionError(f"{what}: LibreOffice output is not a PDF (starts with {data[:8]!r})")
+    from io import BytesIO
+
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        pages = len(PdfReader(BytesIO(data), strict=False).pages)
+    except (PyPdfError, ValueError, KeyError, OSError) as e:
+        raise ConversionError(f"{what}: LibreOffice wrote an unreadable PDF ({e})") from e
+    if pages < 1:
+        raise ConversionError(f"{what}: LibreOffice wrote a PDF without pages")
+    return repeatable_pdf(data, fonts_numbered=fonts_numbered)
+
+
+_INFO_REF = re.compile(rb"/Info\s+(\d+)\s+0\s+R")
+_CREATED = re.compile(rb"/CreationDate\s*\(D:[0-9Z+\-']{0,30}\)")
+_RUN_HEX = re.compile(rb"/ID\s*\[\s*<([0-9A-Fa-f]{32})>\s*<([0-9A-Fa-f]{32})>\s*\]|/DocChecksum\s*/([0-9A-Fa-f]{32})")
+
+
+def repeatable_pdf(data: bytes, *, fonts_numbered: bool = False) -> bytes:
+    """The same PDF without what changes from one LibreOffice run to the next.
+
+    LibreOffice writes the time of conversion (/CreationDate), a random /ID and a checksum over
+    both; nothing else differs between two conversions of the same DOCX. The date is blanked
+    (the document carries its own dates, and the DOCX has none either) and /ID and /DocChecksum
+    become a digest of the rest, all in place, so every byte offset stays valid and the same
+    inputs give the same PDF bytes. A file laid out differently is returned unchanged. The Type 1
+    fonts LibreOffice makes of the CFF faces are numbered per document first (pdfids.py), unless
+    the UNO worker did that already (`fonts_numbered`).
+    """
+    if not fonts_numbered:
+        data = renumber_type1(data)
+    trailer = data.rfind(b"trailer")
+    info = _INFO_REF.search(data, trailer) if trailer >= 0 else None
+    if info is None:
+        return data
+    start = data.rfind(b"\n" + info.group(1) + b" 0 obj", 0, trailer)
+    end = data.find(b"endobj", start)
+    if start < 0 or end < 0:
+        return data
+    out = bytearray(data)
+    for m in list(_CREATED.finditer(out, start, end)):
+        out[m.start():m.end()] = b" " * (m.end() - m.start())
+    spans = [m.span(g) for m in _RUN_HEX.finditer(out, trailer) for g in (1, 2, 3) if m.group(g)]
+    for a, b in spans:
+        out[a:b] = b"0" * (b - a)
+    digest = hashlib.md5(out, usedforsecurity=False).hexdigest().upper().encode()
+    for a, b in spans:
+        out[a:b] = digest
+    return bytes(out)

@@ -1,0 +1,218 @@
+"""The library API: a docgen project and the steps of a build, load → validate → plan → build.
+
+    import docgen
+
+    project = docgen.Project.load("path/to/project")   # reads docgen.toml there, if present
+    dataset = project.validate()                        # InputError with every problem found
+    plan = project.plan(dataset)                        # pure: typed outputs, input hashes, reasons
+    result = project.build(plan, jobs=2)                # lock, LibreOffice, files, manifest
+    print(result.made, result.failed)
+
+Every command of the CLI is one call of this class. Nothing here reads the environment or the
+working folder except `Project.load`, which turns them (and docgen.toml) into a ProjectConfig.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import models as m
+from .build import BuildResult
+from .config import ProjectConfig, Settings, load_config
+from .errors import DocgenError, RequestError, TemplateError
+from .plan import Job, Plan
+
+if TYPE_CHECKING:
+    from .verify import Verdict
+
+
+@dataclass(frozen=True)
+class TemplateReport:
+    """The result of checking one template: its path and its problems (empty: clean)."""
+
+    path: Path
+    problems: list[str]
+
+
+class Project:
+    """One project: its data, templates and output folders and docgen's settings.
+
+    Create it with `Project.load(folder)`, or `Project(config)` with a ProjectConfig of your own.
+    """
+
+    def __init__(self, config: ProjectConfig) -> None:
+        self.config = config
+
+    @classmethod
+    def load(cls, path: Path | str = ".", *, data: Path | None = None, templates: Path | None = None,
+             out: Path | None = None, jobs: int | None = None, environ: Mapping[str, str] | None = None) -> Project:
+        """The project in folder `path` (or the docgen.toml file `path`), with its docgen.toml
+        if there is one; `data`, `templates`, `out` and `jobs` override what it says.
+        `environ` (default: os.environ) supplies DOCGEN_CACHE and the other machine settings."""
+        config = load_config(path, environ=environ)
+        return cls(config.with_options(data_dir=data, templates_dir=templates, out_dir=out, jobs=jobs))
+
+    @property
+    def settings(self) -> Settings:
+        return self.config.settings
+
+    # ------------------------------------------------------------------ load and validate
+
+    def validate(self) -> m.Dataset:
+        """Read and check every data file; InputError lists every problem (file:line:col: field)."""
+        from .validate import load_dataset
+
+        return load_dataset(self.config.data_dir)
+
+    def counts(self, dataset: m.Dataset) -> dict[str, int]:
+        """Records per entity, for `docgen validate`."""
+        from .validate import counts
+
+        return counts(dataset)
+
+    # ------------------------------------------------------------------ plan
+
+    def documents(self, dataset: m.Dataset, kinds: Collection[str] | None = None) -> list[Job]:
+        """Every document the data calls for (of `kinds`), with its template in this project."""
+        from .plan import documents
+
+        return documents(dataset, self.config.templates_dir, kinds)
+
+    def plan(self, dataset: m.Dataset, *, force: bool = False, draft: bool = False, docx: bool = True,
+             pdf: bool = True, only: Sequence[Job] | None = None, bundles: Collection[str] | bool = True) -> Plan:
+        """What a build would make and why, without writing anything.
+
+        `only`: these documents instead of every one; `bundles`: True for every bundle of the
+        planned documents, a collection of bundle names, or False; `force`: make everything again;
+        `draft`: bundles carry a 草稿 watermark; `docx`/`pdf`: which files of each document.
+        """
+        from .plan import Options, make_plan
+        from .versions import tools_fingerprint
+
+        jobs = list(only) if only is not None else self.documents(dataset)
+        return make_plan(dataset, jobs, out_dir=self.config.out_dir, templates_dir=self.config.templates_dir,
+                         tools=tools_fingerprint(self.settings, pdf),
+                         options=Options(force=force, draft=draft, docx=docx, pdf=pdf, bundles=bundles))
+
+    def plan_document(self, dataset: m.Dataset, kind: str, key: str, *, docx: bool = True,
+                      pdf: bool = True) -> Plan:
+        """One document (`kind` for the record `key`), made again even if it is up to date."""
+        from .plan import find_document
+
+        job = find_document(self.documents(dataset, [kind]), kind, key)
+        return self.plan(dataset, force=True, docx=docx, pdf=pdf, only=[job], bundles=False)
+
+    def plan_reports(self, dataset: m.Dataset, kind: str, period: str, vendor: str | None = None) -> Plan:
+        """The monthly (period "2026-10") or annual (period "2026") reports, of one vendor or all."""
+        from .plan import find_reports
+
+        jobs = find_reports(dataset, self.documents(dataset, [kind]), kind, period, vendor)
+        return self.plan(dataset, only=jobs, bundles=False)
+
+    def plan_bundle(self, dataset: m.Dataset, name: str, *, draft: bool = False) -> Plan:
+        """One bundle and any of its documents that are out of date."""
+        from .plan import find_bundle
+
+        bundle = find_bundle(dataset, self.documents(dataset), name)
+        return self.plan(dataset, draft=draft, only=bundle.members, bundles={name})
+
+    # ------------------------------------------------------------------ build
+
+    def build(self, plan: Plan, *, jobs: int | None = None, progress: bool | None = None) -> BuildResult:
+        """Make every stale output of `plan` and record it in the manifest.
+
+        Holds the output folder's lock for the whole build (another build waits up to 30 s), starts
+        LibreOffice and always stops it, and writes the manifest last. A plan made before another
+        build changed the folder is made again first. `jobs`: parallel LibreOffice workers
+        (default: the project's, else the CPU count).
+        """
+        from .build import execute
+        from .outputs import output_lock
+        from .plan import manifest_digest
+
+        if plan.out_dir != self.config.out_dir:
+            raise DocgenError(f"the plan is for {plan.out_dir}, this project writes to {self.config.out_dir}")
+        with output_lock(plan.out_dir):
+            if manifest_digest(plan.out_dir) != plan.manifest_digest:
+                plan = self._replan(plan)
+            return execute(plan, self.settings, jobs=jobs or self.config.jobs, progress=progress)
+
+    def _replan(self, plan: Plan) -> Plan:
+        """`plan` made again against the output folder as it is now."""
+        from .plan import make_plan
+        from .versions import tools_fingerprint
+
+        jobs = [plan.job(o.id) for o in plan.outputs if o.kind != "bundle"]
+        return make_plan(plan.dataset, jobs, out_dir=plan.out_dir, templates_dir=plan.templates_dir,
+                         tools=tools_fingerprint(self.settings, plan.pdf), options=plan.options)
+
+    # ------------------------------------------------------------------ other commands
+
+    def verify(self, file: Path) -> Verdict:
+        """Which document `file` is and whether the current data still makes it (verify.Verdict)."""
+        from .verify import verify
+
+        return verify(file, self)
+
+    def check_templates(self, paths: Sequence[Path] = (), kind: str | None = None) -> list[TemplateReport]:
+        """Check every tag of the project's templates (or of `paths`, as templates of `kind`)."""
+        from .check import check_template
+        from .plan import KINDS
+
+        if paths and kind is None:
+            raise RequestError("--template needs --kind to know which context to check against")
+        if kind is not None and kind not in KINDS:
+            raise RequestError(f"no document kind {kind!r}; known: {', '.join(sorted(KINDS))}")
+        if paths and kind is not None:
+            targets = [(p, KINDS[kind].context_type) for p in paths]
+        else:
+            targets = [(k.template_in(self.config.templates_dir), k.context_type) for k in KINDS.values()]
+            missing = [str(p) for p, _ in targets if not p.is_file()]
+            if missing:
+                raise TemplateError(f"template not found: {'; '.join(missing)}")
+        return [TemplateReport(path, [str(p) for p in check_template(path, context_type)])
+                for path, context_type in targets]
+
+    def init_templates(self) -> list[Path]:
+        """Copy the templates that come with docgen into the project's templates folder; files
+        already there are kept (a lawyer's edits are never overwritten). Returns the files copied."""
+        source = shipped_templates()
+        dest = self.config.templates_dir
+        copied = []
+        for path in sorted(source.rglob("*.docx")):
+            target = dest / path.relative_to(source)
+            if target.exists():
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+            copied.append(target)
+        return copied
+
+    def write_schemas(self, out_dir: Path) -> list[Path]:
+        """A JSON Schema per YAML data file, for editors."""
+        import json
+
+        from .outputs import write_atomic
+        from .schema import data_file_schemas
+
+        written = []
+        for name, doc in data_file_schemas().items():
+            path = out_dir / f"{name}.schema.json"
+            write_atomic(path, (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+            written.append(path)
+        return written
+
+
+def shipped_templates() -> Path:
+    """The templates that come with docgen (the package docgen_templates), the starting point of
+    `docgen templates init`. Builds never read them: they use the project's templates folder."""
+    from importlib.util import find_spec
+
+    spec = find_spec("docgen_templates")
+    if spec is None or not spec.submodule_search_locations:
+        raise TemplateError("this docgen installation has no shipped templates (package docgen_templates)")
+    return Path(next(iter(spec.submodule_search_locations)))
