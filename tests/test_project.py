@@ -166,3 +166,26 @@ def test_every_cli_command_is_a_thin_adapter() -> None:
         body = node.body[1:] if isinstance(node.body[0], ast.Expr) else node.body  # without the docstring
         lines = body[-1].end_lineno - body[0].lineno + 1
         assert lines <= 15, f"{node.name} has {lines} lines"
+
+
+def test_no_module_imports_another_that_imports_it_back() -> None:
+    """The package's modules form layers: following the imports made when a module loads (not the
+    ones made inside functions or for type checking only) never leads back to it."""
+    import ast
+
+    root = Path(docgen.__file__).parent
+    graph: dict[str, set[str]] = {}
+    for path in root.glob("*.py"):
+        deps = set()
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                deps |= {node.module.split(".")[0]} if node.module else {a.name for a in node.names}
+        graph[path.stem] = deps
+
+    def reaches(start: str, target: str, seen: set[str]) -> bool:
+        for dep in graph.get(start, ()):
+            if dep == target or (dep not in seen and reaches(dep, target, seen | {dep})):
+                return True
+        return False
+
+    assert [m for m in graph if reaches(m, m, {m})] == []
