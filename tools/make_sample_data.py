@@ -173,6 +173,7 @@ AGREEMENTS = [
         "project_name": "核心业务系统运维外包服务",
         "signing_date": date(2025, 12, 18),
         "signing_place": "江苏省澄湖市",
+        "status": "signed",
         "start": date(2026, 1, 1),
         "end": date(2026, 12, 31),
         "scope": [
@@ -222,6 +223,7 @@ AGREEMENTS = [
         "project_name": "园区网络运维服务",
         "signing_date": date(2025, 12, 22),
         "signing_place": "江苏省澄湖市",
+        "status": "signed",
         "start": date(2026, 1, 1),
         "end": date(2026, 12, 31),
         "scope": [
@@ -268,6 +270,7 @@ AGREEMENTS = [
         "project_name": "终端与网络安全专项运维服务",
         "signing_date": date(2026, 5, 20),
         "signing_place": "江苏省澄湖市",
+        "status": "signed",
         "start": date(2026, 6, 1),
         "end": date(2026, 12, 31),
         "scope": [
@@ -974,7 +977,7 @@ def agreement_record(a: dict[str, Any]) -> dict[str, Any]:
                "restore": rest, "closure": close} for lv, name, definition, resp, arr, rest, close in sla["levels"]]
     return {
         **{k: a[k] for k in ("id", "contract_no", "vendor", "project_name", "signing_date", "signing_place",
-                             "start", "end", "scope", "service_mode", "fees", "performance_bond_pct",
+                             "status", "start", "end", "scope", "service_mode", "fees", "performance_bond_pct",
                              "exit_transition_months")},
         "sla": {
             "service_window": sla["service_window"],

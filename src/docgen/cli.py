@@ -193,8 +193,26 @@ def build(project: Project, jobs: int | None, force: bool, dry_run: bool, draft:
     plan = project.plan(dataset, force=force, draft=draft)
     if dry_run:
         _print_plan(plan)
-    else:
-        _finish(project.build(plan, jobs=jobs), out_dir=project.config.out_dir)
+        return
+    for line in plan.held_lines():
+        click.echo(line, err=True)
+    _finish(project.build(plan, jobs=jobs), out_dir=project.config.out_dir)
+
+
+@cli.command()
+@click.argument("agreement")
+@click.option("--reason", required=True, help="Why the signed documents are made again (kept with the old files).")
+@with_project("data", "templates", "out")
+def reissue(agreement: str, reason: str, project: Project) -> None:
+    """Make the documents of a signed agreement again from the current data.
+
+    A build never rewrites the contract, SLA annex and NDA of a signed agreement; this command
+    does, and keeps the files it replaces in OUT/.history/ with the reason.
+
+    Example: docgen reissue hx-2026 --reason "补充协议一：扣款标准按2026.2版执行"
+    """
+    dataset = project.validate()
+    _finish(project.build(project.plan_reissue(dataset, agreement, reason)), list_files=True)
 
 
 @cli.command()
@@ -268,7 +286,7 @@ def _month(value: str) -> str:
 
 
 def _print_plan(plan: Plan) -> None:
-    for line in plan.explain():
+    for line in plan.explain():  # the signed documents left alone are among them
         click.echo(line)
     n = len(plan.todo)
     click.echo(f"{n} output(s) would be made, {len(plan.unchanged)} unchanged." if n else

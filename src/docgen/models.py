@@ -284,6 +284,16 @@ class Disputes(Model):
         return self
 
 
+class Termination(Model):
+    """When and why a signed agreement ended early."""
+
+    date: Date = Field(description="终止日期")
+    reason: Text = Field(description="终止原因")
+
+
+AgreementStatus = Literal["draft", "signed", "terminated"]
+
+
 class Agreement(Model):
     id: Id
     contract_no: Annotated[StrictStr, Field(pattern=r"^[A-Z0-9][A-Z0-9-]{2,40}$")]
@@ -302,6 +312,27 @@ class Agreement(Model):
     nda: NdaTerms
     disputes: Disputes
     counterparts: StrictInt = Field(default=4, ge=2, le=10)
+    # draft: the documents follow the current data and policy; signed, terminated: the documents
+    # made when it was signed are kept as they are (`docgen reissue` makes them again)
+    status: AgreementStatus = Field(default="draft", description="草稿 draft / 已签 signed / 已终止 terminated")
+    terminated: Termination | None = Field(default=None, description="终止日期与原因（status: terminated）")
+    policy_version: Text | None = Field(default=None, description="起草时依据的管理办法版本")
+
+    @property
+    def frozen(self) -> bool:
+        """Signed (or signed and since terminated): its contract documents are not made again."""
+        return self.status != "draft"
+
+    @model_validator(mode="after")
+    def _termination_goes_with_status(self) -> Agreement:
+        if self.status == "terminated" and self.terminated is None:
+            raise ValueError("status terminated needs `terminated` with its date and reason")
+        if self.terminated is not None and self.status != "terminated":
+            raise ValueError(f"`terminated` is given, but status is {self.status!r}; write status: terminated")
+        if self.terminated is not None and not self.signing_date <= self.terminated.date <= self.end:
+            raise ValueError(f"terminated.date {self.terminated.date} is not between signing_date "
+                             f"{self.signing_date} and end {self.end}")
+        return self
 
     @field_validator("end")
     @classmethod

@@ -62,10 +62,20 @@ class Job:
     vendor: str = ""
     subject: str = ""
     tags: dict[str, str] = field(default_factory=dict, compare=False)
+    frozen_by: str = ""  # the signed agreement whose documents this is: kept as made, never remade
 
     @property
     def id(self) -> str:
         return f"{self.kind}:{self.key}"
+
+
+LIFECYCLE = frozenset({"status", "terminated"})
+
+
+def terms_of(agreement: m.Agreement) -> dict[str, Any]:
+    """What of an agreement its documents depend on: everything but where it stands in its life
+    (marking it signed changes no document, and must not look like a change of its terms)."""
+    return agreement.model_dump(mode="json", exclude=set(LIFECYCLE))
 
 
 def policy_parts(policy: m.Policy, sections: tuple[str, ...]) -> dict[str, Any]:
@@ -92,12 +102,13 @@ def _agreement_jobs(kind: str, template: str, title: str, suffix: str,
                 inputs={
                     "client.yaml": data.client,
                     f"vendors.yaml:{vendor.id}": vendor,
-                    f"agreements.yaml:{ag.id}": ag,
+                    f"agreements.yaml:{ag.id}": terms_of(ag),
                     **(policy_parts(data.policy, policy_sections) if policy_sections is not None else {}),
                 },
                 tags={"agreement": ag.id, "vendor": vendor.id, "group": vendor.short_name},
                 vendor=vendor.id,
                 subject=f"{vendor.name} · {ag.project_name}",
+                frozen_by=ag.id if ag.frozen else "",
             )
     return instances
 
@@ -110,7 +121,8 @@ def _form_job(data: m.Dataset, templates: Path, *, kind: str, key: str, title: s
         kind=kind, key=key, title=title, template=templates / f"forms/{kind}_form.docx",
         output=f"forms/{month}/{stem}_{key}", build_context=build_context,
         inputs={"client.yaml": data.client, f"vendors.yaml:{vendor.id}": vendor,
-                f"agreements.yaml:{agreement.id}": agreement, **records, **policy_parts(data.policy, (kind,))},
+                f"agreements.yaml:{agreement.id}": terms_of(agreement), **records,
+                **policy_parts(data.policy, (kind,))},
         tags={"vendor": vendor.id, "group": vendor.short_name, "month": month, "agreement": agreement.id},
         subject=subject,
     )
@@ -181,7 +193,8 @@ def _monthly_jobs(data: m.Dataset, templates: Path) -> Iterator[Job]:
                 template=templates / "forms/monthly_report.docx",
                 output=f"reports/{key}/月度运维服务报告_{vendor.short_name}_{ag.id}_{key}",
                 build_context=partial(reports.monthly_context, data, ag, year, month),
-                inputs={"client.yaml": data.client, f"vendors.yaml:{vendor.id}": vendor, f"agreements.yaml:{ag.id}": ag,
+                inputs={"client.yaml": data.client, f"vendors.yaml:{vendor.id}": vendor,
+                        f"agreements.yaml:{ag.id}": terms_of(ag),
                         **_records_of(data, ag.id, window),
                         **policy_parts(data.policy, ("deductions", "assessment"))},
                 tags={"vendor": vendor.id, "group": vendor.short_name, "month": key, "agreement": ag.id},
@@ -202,7 +215,8 @@ def _annual_jobs(data: m.Dataset, templates: Path) -> Iterator[Job]:
                 template=templates / "forms/annual_report.docx",
                 output=f"reports/{year}/年度运维服务报告_{vendor.short_name}_{ag.id}_{year}",
                 build_context=partial(reports.annual_context, data, ag, year),
-                inputs={"client.yaml": data.client, f"vendors.yaml:{vendor.id}": vendor, f"agreements.yaml:{ag.id}": ag,
+                inputs={"client.yaml": data.client, f"vendors.yaml:{vendor.id}": vendor,
+                        f"agreements.yaml:{ag.id}": terms_of(ag),
                         **_records_of(data, ag.id, months),
                         **policy_parts(data.policy, ("deductions", "assessment"))},
                 tags={"vendor": vendor.id, "group": vendor.short_name, "year": str(year), "agreement": ag.id},
@@ -353,6 +367,8 @@ class Output(BaseModel):
     inputs: dict[str, str]  # label → hash, as known when planning (bundles: members as last recorded)
     reasons: list[str]  # why it is made again; empty: up to date
     members: list[str] = Field(default_factory=list)  # bundles: member output ids, in order
+    held: list[str] = Field(default_factory=list)  # a signed agreement's document: what changed, not applied
+    agreement: str = ""  # for documents of an agreement
 
     @property
     def stale(self) -> bool:
@@ -375,6 +391,8 @@ class Plan(BaseModel):
     tools: dict[str, str]
     manifest_digest: str  # of the manifest the plan was made against
     outputs: list[Output]
+    reissue: list[str] = Field(default_factory=list)  # signed agreements made again, their old files kept
+    reason: str = ""
     _dataset: m.Dataset | None = PrivateAttr(default=None)
     _jobs: dict[str, Job] = PrivateAttr(default_factory=dict)
     _bundles: dict[str, BundleJob] = PrivateAttr(default_factory=dict)
@@ -384,7 +402,8 @@ class Plan(BaseModel):
     @property
     def options(self) -> Options:
         """The options the plan was made with (to make it again)."""
-        return Options(force=self.force, draft=self.draft, docx=self.docx, pdf=self.pdf, bundles=self._bundle_choice)
+        return Options(force=self.force, draft=self.draft, docx=self.docx, pdf=self.pdf, bundles=self._bundle_choice,
+                       reissue=tuple(self.reissue), reason=self.reason)
 
     @property
     def todo(self) -> list[Output]:
@@ -393,6 +412,12 @@ class Plan(BaseModel):
     @property
     def unchanged(self) -> list[Output]:
         return [o for o in self.outputs if not o.reasons]
+
+    @property
+    def held(self) -> list[Output]:
+        """Documents of signed agreements whose inputs changed (or whose files are gone), kept as
+        they were made: `docgen reissue` makes them again."""
+        return [o for o in self.outputs if o.held]
 
     @property
     def dataset(self) -> m.Dataset:
@@ -422,6 +447,19 @@ class Plan(BaseModel):
             parts = ", ".join(f"{n} {title}{'s' if title == 'bundle' and n != 1 else ''}"
                               for title, n in sorted(by_reason[reason].items()))
             lines.append(f"{reason} → {parts}")
+        return lines + self.held_lines()
+
+    def held_lines(self) -> list[str]:
+        """What a build leaves alone because the agreement is signed, by agreement."""
+        by_agreement: dict[str, list[Output]] = {}
+        for output in self.held:
+            by_agreement.setdefault(output.agreement, []).append(output)
+        lines = []
+        for agreement, outputs in sorted(by_agreement.items()):
+            changed = sorted({r for o in outputs for r in o.held})
+            titles = "、".join(o.title for o in outputs)
+            lines.append(f"{len(outputs)} 份已签合同文件保持原样（{agreement}：{titles}）：{'; '.join(changed)}。"
+                         f"按新数据重新出具：docgen reissue {agreement} --reason \"…\"")
         return lines
 
 
@@ -439,6 +477,8 @@ class Options:
     docx: bool = True
     pdf: bool = True
     bundles: Collection[str] | bool = True
+    reissue: Collection[str] = ()  # signed agreements whose documents are made again anyway
+    reason: str = ""  # why they are (kept with the previous files)
 
 
 def make_plan(data: m.Dataset, jobs: Sequence[Job], *, out_dir: Path, templates_dir: Path, tools: dict[str, str],
@@ -454,10 +494,16 @@ def make_plan(data: m.Dataset, jobs: Sequence[Job], *, out_dir: Path, templates_
     job_map: dict[str, Job] = {}
     for job in jobs:
         inputs = job_inputs(job, tools)
-        reasons = _reasons(manifest.outputs.get(job.id), inputs, out_dir, force, job.output)
+        entry = manifest.outputs.get(job.id)
+        reasons = _reasons(entry, inputs, out_dir, force, job.output)
+        held: list[str] = []
+        if job.frozen_by and job.frozen_by not in options.reissue and entry is not None and reasons:
+            held, reasons = reasons, []  # signed: the document stays as it was made
+        elif job.frozen_by in options.reissue:
+            reasons = [f"reissued: {options.reason}"]
         outputs.append(Output(id=job.id, kind=job.kind, key=job.key, title=job.title, path=job.output,
                               template=f"{job.template.parent.name}/{job.template.name}", inputs=inputs,
-                              reasons=reasons))
+                              reasons=reasons, held=held, agreement=job.tags.get("agreement", "")))
         job_map[job.id] = job
     redo = {o.id: o.reasons for o in outputs if o.reasons}
     bundle_map: dict[str, BundleJob] = {}
@@ -483,7 +529,8 @@ def make_plan(data: m.Dataset, jobs: Sequence[Job], *, out_dir: Path, templates_
                                   members=[j.id for j in bundle.members]))
             bundle_map[bundle.id] = bundle
     plan = Plan(out_dir=out_dir, templates_dir=templates_dir, force=force, draft=draft, docx=docx, pdf=pdf,
-                tools=tools, manifest_digest=manifest_digest(out_dir), outputs=outputs)
+                tools=tools, manifest_digest=manifest_digest(out_dir), outputs=outputs,
+                reissue=sorted(options.reissue), reason=options.reason)
     plan._bundle_choice = bundles
     plan._dataset, plan._jobs, plan._bundles, plan._manifest = data, job_map, bundle_map, manifest
     return plan

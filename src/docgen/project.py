@@ -82,13 +82,16 @@ class Project:
 
         return documents(dataset, self.config.templates_dir, kinds)
 
-    def plan(self, dataset: m.Dataset, *, force: bool = False, draft: bool = False, docx: bool = True,
-             pdf: bool = True, only: Sequence[Job] | None = None, bundles: Collection[str] | bool = True) -> Plan:
+    def plan(self, dataset: m.Dataset, *, force: bool = False, draft: bool = False, docx: bool = True,  # noqa: PLR0913
+             pdf: bool = True, only: Sequence[Job] | None = None, bundles: Collection[str] | bool = True,
+             reissue: Collection[str] = (), reason: str = "") -> Plan:
         """What a build would make and why, without writing anything.
 
         `only`: these documents instead of every one; `bundles`: True for every bundle of the
         planned documents, a collection of bundle names, or False; `force`: make everything again;
         `draft`: bundles carry a 草稿 watermark; `docx`/`pdf`: which files of each document.
+        Documents of signed agreements are kept as made (`Output.held` says what changed), except
+        those of the agreements in `reissue` (see plan_reissue).
         """
         from .plan import Options, make_plan
         from .versions import tools_fingerprint
@@ -96,7 +99,8 @@ class Project:
         jobs = list(only) if only is not None else self.documents(dataset)
         return make_plan(dataset, jobs, out_dir=self.config.out_dir, templates_dir=self.config.templates_dir,
                          tools=tools_fingerprint(self.settings, pdf),
-                         options=Options(force=force, draft=draft, docx=docx, pdf=pdf, bundles=bundles))
+                         options=Options(force=force, draft=draft, docx=docx, pdf=pdf, bundles=bundles,
+                                         reissue=tuple(reissue), reason=reason))
 
     def plan_document(self, dataset: m.Dataset, kind: str, key: str, *, docx: bool = True,
                       pdf: bool = True) -> Plan:
@@ -120,6 +124,21 @@ class Project:
         bundle = find_bundle(dataset, self.documents(dataset), name)
         return self.plan(dataset, draft=draft, only=bundle.members, bundles={name})
 
+    def plan_reissue(self, dataset: m.Dataset, agreement: str, reason: str) -> Plan:
+        """The documents of a signed agreement made again from the current data (and its contract
+        pack); the files they replace are kept in the output folder's .history (see build)."""
+        found = next((a for a in dataset.agreements if a.id == agreement), None)
+        if found is None:
+            known = ", ".join(a.id for a in dataset.agreements if a.frozen) or "none"
+            raise RequestError(f"no agreement {agreement!r}; signed agreements: {known}")
+        if not found.frozen:
+            raise RequestError(f"agreement {agreement!r} is a draft: its documents follow the data at every "
+                               "build, so there is nothing to reissue")
+        if not reason.strip():
+            raise RequestError("say why the documents are reissued: --reason \"…\"")
+        jobs = [j for j in self.documents(dataset) if j.frozen_by == agreement]
+        return self.plan(dataset, only=jobs, reissue=[agreement], reason=reason.strip())
+
     # ------------------------------------------------------------------ build
 
     def build(self, plan: Plan, *, jobs: int | None = None, progress: bool | None = None) -> BuildResult:
@@ -139,6 +158,8 @@ class Project:
         with output_lock(plan.out_dir):
             if manifest_digest(plan.out_dir) != plan.manifest_digest:
                 plan = self._replan(plan)
+            if plan.reissue:
+                keep_previous(plan)
             return execute(plan, self.settings, jobs=jobs or self.config.jobs, progress=progress)
 
     def _replan(self, plan: Plan) -> Plan:
@@ -216,3 +237,32 @@ def shipped_templates() -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise TemplateError("this docgen installation has no shipped templates (package docgen_templates)")
     return Path(next(iter(spec.submodule_search_locations)))
+
+
+HISTORY = ".history"  # in the output folder: files replaced by a reissue, with why
+
+
+def keep_previous(plan: Plan) -> Path | None:
+    """Copy the files that `plan` is about to replace into `.history/<time>-reissue-<agreements>/`
+    of the output folder, with a reissue.json saying what, why and when; None if there are none."""
+    import json
+    import time
+
+    from .manifest import file_hash
+    from .outputs import write_atomic
+
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    folder = plan.out_dir / HISTORY / f"{stamp}-reissue-{'-'.join(plan.reissue)}"
+    kept: dict[str, str] = {}
+    for output in plan.todo:
+        for rel in plan.manifest.files_of(output.id):
+            source = plan.out_dir / rel
+            if source.is_file():
+                write_atomic(folder / rel, source.read_bytes())
+                kept[rel] = file_hash(source)
+    if not kept:
+        return None
+    record = {"agreements": plan.reissue, "reason": plan.reason, "at": time.strftime("%Y-%m-%d %H:%M:%S"),
+              "files": kept}
+    write_atomic(folder / "reissue.json", (json.dumps(record, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+    return folder

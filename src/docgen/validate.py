@@ -290,6 +290,13 @@ def _cross_check(recs: dict[str, list[Record]], files: dict[str, str], problems:
                                     f"{person.model.agreement!r}, not {ag.model.id!r} ({files['staff']})"))
     policy = recs["policy"][0].model if recs["policy"] else None
     codes = {r.code: r for r in policy.deductions.rules} if policy else {}
+    for rec in recs["agreements"]:
+        pinned = rec.model.policy_version
+        if policy is not None and pinned is not None and pinned != policy.version:
+            line, col = rec.where("policy_version")
+            problems.append(Problem(rec.file, line, col, "policy_version",
+                                    f"policy version {pinned!r} is not in {files['policy']} "
+                                    f"(it holds version {policy.version!r})"))
     for rec in recs["attendance"]:
         _ref(rec, "staff", rec.model.staff, staff, files["staff"], "staff member", problems)
         if policy is not None and rec.model.kind not in codes:
