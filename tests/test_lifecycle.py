@@ -7,14 +7,15 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import MINI, have_soffice, line_of, write_mini
+
 from docgen.cli import cli
 from docgen.errors import InputError
 from docgen.manifest import sha256
 from docgen.validate import load_dataset
 
-SIGNED = MINI["agreements.yaml"].replace("    signing_place: 澄湖市\n", "    signing_place: 澄湖市\n    status: signed\n")
+SIGNED = MINI["agreements.yaml"].replace("    signing_place: 澄湖市\n",
+                                         "    signing_place: 澄湖市\n    status: signed\n")
 CONTRACT = "out/contracts/hx-2026/CH-YW-2026-001_运维外包服务合同"
 SLA = "out/contracts/hx-2026/CH-YW-2026-001-SLA_服务等级协议"
 REPORT = "out/reports/2026-10/月度运维服务报告_华信智维_hx-2026_2026-10"

@@ -8,10 +8,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import TEMPLATES, have_soffice, write_mini
 from docx import Document
 
 import docgen
-from conftest import TEMPLATES, have_soffice, write_mini
 from docgen.cli import cli
 from docgen.errors import InputError, OutputError, TemplateError
 from docgen.manifest import MANIFEST_NAME, Manifest

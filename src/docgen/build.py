@@ -259,7 +259,7 @@ class Bundler:
         period = _period(bundle)
         info = BundleInfo(name=bundle.name, title=bundle.spec.title, period=period,
                           organisation=data.client.name, date=cn_date(date.today()),
-                          version=f"管理办法 {data.policy.version}",
+                          version=f"管理办法 {_policy_of(data, bundle).version}",
                           keywords=f"{bundle.spec.title};{period};{data.client.short_name}")
         return info, members
 
@@ -302,6 +302,18 @@ class Bundler:
             kind="bundle", inputs=bundle_inputs(bundle, manifest, self.run.plan.draft, self.run.plan.tools),
             files={bundle.output + ".pdf": sha256(pdf)})
         self.run.progress.step(bundle.id)
+
+
+def _policy_of(data: m.Dataset, bundle: BundleJob) -> m.Policy:
+    """The policy version a bundle's cover names: the one in force at the start of its month or
+    year, or the one its agreement's contract quotes."""
+    if bundle.spec.per == "month":
+        year, month = bundle.key.split("-")
+        return data.policy_on(date(int(year), int(month), 1))
+    if bundle.spec.per == "year":
+        return data.policy_on(date(int(bundle.key), 1, 1))
+    agreement = next((a for a in data.agreements if a.id == bundle.key), None)
+    return data.policy_for_agreement(agreement) if agreement is not None else data.policy
 
 
 def _period(bundle: BundleJob) -> str:

@@ -126,8 +126,8 @@ def agreement_context(dataset: m.Dataset, agreement: m.Agreement, doc_number: st
         "client": dataset.client.model_dump(),
         "vendor": dataset.vendor(agreement.vendor).model_dump(),
         "agreement": agreement.model_dump(),
-        "policy": dataset.policy.model_dump(),
-        "calc": agreement_figures(agreement, dataset.policy),
+        "policy": dataset.policy_for_agreement(agreement).model_dump(),
+        "calc": agreement_figures(agreement, dataset.policy_for_agreement(agreement)),
         "doc": {"number": doc_number},
     }
 
@@ -146,7 +146,8 @@ def workdays_between(start: date, end: date) -> int:
 def leave_context(dataset: m.Dataset, leave: m.LeaveRequest) -> dict[str, Any]:
     """Context of a 请销假登记表."""
     person = dataset.staff_member(leave.staff)
-    rules = dataset.policy.leave
+    policy = dataset.policy_on(leave.start.date())
+    rules = policy.leave
     substitute = dataset.staff_member(leave.substitute) if leave.substitute else None
     return {
         "client": dataset.client.model_dump(),
@@ -155,7 +156,7 @@ def leave_context(dataset: m.Dataset, leave: m.LeaveRequest) -> dict[str, Any]:
         "person": person.model_dump(),
         "leave": leave.model_dump(),
         "substitute": substitute.model_dump() if substitute else None,
-        "policy": dataset.policy.model_dump(),
+        "policy": policy.model_dump(),
         "calc": {
             "needs_letter": leave.hours > rules.letter_over_hours,
             "needs_substitute": leave.hours > rules.substitute_over_hours,
@@ -169,14 +170,15 @@ def change_context(dataset: m.Dataset, change: m.PersonnelChange) -> dict[str, A
     agreement = dataset.agreement(change.agreement)
     old = dataset.staff_member(change.old_staff) if change.old_staff else None
     notice = workdays_between(change.requested, change.effective)
-    required = dataset.policy.change.notice_workdays
+    policy = dataset.policy_on(change.requested)
+    required = policy.change.notice_workdays
     return {
         "client": dataset.client.model_dump(),
         "vendor": dataset.vendor(agreement.vendor).model_dump(),
         "agreement": agreement.model_dump(),
         "change": change.model_dump(),
         "old": old.model_dump() if old else None,
-        "policy": dataset.policy.model_dump(),
+        "policy": policy.model_dump(),
         "calc": {"notice_workdays": notice, "required_workdays": required, "notice_ok": notice >= required},
         "doc": {"number": f"BG-{change.id}"},
     }

@@ -101,6 +101,7 @@ class MonthMetrics:
     scores: dict[str, Decimal]
     score: Decimal
     grade: str
+    policy_version: str = ""  # the policy version in force on the period's first day, which it applies
 
     @property
     def label(self) -> str:
@@ -148,6 +149,8 @@ class YearMetrics:
     consecutive_fail_quarters: int
     renewal: str
     renewal_reason: str
+    policy_version: str = ""  # of the year's assessment (in force on its first month's first day)
+    month_versions: tuple[str, ...] = ()  # every version the months applied, in order
 
 
 # --------------------------------------------------------------------------- helpers
@@ -253,7 +256,7 @@ def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -
     a year is judged on the same per-month scale as a month.
     """
     ag = data.agreement(agreement_id)
-    sla, policy = ag.sla, data.policy
+    sla, policy = ag.sla, data.policy_on(start)  # the version in force on the period's first day
     end_dt = datetime.combine(end, time.max)
     spanned = _months_spanned(start, end)
     n_months = Decimal(len(spanned))
@@ -345,7 +348,8 @@ def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -
         satisfaction_responses=len(votes), satisfied=satisfied, satisfaction_pct=satisfaction,
         satisfaction_avg=satisfaction_avg, deduction_lines=lines, deduction_total=total,
         deduction_cap=month_cap * len(spanned), deduction_applied=applied, deduction_capped=capped,
-        leave=leave, changes=changes, scores=scores, score=score, grade=grade_for(policy, score))
+        leave=leave, changes=changes, scores=scores, score=score, grade=grade_for(policy, score),
+        policy_version=policy.version)
 
 
 def month_metrics(data: m.Dataset, agreement_id: str, year: int, month: int) -> MonthMetrics:
@@ -425,7 +429,9 @@ def year_metrics(data: m.Dataset, agreement_id: str, year: int) -> YearMetrics:
     terminate_after_consecutive_fails; else '不建议续约' when the annual grade fails; else
     '整改后续约' when it is '合格'; else '建议续约'.
     """
-    policy = data.policy
+    months_of_year = [(y, mo) for y, mo in data_months(data, agreement_id) if y == year]
+    first = date(*months_of_year[0], 1) if months_of_year else date(year, 1, 1)
+    policy = data.policy_on(first)  # the year's assessment: the version in force on its first day
     assessment = policy.assessment
     months = [month_metrics(data, agreement_id, y, mo) for y, mo in data_months(data, agreement_id) if y == year]
     quarters: list[Quarter] = []
@@ -434,7 +440,7 @@ def year_metrics(data: m.Dataset, agreement_id: str, year: int) -> YearMetrics:
         if in_q:
             score = quarter_score(in_q)
             quarters.append(Quarter(label=f"{year}年第{QUARTER_NAMES[qi]}季度", months=len(in_q), score=score,
-                                    grade=grade_for(policy, score), number=qi + 1))
+                                    grade=grade_for(data.policy_on(in_q[0].period_start), score), number=qi + 1))
     review = period_metrics(data, agreement_id, months[0].period_start, months[-1].period_end) if months else None
     share = assessment.annual_quarters_pct
     if review is not None and quarters:
@@ -468,4 +474,5 @@ def year_metrics(data: m.Dataset, agreement_id: str, year: int) -> YearMetrics:
         total_tickets=sum(mm.ticket_count for mm in months),
         total_deductions=sum((mm.deduction_applied for mm in months), ZERO),
         total_credits=sum((mm.credit_amount for mm in months), ZERO),
+        policy_version=policy.version, month_versions=tuple(dict.fromkeys(mm.policy_version for mm in months)),
         consecutive_fail_quarters=longest, renewal=renewal, renewal_reason=reason)

@@ -559,6 +559,16 @@ class Policy(Model):
     assessment: Assessment
 
 
+def version_on(versions: list[Policy], day: date) -> Policy | None:
+    """The policy version in force on `day`: the latest whose effective_date is not after it (the
+    earliest when `day` comes before every version); None without versions. `versions` sorted by
+    effective_date."""
+    in_force = [p for p in versions if p.effective_date <= day]
+    if in_force:
+        return in_force[-1]
+    return versions[0] if versions else None
+
+
 # --------------------------------------------------------------------------- bundles
 
 class BundleSpec(Model):
@@ -592,8 +602,26 @@ class Dataset(Model):
     leave: list[LeaveRequest]
     changes: list[PersonnelChange]
     bundles: list[BundleSpec] = Field(default_factory=lambda: list(DEFAULT_BUNDLES))
+    # every revision of the policy, by effective date (one without data/policy/); `policy` is the newest
+    policies: list[Policy] = Field(default_factory=list)
+    policy_files: dict[str, str] = Field(default_factory=dict)  # version → "policy.yaml" or "policy/<v>.yaml"
     # figures computed from this data set, kept with it (metrics.month_metrics): it never changes
     _memo: dict[Any, Any] = PrivateAttr(default_factory=dict)
+
+    def policy_on(self, day: date) -> Policy:
+        """The policy version in force on `day` (see version_on)."""
+        return version_on(self.policies, day) or self.policy
+
+    def policy_for_agreement(self, agreement: Agreement) -> Policy:
+        """The version an agreement's contract documents quote: the one it pins (policy_version),
+        else the newest (a draft follows the current policy; a signed one is kept as made)."""
+        return self.policy_version(agreement.policy_version) if agreement.policy_version else self.policy
+
+    def policy_version(self, version: str) -> Policy:
+        return next((p for p in self.policies if p.version == version), self.policy)
+
+    def policy_file(self, policy: Policy) -> str:
+        return self.policy_files.get(policy.version, "policy.yaml")
 
     def vendor(self, vendor_id: str) -> Vendor:
         return next(v for v in self.vendors if v.id == vendor_id)

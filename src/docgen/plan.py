@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -78,11 +79,13 @@ def terms_of(agreement: m.Agreement) -> dict[str, Any]:
     return agreement.model_dump(mode="json", exclude=set(LIFECYCLE))
 
 
-def policy_parts(policy: m.Policy, sections: tuple[str, ...]) -> dict[str, Any]:
-    """Inputs for the policy sections a document uses, labelled as the dry run reports them."""
-    parts: dict[str, Any] = {"policy.yaml:version": (policy.version, policy.effective_date, policy.title)}
+def policy_parts(data: m.Dataset, policy: m.Policy, sections: tuple[str, ...]) -> dict[str, Any]:
+    """Inputs for the policy sections a document uses, of the version it applies, labelled as the
+    dry run reports them ("policy.yaml:deductions", or "policy/2026.2.yaml:deductions")."""
+    file = data.policy_file(policy)
+    parts: dict[str, Any] = {f"{file}:version": (policy.version, policy.effective_date, policy.title)}
     for section in sections:
-        parts[f"policy.yaml:{section}"] = getattr(policy, section)
+        parts[f"{file}:{section}"] = getattr(policy, section)
     return parts
 
 
@@ -103,7 +106,8 @@ def _agreement_jobs(kind: str, template: str, title: str, suffix: str,
                     "client.yaml": data.client,
                     f"vendors.yaml:{vendor.id}": vendor,
                     f"agreements.yaml:{ag.id}": terms_of(ag),
-                    **(policy_parts(data.policy, policy_sections) if policy_sections is not None else {}),
+                    **(policy_parts(data, data.policy_for_agreement(ag), policy_sections)
+                       if policy_sections is not None else {}),
                 },
                 tags={"agreement": ag.id, "vendor": vendor.id, "group": vendor.short_name},
                 vendor=vendor.id,
@@ -115,14 +119,14 @@ def _agreement_jobs(kind: str, template: str, title: str, suffix: str,
 
 def _form_job(data: m.Dataset, templates: Path, *, kind: str, key: str, title: str, stem: str,  # noqa: PLR0913
               month: str, vendor: m.Vendor, agreement: m.Agreement, records: dict[str, Any],
-              build_context: Callable[[], dict[str, Any]], subject: str) -> Job:
+              build_context: Callable[[], dict[str, Any]], subject: str, policy: m.Policy) -> Job:
     """A one-page form filed under its month; it depends on its own records and its policy section."""
     return Job(
         kind=kind, key=key, title=title, template=templates / f"forms/{kind}_form.docx",
         output=f"forms/{month}/{stem}_{key}", build_context=build_context,
         inputs={"client.yaml": data.client, f"vendors.yaml:{vendor.id}": vendor,
                 f"agreements.yaml:{agreement.id}": terms_of(agreement), **records,
-                **policy_parts(data.policy, (kind,))},
+                **policy_parts(data, policy, (kind,))},
         tags={"vendor": vendor.id, "group": vendor.short_name, "month": month, "agreement": agreement.id},
         subject=subject,
     )
@@ -138,7 +142,8 @@ def _leave_jobs(data: m.Dataset, templates: Path) -> Iterator[Job]:
             month=f"{leave.start:%Y-%m}",
             vendor=data.vendor(person.vendor), agreement=data.agreement(person.agreement),
             records={f"staff.yaml:{person.id}": person, f"leave.yaml:{leave.id}": leave, **substitute},
-            build_context=partial(ctx.leave_context, data, leave), subject=f"{person.name} · {leave.type}")
+            build_context=partial(ctx.leave_context, data, leave), subject=f"{person.name} · {leave.type}",
+            policy=data.policy_on(leave.start.date()))
 
 
 def _change_jobs(data: m.Dataset, templates: Path) -> Iterator[Job]:
@@ -151,7 +156,7 @@ def _change_jobs(data: m.Dataset, templates: Path) -> Iterator[Job]:
             month=f"{change.effective:%Y-%m}", vendor=vendor, agreement=ag,
             records={f"changes.yaml:{change.id}": change, **old},
             build_context=partial(ctx.change_context, data, change),
-            subject=f"{vendor.short_name} · {change.type}")
+            subject=f"{vendor.short_name} · {change.type}", policy=data.policy_on(change.requested))
 
 
 def _records_of(data: m.Dataset, agreement_id: str, months: list[tuple[int, int]]) -> dict[str, Any]:
@@ -170,6 +175,15 @@ def _records_of(data: m.Dataset, agreement_id: str, months: list[tuple[int, int]
         f"changes.yaml:{agreement_id}": [c for c in data.changes if c.agreement == agreement_id
                                          and (c.effective.year, c.effective.month) in inside],
     }
+
+
+def _policies_of(data: m.Dataset, months: list[tuple[int, int]]) -> dict[str, Any]:
+    """The policy inputs of a report over `months`: each month applies the version in force on its
+    first day, so a report depends on every version its months apply."""
+    parts: dict[str, Any] = {}
+    for year, month in months:
+        parts.update(policy_parts(data, data.policy_on(date(year, month, 1)), ("deductions", "assessment")))
+    return parts
 
 
 def _report_type(name: str) -> type:
@@ -196,7 +210,7 @@ def _monthly_jobs(data: m.Dataset, templates: Path) -> Iterator[Job]:
                 inputs={"client.yaml": data.client, f"vendors.yaml:{vendor.id}": vendor,
                         f"agreements.yaml:{ag.id}": terms_of(ag),
                         **_records_of(data, ag.id, window),
-                        **policy_parts(data.policy, ("deductions", "assessment"))},
+                        **_policies_of(data, window)},
                 tags={"vendor": vendor.id, "group": vendor.short_name, "month": key, "agreement": ag.id},
                 subject=f"{vendor.name} · {year}年{month}月",
             )
@@ -218,7 +232,7 @@ def _annual_jobs(data: m.Dataset, templates: Path) -> Iterator[Job]:
                 inputs={"client.yaml": data.client, f"vendors.yaml:{vendor.id}": vendor,
                         f"agreements.yaml:{ag.id}": terms_of(ag),
                         **_records_of(data, ag.id, months),
-                        **policy_parts(data.policy, ("deductions", "assessment"))},
+                        **_policies_of(data, months)},
                 tags={"vendor": vendor.id, "group": vendor.short_name, "year": str(year), "agreement": ag.id},
                 subject=f"{vendor.name} · {year}年度",
             )
@@ -456,9 +470,9 @@ class Plan(BaseModel):
             by_agreement.setdefault(output.agreement, []).append(output)
         lines = []
         for agreement, outputs in sorted(by_agreement.items()):
-            changed = sorted({r for o in outputs for r in o.held})
             titles = "、".join(o.title for o in outputs)
-            lines.append(f"{len(outputs)} 份已签合同文件保持原样（{agreement}：{titles}）：{'; '.join(changed)}。"
+            lines.append(f"{len(outputs)} 份已签合同文件保持原样（{agreement}：{titles}），其输入已变化："
+                         f"{_collapse(r for o in outputs for r in o.held)}。"
                          f"按新数据重新出具：docgen reissue {agreement} --reason \"…\"")
         return lines
 
@@ -479,6 +493,19 @@ class Options:
     bundles: Collection[str] | bool = True
     reissue: Collection[str] = ()  # signed agreements whose documents are made again anyway
     reason: str = ""  # why they are (kept with the previous files)
+
+
+def _collapse(reasons: Iterable[str]) -> str:
+    """'policy.yaml:deductions changed', 'policy.yaml:leave changed' → 'policy.yaml (deductions, leave) changed'."""
+    parts: dict[str, list[str]] = {}
+    for reason in dict.fromkeys(reasons):
+        what, _, how = reason.rpartition(" ")
+        file, sep, section = what.partition(":")
+        if sep and how == "changed":
+            parts.setdefault(file, []).append(section)
+        else:
+            parts.setdefault(reason, [])
+    return "; ".join(f"{k} ({', '.join(sorted(v))}) changed" if v else k for k, v in parts.items())
 
 
 def make_plan(data: m.Dataset, jobs: Sequence[Job], *, out_dir: Path, templates_dir: Path, tools: dict[str, str],
@@ -521,7 +548,8 @@ def make_plan(data: m.Dataset, jobs: Sequence[Job], *, out_dir: Path, templates_
             elif member_redo:
                 reasons = sorted(set(member_redo))
             else:
-                reasons = sorted({f"{c.split(':')[0]} changed" for c in changed_inputs(entry.inputs, inputs)})
+                reasons = sorted({f"{'member' if c.startswith('member:') else c} changed"
+                                  for c in changed_inputs(entry.inputs, inputs)})
                 if not reasons and not outputs_intact(out_dir, entry):
                     reasons = ["output missing or altered"]
             outputs.append(Output(id=bundle.id, kind="bundle", key=bundle.name, title=bundle.spec.title,

@@ -129,13 +129,14 @@ def monthly_context(data: m.Dataset, agreement: m.Agreement, year: int, month: i
                                   "考核得分": [x.score for x in history]}, title="近期趋势", ylabel="百分比 / 分"),
     )
     staff = [s for s in data.staff if s.agreement == agreement.id]
-    weights: dict[str, Decimal] = {w.key: w.weight for w in data.policy.assessment.weights}
+    policy = data.policy_version(mm.policy_version)  # the version the month's figures applied
+    weights: dict[str, Decimal] = {w.key: w.weight for w in policy.assessment.weights}
     return plain({
         "client": data.client, "vendor": data.vendor(agreement.vendor), "agreement": agreement,
-        "policy": data.policy, "staff": staff, "names": {s.id: s.name for s in data.staff},
+        "policy": policy, "staff": staff, "names": {s.id: s.name for s in data.staff},
         "period": Period(label=f"{year}年{month}月", start=start, end=end), "m": mm,
         "weighted": {k: (weights[k] * v / 100).quantize(Decimal("0.01")) for k, v in mm.scores.items()},
-        "trend": rows, "charts": charts, "improvements": improvements(mm, data.policy),
+        "trend": rows, "charts": charts, "improvements": improvements(mm, policy),
     })
 
 
@@ -151,9 +152,10 @@ def annual_context(data: m.Dataset, agreement: m.Agreement, year: int) -> dict[s
     )
     start = y.months[0].period_start if y.months else date(year, 1, 1)
     end = y.months[-1].period_end if y.months else date(year, 12, 31)
+    policy = data.policy_version(y.policy_version)
     return plain({
         "client": data.client, "vendor": data.vendor(agreement.vendor), "agreement": agreement,
-        "policy": data.policy, "period": Period(label=f"{year}年度", start=start, end=end), "y": y,
+        "policy": policy, "period": Period(label=f"{year}年度", start=start, end=end), "y": y,
         "months": rows, "quarters": y.quarters, "quarter_mean": y.quarter_mean,
-        "review_pct": Decimal(100) - data.policy.assessment.annual_quarters_pct, "charts": charts,
+        "review_pct": Decimal(100) - policy.assessment.annual_quarters_pct, "charts": charts,
     })

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -111,6 +112,47 @@ def _validate_node(source: Source, display: str, root: CommentedMap, node: Any, 
             line, col, walked = node_position(root, (*prefix, *loc), point_at_key=err["type"] == "extra_forbidden")
             problems.append(Problem(display, line, col, _field_path((), walked) or source.kind, _message(err)))
         return None
+
+
+POLICY_FOLDER = "policy"  # data/policy/<version>.yaml: one file per revision of the policy
+
+
+def _load_policy_versions(data_dir: Path, single: list[Record], problems: list[Problem]) -> list[Record]:
+    """The policy.yaml version (if any) and every revision in data/policy/, each file named after
+    its version; refuses two files of one version and two versions taking effect on one day."""
+    folder = data_dir / POLICY_FOLDER
+    records: list[Record] = list(single)
+    for path in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")):
+        display = display_path(path)
+        source = Source("policy", f"{POLICY_FOLDER}/{path.name}", m.Policy, many=False)
+        for rec in _load_yaml_source(source, path, display, problems):
+            if rec.model.version != path.stem:
+                line, col = rec.where("version")
+                problems.append(Problem(display, line, col, "policy.version",
+                                        f"version {rec.model.version!r} in a file named {path.name}; name the "
+                                        f"file after its version ({rec.model.version}.yaml)"))
+            records.append(rec)
+    if not records and not problems:
+        problems.append(Problem(display_path(folder), None, None, "", "holds no policy version (<version>.yaml)"))
+    by_version: dict[str, Record] = {}
+    for rec in records:
+        other = by_version.setdefault(rec.model.version, rec)
+        if other is not rec:
+            line, col = rec.where("version")
+            problems.append(Problem(rec.file, line, col, "policy.version",
+                                    f"version {rec.model.version!r} is also in {other.file}"))
+    by_day: dict[object, Record] = {}
+    for rec in sorted(records, key=lambda r: r.file):
+        same_day = by_day.get(rec.model.effective_date)
+        if same_day is not None:
+            line, col = rec.where("effective_date")
+            problems.append(Problem(rec.file, line, col, "policy.effective_date",
+                                    f"{rec.model.effective_date}: version {same_day.model.version} "
+                                    f"({same_day.file}) takes "
+                                    "effect on the same day; two versions cannot be in force on one day"))
+        else:
+            by_day[rec.model.effective_date] = rec
+    return records
 
 
 def _load_yaml_source(source: Source, path: Path, display: str, problems: list[Problem]) -> list[Record]:
@@ -288,30 +330,32 @@ def _cross_check(recs: dict[str, list[Record]], files: dict[str, str], problems:
             problems.append(Problem(rec.file, line, col, "assignee",
                                     f"staff member {person.model.id!r} works under agreement "
                                     f"{person.model.agreement!r}, not {ag.model.id!r} ({files['staff']})"))
-    policy = recs["policy"][0].model if recs["policy"] else None
-    codes = {r.code: r for r in policy.deductions.rules} if policy else {}
+    versions = sorted((r.model for r in recs.get("policy", [])), key=lambda p: p.effective_date)
     for rec in recs["agreements"]:
         pinned = rec.model.policy_version
-        if policy is not None and pinned is not None and pinned != policy.version:
+        if versions and pinned is not None and pinned not in {p.version for p in versions}:
             line, col = rec.where("policy_version")
             problems.append(Problem(rec.file, line, col, "policy_version",
                                     f"policy version {pinned!r} is not in {files['policy']} "
-                                    f"(it holds version {policy.version!r})"))
+                                    f"(it holds {', '.join(repr(p.version) for p in versions)})"))
     for rec in recs["attendance"]:
         _ref(rec, "staff", rec.model.staff, staff, files["staff"], "staff member", problems)
-        if policy is not None and rec.model.kind not in codes:
+        in_force = m.version_on(versions, rec.model.date)
+        codes = [r.code for r in in_force.deductions.rules] if in_force else []
+        if in_force is not None and rec.model.kind not in codes:
             line, col = rec.where("kind")
+            where = files["policy"] if len(versions) == 1 else f"{files['policy']} (version {in_force.version})"
             problems.append(Problem(rec.file, line, col, "kind",
-                                    f"unknown deduction kind {rec.model.kind!r}; {files['policy']} defines: "
-                                    + ", ".join(codes)))
+                                    f"unknown deduction kind {rec.model.kind!r}; {where} defines: " + ", ".join(codes)))
     for rec in recs["leave"]:
         who = _ref(rec, "staff", rec.model.staff, staff, files["staff"], "staff member", problems)
         sub = _ref(rec, "substitute", rec.model.substitute, staff, files["staff"], "staff member", problems)
         if sub is not None and who is not None and sub.model.id == who.model.id:
             line, col = rec.where("substitute")
             problems.append(Problem(rec.file, line, col, "substitute", "the substitute cannot be the person on leave"))
-        if policy is not None:
-            _leave_rules(rec, policy, files["policy"], problems)
+        in_force = m.version_on(versions, rec.model.start.date())
+        if in_force is not None:
+            _leave_rules(rec, in_force, files["policy"], problems)
     for rec in recs["changes"]:
         _ref(rec, "agreement", rec.model.agreement, agreements, files["agreements"], "agreement", problems)
         old = _ref(rec, "old_staff", rec.model.old_staff, staff, files["staff"], "staff member", problems)
@@ -386,7 +430,12 @@ def load_dataset(data_dir: Path) -> m.Dataset:
             continue
         loader = _load_csv_source if source.is_csv else _load_yaml_source
         before = len(problems)
-        recs[source.kind] = loader(source, path, display, problems)
+        if source.kind == "policy" and (data_dir / POLICY_FOLDER).is_dir():
+            files["policy"] = display_path(data_dir / POLICY_FOLDER) + "/"
+            single = loader(source, path, display, problems) if path.exists() else []
+            recs["policy"] = _load_policy_versions(data_dir, single, problems)
+        else:
+            recs[source.kind] = loader(source, path, display, problems)
         if len(problems) > before:
             if source.many:
                 invalid_ids[source.kind] = _raw_ids(path, source) - {str(getattr(r.model, "id", ""))
@@ -401,7 +450,11 @@ def load_dataset(data_dir: Path) -> m.Dataset:
     # `**values: Any` (mypy took a spread dict of lists as a possible value of its `_fields_set` parameter)
     values: dict[str, Any] = {
         "client": recs["client"][0].model,
-        "policy": recs["policy"][0].model,
+        "policy": max((r.model for r in recs["policy"]), key=lambda p: p.effective_date),
+        "policies": sorted((r.model for r in recs["policy"]), key=lambda p: p.effective_date),
+        "policy_files": {r.model.version: f"{POLICY_FOLDER}/{Path(r.file).name}"
+                         if r.file.startswith(display_path(data_dir / POLICY_FOLDER) + os.sep) else "policy.yaml"
+                         for r in recs["policy"]},
         **{s.kind: [r.model for r in recs[s.kind]] for s in SOURCES if s.many and s.required},
         "bundles": optional.get("bundles") or list(m.DEFAULT_BUNDLES),
     }

@@ -1,0 +1,127 @@
+"""Policy revisions: each version in its own file with an effective date; every period applies the
+version in force on its first day; a revision rewrites neither earlier reports nor signed contracts."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from conftest import MINI, have_soffice, line_of, write_mini
+from docx import Document
+
+from docgen.cli import cli
+from docgen.errors import InputError
+from docgen.manifest import sha256
+from docgen.metrics import month_metrics
+from docgen.reports import monthly_context
+from docgen.validate import load_dataset
+
+
+def revision(text: str, version: str, effective: str, late: str = "800.00") -> str:
+    """The policy `text` as another version, effective from `effective`, with another late fee."""
+    out = re.sub(r'version: "[^"]+"', f'version: "{version}"', text, count=1)
+    out = re.sub(r"effective_date: \S+", f"effective_date: {effective}", out, count=1)
+    return out.replace("amount: 500.00", f"amount: {late}", 1)
+
+
+def _with_revision(folder: Path, effective: str) -> Path:
+    data = write_mini(folder)
+    (data / "policy").mkdir()
+    (data / "policy/2026.2.yaml").write_text(revision(MINI["policy.yaml"], "2026.2", effective), encoding="utf-8")
+    return data
+
+
+@pytest.mark.parametrize(("effective", "version", "late_fee"), [
+    ("2026-10-01", "2026.2", Decimal("800.00")),   # in force on the month's first day: the month applies it
+    ("2026-10-15", "2026.1", Decimal("500.00")),   # mid-month: the month keeps the version of its first day
+    ("2026-11-01", "2026.1", Decimal("500.00")),
+])
+def test_a_month_applies_the_version_in_force_on_its_first_day(tmp_path: Path, effective: str, version: str,
+                                                               late_fee: Decimal) -> None:
+    data = load_dataset(_with_revision(tmp_path / "data", effective))
+    assert [p.version for p in data.policies] == ["2026.1", "2026.2"] and data.policy.version == "2026.2"
+    october = month_metrics(data, "hx-2026", 2026, 10)
+    assert october.policy_version == version
+    assert [line.amount for line in october.deduction_lines] == [late_fee]  # the one late arrival of 10-05
+    context = monthly_context(data, data.agreement("hx-2026"), 2026, 10)
+    assert context["policy"]["version"] == version  # the report names the version it applied
+
+
+def test_a_draft_contract_quotes_the_newest_version_or_the_one_it_pins(tmp_path: Path) -> None:
+    from docgen.context import agreement_context
+
+    data = load_dataset(_with_revision(tmp_path / "data", "2026-12-01"))
+    ag = data.agreement("hx-2026")
+    assert agreement_context(data, ag, "X")["policy"]["version"] == "2026.2"
+    pinned = ag.model_copy(update={"policy_version": "2026.1"})
+    assert agreement_context(data, pinned, "X")["policy"]["version"] == "2026.1"
+
+
+def _problems(data: Path) -> list[str]:
+    with pytest.raises(InputError) as caught:
+        load_dataset(data)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_two_versions_in_force_on_one_day_are_refused(tmp_path: Path) -> None:
+    data = _with_revision(tmp_path / "data", "2026-01-01")  # the day policy.yaml takes effect
+    text = (data / "policy/2026.2.yaml").read_text(encoding="utf-8")
+    found = _problems(data)
+    assert any(p.startswith(f"{data / 'policy/2026.2.yaml'}:{line_of(text, 'effective_date')}:")
+               and "two versions cannot be in force on one day" in p for p in found), found
+
+
+def test_a_version_file_is_named_after_its_version_and_versions_are_unique(tmp_path: Path) -> None:
+    data = _with_revision(tmp_path / "data", "2026-12-01")
+    (data / "policy/2026.2.yaml").rename(data / "policy/2026-12.yaml")
+    (data / "policy/2026.1.yaml").write_text(revision(MINI["policy.yaml"], "2026.1", "2026-06-01"), encoding="utf-8")
+    found = _problems(data)
+    assert any("version '2026.2' in a file named 2026-12.yaml" in p for p in found), found
+    assert any("version '2026.1' is also in" in p for p in found), found
+
+
+def test_a_version_without_an_effective_date_is_refused(tmp_path: Path) -> None:
+    data = _with_revision(tmp_path / "data", "2026-12-01")
+    path = data / "policy/2026.2.yaml"
+    path.write_text(re.sub(r"  effective_date: \S+\n", "", path.read_text(encoding="utf-8")), encoding="utf-8")
+    found = _problems(data)
+    assert any("policy/2026.2.yaml" in p and "effective_date" in p for p in found), found
+
+
+def _all_files(out: Path) -> dict[str, str]:
+    return {p.relative_to(out).as_posix(): sha256(p.read_bytes()) for p in sorted(out.rglob("*"))
+            if p.is_file() and not p.name.startswith(".docgen")}
+
+
+@pytest.mark.soffice
+@pytest.mark.skipif(not have_soffice(), reason="LibreOffice is not installed")
+def test_a_revision_from_december_rewrites_no_report_and_no_signed_contract(sample_copy: Path, runner) -> None:
+    """The sample's records end before December and its agreements are signed: a revision taking
+    effect on 2026-12-01 changes no file, and says what it leaves alone."""
+    out = sample_copy.parent / "out"
+    args = ["build", "--data", str(sample_copy), "--out", str(out)]
+    assert runner.invoke(cli, args).exit_code == 0
+    before = _all_files(out)
+    policy = (sample_copy / "policy.yaml").read_text(encoding="utf-8")
+    (sample_copy / "policy").mkdir()
+    (sample_copy / "policy/2026.2.yaml").write_text(revision(policy, "2026.2", "2026-12-01"), encoding="utf-8")
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "Everything is up to date" in result.output
+    assert result.output.count("份已签合同文件保持原样") == 3 and "policy/2026.2.yaml (" in result.output
+    assert _all_files(out) == before
+    report = next(out.glob("reports/2026-10/月度运维服务报告_*_hx-2026_2026-10.docx"))
+    text = "\n".join(c.text for t in Document(str(report)).tables for r in t.rows for c in r.cells)
+    assert "2026.1 版" in text
+
+    # a draft follows the newest version
+    agreements = sample_copy / "agreements.yaml"
+    agreements.write_text(agreements.read_text(encoding="utf-8").replace("    status: signed\n", "", 1),
+                          encoding="utf-8")
+    again = runner.invoke(cli, args)
+    assert again.exit_code == 0, again.output
+    sla = next(out.glob("contracts/hx-2026/*-SLA_服务等级协议.docx"))
+    cells = [c.text for t in Document(str(sla)).tables for r in t.rows for c in r.cells]
+    assert any("800.00" in c for c in cells), "the draft's SLA annex does not quote the new late fee"
