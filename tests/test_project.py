@@ -189,3 +189,44 @@ def test_no_module_imports_another_that_imports_it_back() -> None:
         return False
 
     assert [m for m in graph if reaches(m, m, {m})] == []
+
+
+def _data_sets(tmp_path: Path) -> list[Path]:
+    from conftest import SAMPLE_DATA
+    from test_stress_data import make_stress_data
+
+    return [SAMPLE_DATA, write_mini(tmp_path / "mini"), make_stress_data(tmp_path / "stress")]
+
+
+def test_valid_data_read_back_from_the_cache_equals_the_data_validated_from_the_files(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from docgen import validate
+
+    for data in _data_sets(tmp_path):
+        cache = tmp_path / f"cache-{data.name}"
+        fresh = validate.load_dataset(data)
+        assert validate.load_dataset(data, cache) == fresh  # validated, and kept
+        assert len(list((cache / "datasets").glob("*.json"))) == 1
+
+        def parse_again(data_dir: Path) -> None:
+            raise AssertionError("parsed again although the data did not change")
+
+        with monkeypatch.context() as patched:
+            patched.setattr(validate, "_load_dataset", parse_again)
+            again = validate.load_dataset(data, cache)
+        assert again == fresh and again.policy_on(fresh.policy.effective_date) == fresh.policy
+
+
+def test_any_change_to_the_data_misses_the_cache_and_mistakes_are_still_found(tmp_path: Path) -> None:
+    from docgen import validate
+
+    data = write_mini(tmp_path / "data")
+    cache = tmp_path / "cache"
+    validate.load_dataset(data, cache)
+    client = data / "client.yaml"
+    client.write_text(client.read_text(encoding="utf-8").replace("陈立", "陈力"), encoding="utf-8")
+    assert validate.load_dataset(data, cache).client.contact.name == "陈力"
+    client.write_text(client.read_text(encoding="utf-8").replace("short_name:", "shortname:"), encoding="utf-8")
+    with pytest.raises(InputError, match="shortname"):
+        validate.load_dataset(data, cache)
+    assert len(list((cache / "datasets").glob("*.json"))) == 2  # nothing kept of invalid data

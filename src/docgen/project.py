@@ -66,7 +66,7 @@ class Project:
         """Read and check every data file; InputError lists every problem (file:line:col: field)."""
         from .validate import load_dataset
 
-        return load_dataset(self.config.data_dir)
+        return load_dataset(self.config.data_dir, self.settings.cache_dir)
 
     def counts(self, dataset: m.Dataset) -> dict[str, int]:
         """Records per entity, for `docgen validate`."""
