@@ -99,7 +99,7 @@ def monthly() -> None:
     tag(doc, "{%p endif %}")
 
     heading(doc, "三、SLA 达成情况")
-    para(doc, "时限按工单系统记录的报障时间起算，以自然时间（分钟）计；单项达成率不低于 "
+    para(doc, "计时规则：{{ clock }}，以分钟计（与服务等级协议第二条一致）；单项达成率不低于 "
          "{{ agreement.sla.attainment_target_pct|percent(0) }} 为达标；恰好在时限内完成的视为达成。")
     table(doc, ["级别", "指标", "时限", "已计量", "达成", "未完成", "达成率", "是否达标"], [
         ["{%tr for r in m.sla_rows %}"],

@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TypedDict
 
 from . import models as m
+from .workdays import WorkCalendar
 
 CENT = Decimal("0.01")
 
@@ -132,17 +133,6 @@ def agreement_context(dataset: m.Dataset, agreement: m.Agreement, doc_number: st
     }
 
 
-def workdays_between(start: date, end: date) -> int:
-    """Monday-to-Friday days after `start` up to and including `end`."""
-    days = 0
-    d = start
-    while d < end:
-        d += timedelta(days=1)
-        if d.weekday() < 5:
-            days += 1
-    return days
-
-
 def leave_context(dataset: m.Dataset, leave: m.LeaveRequest) -> dict[str, Any]:
     """Context of a 请销假登记表."""
     person = dataset.staff_member(leave.staff)
@@ -169,8 +159,8 @@ def change_context(dataset: m.Dataset, change: m.PersonnelChange) -> dict[str, A
     """Context of a 人员变更登记表, with the notice-period check of the policy."""
     agreement = dataset.agreement(change.agreement)
     old = dataset.staff_member(change.old_staff) if change.old_staff else None
-    notice = workdays_between(change.requested, change.effective)
     policy = dataset.policy_on(change.requested)
+    notice = WorkCalendar.of(policy).workdays_between(change.requested, change.effective)
     required = policy.change.notice_workdays
     return {
         "client": dataset.client.model_dump(),

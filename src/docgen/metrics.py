@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from . import models as m
+from .workdays import WorkCalendar, elapsed_within
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -176,10 +177,6 @@ def grade_for(policy: m.Policy, score: Decimal) -> str:
     return next(g.name for g in policy.assessment.grades if score >= g.min_score)
 
 
-def _within(ticket: m.Ticket, stamp: datetime, limit_minutes: int) -> bool:
-    return stamp - ticket.opened <= timedelta(minutes=limit_minutes)
-
-
 def _minutes(delta: timedelta) -> Decimal:
     return Decimal(delta.days * 86400 + delta.seconds) / 60
 
@@ -197,7 +194,7 @@ def _credit_tier(sla: m.Sla, availability: Decimal) -> Decimal:
     return min(below, key=lambda c: c.below_pct).credit_pct if below else Decimal(0)
 
 
-def _sla_rows(sla: m.Sla, tickets: list[m.Ticket]) -> list[SlaRow]:
+def _sla_rows(sla: m.Sla, tickets: list[m.Ticket], calendar: WorkCalendar) -> list[SlaRow]:
     rows: list[SlaRow] = []
     for lv in sla.levels:
         of_level = [t for t in tickets if t.severity == lv.level]
@@ -206,7 +203,7 @@ def _sla_rows(sla: m.Sla, tickets: list[m.Ticket]) -> list[SlaRow]:
             if limit is None:
                 continue  # e.g. 到场 not required (按需)
             stamps = [(t, s) for t in of_level if (s := getattr(t, stamp_field)) is not None]
-            met = sum(1 for t, s in stamps if _within(t, s, limit))
+            met = sum(1 for t, s in stamps if elapsed_within(t, s, limit, sla, calendar))
             attainment = pct(met, len(stamps))
             if stamp_field == "arrived":
                 # restored without anyone on site: the ticket needed no visit, so it is not pending
@@ -228,9 +225,11 @@ def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -
     Records of the period: tickets of the agreement OPENED in it; attendance events (by date),
     leave (by start date) and personnel changes (by effective date) of the agreement's staff.
 
-    Time limits: elapsed = timestamp − opened in CALENDAR minutes (not service hours); a ticket
-    exactly at its limit counts as met. A ticket's timestamps count in the period it was opened
-    in, even when they fall after the period end; tickets lacking a timestamp are `pending` in
+    Time limits: elapsed = timestamp − the ticket's clock start (workdays.clock_start: the report
+    time, or for a fault below 二级 reported outside a 5×8 window, the window's next opening), in
+    natural minutes from there on, as the SLA annex states; a ticket exactly at its limit counts
+    as met. A ticket's timestamps count in the period it was opened in, even when they fall after
+    the period end; tickets lacking a timestamp are `pending` in
     that row, never dropped, except on the 到场 row, where a ticket restored without an arrival
     time needed no site visit. `open_tickets` are those not closed by the end of the period.
     overall attainment (SLA达成率) = Σ met ÷ Σ measured over all rows.
@@ -269,7 +268,8 @@ def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -
         by_severity[t.severity] = by_severity.get(t.severity, 0) + 1
         by_category[t.category] = by_category.get(t.category, 0) + 1
 
-    rows = _sla_rows(sla, tickets)
+    calendar = WorkCalendar.of(policy)
+    rows = _sla_rows(sla, tickets, calendar)
     overall = pct(sum(r.met for r in rows), sum(r.measured for r in rows))
     restored = [(t, t.restored) for t in tickets if t.restored is not None]
     mttr = q2(sum((_minutes(r - t.opened) for t, r in restored), Decimal(0)) / len(restored)) if restored else None
@@ -324,8 +324,8 @@ def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -
     closure = pct(sum(r.met for r in closure_rows), sum(r.measured for r in closure_rows))
     events = sum(d.count for d in lines)
     security_incidents = sum(1 for t in tickets if t.category == SECURITY_CATEGORY and t.severity in MAJOR)
-    restore_misses = sum(1 for t, r in restored
-                         if t.severity in MAJOR and t.severity in limits and not _within(t, r, limits[t.severity]))
+    restore_misses = sum(1 for t, r in restored if t.severity in MAJOR and t.severity in limits
+                         and not elapsed_within(t, r, limits[t.severity], sla, calendar))
     satisfaction = pct(satisfied, len(votes))
     dimensions: dict[str, Decimal] = {
         "sla": (HUNDRED if overall is None else overall) - (0 if availability_ok else 10),

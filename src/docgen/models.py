@@ -218,8 +218,24 @@ class CreditTier(Model):
     credit_pct: Percent = Field(description="... credits this share of the monthly fee")
 
 
+_HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
+
+
+def _service_hours(value: str) -> str:
+    found = _HOURS.match(value)
+    if found is None:
+        raise ValueError(f"write the service hours as HH:MM-HH:MM, e.g. 09:00-17:00, not {value!r}")
+    start, end = found.group(1) + found.group(2), found.group(3) + found.group(4)
+    if end <= start:
+        raise ValueError(f"the service hours {value} end before they start")
+    return value
+
+
 class Sla(Model):
     service_window: Literal["5×8", "7×24"]
+    # 5×8: the hours of each working day the window is open (the SLA annex states them)
+    service_hours: Annotated[StrictStr, AfterValidator(_service_hours)] = Field(
+        default="09:00-17:00", description="5×8 服务窗口每个工作日的服务时间，如 09:00-17:00")
     levels: list[SlaLevel] = Field(min_length=1)
     availability_target_pct: Percent
     availability_systems: list[Text] = Field(min_length=1)
@@ -549,6 +565,25 @@ class Assessment(Model):
         return grades
 
 
+class CalendarYear(Model):
+    """A year's statutory holidays and adjusted working days (调休), for a year the built-in
+    calendar does not know yet, or to correct it."""
+
+    year: StrictInt = Field(ge=2000, le=2100)
+    holidays: list[Date] = Field(default_factory=list, description="法定节假日（含调休放假日）")
+    workdays: list[Date] = Field(default_factory=list, description="调休上班的周末")
+
+    @model_validator(mode="after")
+    def _days_in_year(self) -> CalendarYear:
+        for day in [*self.holidays, *self.workdays]:
+            if day.year != self.year:
+                raise ValueError(f"{day} is not in {self.year}")
+        both = set(self.holidays) & set(self.workdays)
+        if both:
+            raise ValueError(f"{min(both)} is listed as a holiday and as a working day")
+        return self
+
+
 class Policy(Model):
     version: Text
     effective_date: Date
@@ -557,6 +592,7 @@ class Policy(Model):
     leave: LeaveRules = LeaveRules()
     change: ChangeRules = ChangeRules()
     assessment: Assessment
+    calendar: list[CalendarYear] = Field(default_factory=list, description="工作日历的补充或更正（按年）")
 
 
 def version_on(versions: list[Policy], day: date) -> Policy | None:

@@ -126,7 +126,7 @@ def _form_job(data: m.Dataset, templates: Path, *, kind: str, key: str, title: s
         output=f"forms/{month}/{stem}_{key}", build_context=build_context,
         inputs={"client.yaml": data.client, f"vendors.yaml:{vendor.id}": vendor,
                 f"agreements.yaml:{agreement.id}": terms_of(agreement), **records,
-                **policy_parts(data, policy, (kind,))},
+                **policy_parts(data, policy, (kind, "calendar") if kind == "change" else (kind,))},
         tags={"vendor": vendor.id, "group": vendor.short_name, "month": month, "agreement": agreement.id},
         subject=subject,
     )
@@ -182,7 +182,7 @@ def _policies_of(data: m.Dataset, months: list[tuple[int, int]]) -> dict[str, An
     first day, so a report depends on every version its months apply."""
     parts: dict[str, Any] = {}
     for year, month in months:
-        parts.update(policy_parts(data, data.policy_on(date(year, month, 1)), ("deductions", "assessment")))
+        parts.update(policy_parts(data, data.policy_on(date(year, month, 1)), ("deductions", "assessment", "calendar")))
     return parts
 
 

@@ -13,6 +13,7 @@ from . import models as m
 from .charts import Chart, bar_chart, line_chart
 from .formatting import percent
 from .metrics import PeriodMetrics, Quarter, YearMetrics, month_bounds, month_metrics, trend, year_metrics
+from .workdays import clock_text
 
 
 class Period(TypedDict):
@@ -54,6 +55,7 @@ class MonthlyContext(TypedDict):
     trend: list[TrendRow]
     charts: MonthlyCharts
     improvements: list[str]
+    clock: str  # how time limits were counted (workdays.clock_text), as the SLA annex states
 
 
 class AnnualContext(TypedDict):
@@ -137,6 +139,7 @@ def monthly_context(data: m.Dataset, agreement: m.Agreement, year: int, month: i
         "period": Period(label=f"{year}年{month}月", start=start, end=end), "m": mm,
         "weighted": {k: (weights[k] * v / 100).quantize(Decimal("0.01")) for k, v in mm.scores.items()},
         "trend": rows, "charts": charts, "improvements": improvements(mm, policy),
+        "clock": clock_text(agreement.sla),
     })
 
 
