@@ -305,8 +305,9 @@ def test_year_quarters_annual_score_and_termination(data) -> None:
     assert y.total_deductions == D("40000.00")  # both months at the 20000.00 cap
     assert y.total_credits == D("5000.00")  # September 100 % (none), October 5 %
     assert y.consecutive_fail_quarters == 2
-    assert y.renewal == "建议终止合作"
-    assert "连续 2 个季度" in y.renewal_reason and "不合格" in y.renewal_reason
+    # the records end in October: the contract year is not over, so no renewal advice yet
+    assert y.renewal == "考核期未结束"
+    assert "现有记录仅覆盖其中 2 个月" in y.renewal_reason
 
 
 def test_single_failing_quarter_is_not_renewed(tmp_path: Path) -> None:
@@ -316,8 +317,7 @@ def test_single_failing_quarter_is_not_renewed(tmp_path: Path) -> None:
     # only October (52.18): quarter mean 52.18, review = October = 52.18 → annual 52.18
     assert [q.score for q in y.quarters] == [D("52.18")]
     assert (y.review_score, y.annual_score, y.annual_grade) == (D("52.18"), D("52.18"), "不合格")
-    assert y.consecutive_fail_quarters == 1 and y.renewal == "不建议续约"
-    assert "52.18" in y.renewal_reason
+    assert y.consecutive_fail_quarters == 1 and y.renewal == "考核期未结束"
 
 
 def test_passing_grade_needs_rectification(tmp_path: Path) -> None:
@@ -325,13 +325,20 @@ def test_passing_grade_needs_rectification(tmp_path: Path) -> None:
         "attendance.csv": "id,date,staff,kind,count,note\nA1,2026-10-05,s2,late,12,迟到\n"}))
     y = year_metrics(data, AG, 2026)
     # sla 100, staffing 100 − 60 = 40 → 0.6 × 100 + 0.4 × 40 = 76.00 合格
-    assert (y.annual_score, y.annual_grade, y.renewal) == (D("76.00"), "合格", "整改后续约")
+    assert (y.annual_score, y.annual_grade, y.renewal) == (D("76.00"), "合格", "考核期未结束")
 
 
-def test_good_year_is_renewed(tmp_path: Path) -> None:
+def test_renewal_advice_waits_for_the_end_of_the_contract_year(tmp_path: Path) -> None:
     y = year_metrics(load_dataset(write_mini(tmp_path / "data")), AG, 2026)
     assert (y.annual_score, y.annual_grade, y.consecutive_fail_quarters, y.renewal) == (
-        D("98.00"), "优秀", 0, "建议续约")
+        D("98.00"), "优秀", 0, "考核期未结束")
+    # a December ticket within every limit: the records now reach the year's last month
+    december = ("INC-2,hx-2026,P1,硬件故障,核心业务系统,电源告警,2026-12-10 09:00,2026-12-10 09:05,"
+                "2026-12-10 09:40,2026-12-10 10:00,2026-12-11 10:00,s1,5\n")
+    data = load_dataset(write_mini(tmp_path / "full", **{"tickets.csv": MINI["tickets.csv"] + december}))
+    full = year_metrics(data, AG, 2026)
+    assert [mm.label for mm in full.months] == ["2026年10月", "2026年11月", "2026年12月"]  # November quiet
+    assert full.renewal == "建议续约" and full.annual_grade == "优秀"
 
 
 def test_fail_run_is_broken_by_a_quiet_quarter(tmp_path: Path) -> None:
@@ -356,3 +363,26 @@ def test_trend_uses_months_with_data(data) -> None:
     assert [mm.label for mm in trend(data, AG, 2026, 10)] == ["2026年9月", "2026年10月"]
     assert [mm.label for mm in trend(data, AG, 2026, 11)] == ["2026年9月", "2026年10月", "2026年11月"]
     assert [mm.label for mm in trend(data, AG, 2026, 11, n=1)] == ["2026年10月", "2026年11月"]
+
+
+def test_a_contract_year_across_two_calendar_years_gets_one_annual_report(tmp_path: Path) -> None:
+    from conftest import TEMPLATES
+
+    from docgen.plan import documents
+    from docgen.reports import annual_context
+
+    agreements = MINI["agreements.yaml"].replace("start: 2026-01-01\n    end: 2026-12-31",
+                                                 "start: 2026-07-01\n    end: 2027-06-30")
+    attendance = MINI["attendance.csv"] + "A2,2027-01-05,s2,late,1,迟到10分钟\n"
+    data = load_dataset(write_mini(tmp_path / "data", **{"agreements.yaml": agreements,
+                                                         "attendance.csv": attendance}))
+    annual = [j for j in documents(data, TEMPLATES, ["annual"])]
+    assert [j.key for j in annual] == ["hx-2026-2026"]  # not one for 2026 and one for 2027
+    y = year_metrics(data, AG, 2026)
+    assert [mm.label for mm in y.months] == ["2026年10月", "2026年11月", "2026年12月", "2027年1月"]
+    # quarters of the contract year: Jul–Sep (no records), Oct–Dec, Jan–Mar
+    assert [(q.number, q.months, q.label) for q in y.quarters] == [
+        (2, 3, "合同年度第二季度（2026年10月—2026年12月）"), (3, 1, "合同年度第三季度（2027年1月—2027年3月）")]
+    assert y.renewal == "考核期未结束" and "现有记录仅覆盖其中 4 个月" in y.renewal_reason
+    context = annual_context(data, data.agreement(AG), 2026)
+    assert context["period"]["label"] == "2026年7月至2027年6月合同年度"

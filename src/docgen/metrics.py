@@ -404,6 +404,16 @@ def trend(data: m.Dataset, agreement_id: str, year: int, month: int, n: int = 3)
     return [month_metrics(data, agreement_id, y, mo) for y, mo in [*earlier, (year, month)]]
 
 
+def _months_between(start: date, month_start: date) -> int:
+    return (month_start.year - start.year) * 12 + month_start.month - start.month
+
+
+def _quarter_span(cy: ContractYear, qi: int) -> str:
+    first = _add_months(date(cy.start.year, cy.start.month, 1), 3 * qi)
+    last = _add_months(first, 2)
+    return f"{first.year}年{first.month}月—{last.year}年{last.month}月"
+
+
 def _longest_fail_run(quarters: list[Quarter], fail_grade: str) -> int:
     """Longest run of calendar-adjacent quarters graded `fail_grade` (a quarter without data breaks the run)."""
     run = longest = 0
@@ -418,28 +428,87 @@ def _longest_fail_run(quarters: list[Quarter], fail_grade: str) -> int:
     return longest
 
 
-def year_metrics(data: m.Dataset, agreement_id: str, year: int) -> YearMetrics:
-    """Monthly and quarterly scores, the annual score and grade, and the renewal recommendation.
+@dataclass(frozen=True)
+class ContractYear:
+    """Twelve months of an agreement's term from its start date (the last one may be shorter)."""
 
-    Months: those of `year` that overlap the agreement's term and have tickets or attendance
-    events (months without data, e.g. before the first data month, are skipped). Quarter score =
+    start: date
+    end: date
+
+    @property
+    def key(self) -> int:
+        """The calendar year it starts in: how commands and file names call it."""
+        return self.start.year
+
+    @property
+    def calendar_aligned(self) -> bool:
+        return (self.start.month, self.start.day) == (1, 1) and self.end == date(self.start.year, 12, 31)
+
+    @property
+    def label(self) -> str:
+        if self.calendar_aligned:
+            return f"{self.start.year}年度"
+        return f"{self.start.year}年{self.start.month}月至{self.end.year}年{self.end.month}月合同年度"
+
+    def holds(self, year: int, month: int) -> bool:
+        return (self.start.year, self.start.month) <= (year, month) <= (self.end.year, self.end.month)
+
+
+def contract_years(agreement: m.Agreement) -> list[ContractYear]:
+    """The agreement's contract years: from its start date, twelve months each, the last ending
+    with the term."""
+    years, start = [], agreement.start
+    while start <= agreement.end:
+        following = _add_months(start, 12)
+        end = min(following - timedelta(days=1), agreement.end)
+        years.append(ContractYear(start, end))
+        start = following
+    return years
+
+
+def _add_months(day: date, months: int) -> date:
+    year, month = divmod(day.month - 1 + months, 12)
+    target_year, target_month = day.year + year, month + 1
+    last = month_bounds(target_year, target_month)[1].day
+    return date(target_year, target_month, min(day.day, last))
+
+
+def contract_year(data: m.Dataset, agreement_id: str, key: int) -> ContractYear:
+    """The contract year of `agreement_id` that starts in calendar year `key`."""
+    for cy in contract_years(data.agreement(agreement_id)):
+        if cy.key == key:
+            return cy
+    raise ValueError(f"agreement {agreement_id} has no contract year starting in {key}")
+
+
+def year_metrics(data: m.Dataset, agreement_id: str, year: int) -> YearMetrics:
+    """Monthly and quarterly scores, the annual score and grade, and the renewal recommendation
+    of the contract year that starts in calendar year `year` (see contract_years; for an agreement
+    from 1 January it is the calendar year).
+
+    Months: those of the contract year that the records cover (data_months: quiet months
+    included). Quarters: three months each from the contract year's start. Quarter score =
     mean of its months. Review = `period_metrics` over the first to the last of those months.
     Annual score = quarter mean × annual_quarters_pct/100 + review × (100 − annual_quarters_pct)/100.
-    Renewal: '建议终止合作' when the longest run of consecutive failing quarters reaches
+    Renewal: only once the records cover the contract year's last month ('考核期未结束' before);
+    then '建议终止合作' when the longest run of consecutive failing quarters reaches
     terminate_after_consecutive_fails; else '不建议续约' when the annual grade fails; else
     '整改后续约' when it is '合格'; else '建议续约'.
     """
-    months_of_year = [(y, mo) for y, mo in data_months(data, agreement_id) if y == year]
-    first = date(*months_of_year[0], 1) if months_of_year else date(year, 1, 1)
+    cy = contract_year(data, agreement_id, year)
+    months_of_year = [(y, mo) for y, mo in data_months(data, agreement_id) if cy.holds(y, mo)]
+    first = date(*months_of_year[0], 1) if months_of_year else cy.start
     policy = data.policy_on(first)  # the year's assessment: the version in force on its first day
     assessment = policy.assessment
-    months = [month_metrics(data, agreement_id, y, mo) for y, mo in data_months(data, agreement_id) if y == year]
+    months = [month_metrics(data, agreement_id, y, mo) for y, mo in months_of_year]
     quarters: list[Quarter] = []
     for qi in range(4):
-        in_q = [mm for mm in months if (mm.period_start.month - 1) // 3 == qi]
+        in_q = [mm for mm in months if _months_between(cy.start, mm.period_start) // 3 == qi]
         if in_q:
             score = quarter_score(in_q)
-            quarters.append(Quarter(label=f"{year}年第{QUARTER_NAMES[qi]}季度", months=len(in_q), score=score,
+            label = (f"{year}年第{QUARTER_NAMES[qi]}季度" if cy.calendar_aligned else
+                     f"合同年度第{QUARTER_NAMES[qi]}季度（{_quarter_span(cy, qi)}）")
+            quarters.append(Quarter(label=label, months=len(in_q), score=score,
                                     grade=grade_for(data.policy_on(in_q[0].period_start), score), number=qi + 1))
     review = period_metrics(data, agreement_id, months[0].period_start, months[-1].period_end) if months else None
     share = assessment.annual_quarters_pct
@@ -452,7 +521,13 @@ def year_metrics(data: m.Dataset, agreement_id: str, year: int) -> YearMetrics:
     annual_grade = grade_for(policy, annual)
     longest = _longest_fail_run(quarters, assessment.fail_grade)
     limit = assessment.terminate_after_consecutive_fails
-    if longest >= limit:
+    span = records_span(data)
+    complete = span is not None and span[1] >= (cy.end.year, cy.end.month)
+    if not complete:
+        renewal = "考核期未结束"
+        reason = (f"{cy.label}自{cy.start.year}年{cy.start.month}月{cy.start.day}日至{cy.end.year}年{cy.end.month}月"
+                  f"{cy.end.day}日，现有记录仅覆盖其中 {len(months)} 个月；续约建议待考核期满、全年记录齐备后给出。")
+    elif longest >= limit:
         renewal = "建议终止合作"
         reason = (f"{year}年度连续 {longest} 个季度考核等级为“{assessment.fail_grade}”，"
                   f"已达到管理办法规定的连续 {limit} 个季度不合格即可解除合同的条件。")

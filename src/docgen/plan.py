@@ -217,13 +217,19 @@ def _monthly_jobs(data: m.Dataset, templates: Path) -> Iterator[Job]:
 
 
 def _annual_jobs(data: m.Dataset, templates: Path) -> Iterator[Job]:
+    """One annual report per contract year that the records reach (metrics.contract_years)."""
     from . import reports
-    from .metrics import data_months
+    from .metrics import contract_years, data_months, records_span
 
+    span = records_span(data)
     for ag in data.agreements:
         vendor = data.vendor(ag.vendor)
-        for year in sorted({y for y, _ in data_months(data, ag.id)}):
-            months = [(y, mo) for y, mo in data_months(data, ag.id) if y == year]
+        covered = data_months(data, ag.id)
+        for cy in contract_years(ag):
+            months = [(y, mo) for y, mo in covered if cy.holds(y, mo)]
+            if not months:
+                continue
+            year = cy.key
             yield Job(
                 kind="annual", key=f"{ag.id}-{year}", title="年度运维服务报告",
                 template=templates / "forms/annual_report.docx",
@@ -232,9 +238,11 @@ def _annual_jobs(data: m.Dataset, templates: Path) -> Iterator[Job]:
                 inputs={"client.yaml": data.client, f"vendors.yaml:{vendor.id}": vendor,
                         f"agreements.yaml:{ag.id}": terms_of(ag),
                         **_records_of(data, ag.id, months),
-                        **_policies_of(data, months)},
+                        **_policies_of(data, months),
+                        # whether the contract year is complete (the renewal advice waits for it)
+                        "records:span": span},
                 tags={"vendor": vendor.id, "group": vendor.short_name, "year": str(year), "agreement": ag.id},
-                subject=f"{vendor.name} · {year}年度",
+                subject=f"{vendor.name} · {cy.label}",
             )
 
 

@@ -12,7 +12,16 @@ from pydantic import BaseModel
 from . import models as m
 from .charts import Chart, bar_chart, line_chart
 from .formatting import percent
-from .metrics import PeriodMetrics, Quarter, YearMetrics, month_bounds, month_metrics, trend, year_metrics
+from .metrics import (
+    PeriodMetrics,
+    Quarter,
+    YearMetrics,
+    contract_year,
+    month_bounds,
+    month_metrics,
+    trend,
+    year_metrics,
+)
 from .workdays import clock_text
 
 
@@ -153,12 +162,13 @@ def annual_context(data: m.Dataset, agreement: m.Agreement, year: int) -> dict[s
                                   "考核得分": [x.score for x in y.months]}, title="月度趋势", ylabel="百分比 / 分"),
         deductions=bar_chart(labels, [x.deduction_applied for x in y.months], title="各月违约金（元）", ylabel="元"),
     )
-    start = y.months[0].period_start if y.months else date(year, 1, 1)
-    end = y.months[-1].period_end if y.months else date(year, 12, 31)
+    cy = contract_year(data, agreement.id, year)
+    start = y.months[0].period_start if y.months else cy.start
+    end = y.months[-1].period_end if y.months else cy.end
     policy = data.policy_version(y.policy_version)
     return plain({
         "client": data.client, "vendor": data.vendor(agreement.vendor), "agreement": agreement,
-        "policy": policy, "period": Period(label=f"{year}年度", start=start, end=end), "y": y,
+        "policy": policy, "period": Period(label=cy.label, start=start, end=end), "y": y,
         "months": rows, "quarters": y.quarters, "quarter_mean": y.quarter_mean,
         "review_pct": Decimal(100) - policy.assessment.annual_quarters_pct, "charts": charts,
     })
