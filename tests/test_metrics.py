@@ -376,7 +376,7 @@ def test_a_contract_year_across_two_calendar_years_gets_one_annual_report(tmp_pa
     attendance = MINI["attendance.csv"] + "A2,2027-01-05,s2,late,1,迟到10分钟\n"
     data = load_dataset(write_mini(tmp_path / "data", **{"agreements.yaml": agreements,
                                                          "attendance.csv": attendance}))
-    annual = [j for j in documents(data, TEMPLATES, ["annual"])]
+    annual = documents(data, TEMPLATES, ["annual"])
     assert [j.key for j in annual] == ["hx-2026-2026"]  # not one for 2026 and one for 2027
     y = year_metrics(data, AG, 2026)
     assert [mm.label for mm in y.months] == ["2026年10月", "2026年11月", "2026年12月", "2027年1月"]
