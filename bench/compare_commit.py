@@ -44,7 +44,7 @@ def main() -> None:
         trees = {"base": base, "now": ROOT}
         results: dict[str, dict[str, list[float]]] = {k: {"force": [], "noop": [], "touched": []} for k in trees}
         for name, tree in trees.items():  # a first build of each, to fill caches and output folders
-            shutil.copytree(ROOT / "data", work / f"data-{name}")
+            shutil.copytree(tree / "data", work / f"data-{name}")  # each commit with its own sample data
             timed(tree / "src", work / f"data-{name}", work / f"out-{name}", "--force")
         for r in range(args.rounds):
             for name, tree in trees.items():
