@@ -12,6 +12,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import ctypes
+import functools
 import os
 import re
 import select
@@ -36,23 +37,21 @@ SESSION_VAR = "DOCGEN_TEST_SESSION"  # inherited by every subprocess: marks the 
 SYSTEM_TEMP = tempfile.gettempdir()
 SESSION_TMP = Path(tempfile.mkdtemp(prefix="pytest-docgen-session-", dir=SYSTEM_TEMP)).resolve()
 _SAVED_ENV = {name: os.environ.get(name) for name in ("TMPDIR", SESSION_VAR, "PYTEST_DEBUG_TEMPROOT")}
-os.environ["TMPDIR"] = str(SESSION_TMP)
-os.environ[SESSION_VAR] = str(SESSION_TMP)
-# pytest's tmp_path stays where pytest usually puts it (and keeps it after the run, as usual)
+os.environ["TMPDIR"] = os.environ[SESSION_VAR] = str(SESSION_TMP)
+# pytest's tmp_path stays where pytest usually puts it (and is kept after the run, as usual)
 os.environ.setdefault("PYTEST_DEBUG_TEMPROOT", SYSTEM_TEMP)
 tempfile.tempdir = str(SESSION_TMP)
 
 
 def _remove_session_tmp() -> None:
+    """The end of the session: its temporary folder goes, the environment is as it was."""
     shutil.rmtree(SESSION_TMP, ignore_errors=True)
     for name, value in _SAVED_ENV.items():
-        if os.environ.get(name) == (str(SESSION_TMP) if name != "PYTEST_DEBUG_TEMPROOT" else SYSTEM_TEMP):
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-    if tempfile.tempdir == str(SESSION_TMP):
-        tempfile.tempdir = None
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    tempfile.tempdir = None
 
 
 atexit.register(_remove_session_tmp)  # also when no test ran (collection errors, --collect-only)
@@ -256,7 +255,6 @@ _WORK_DIR = re.compile(r"docgen-[a-z-]+?-(\d+)-[^/]+$")
 # LibreOffice's socket for a UNO worker, always in /tmp: OSL_PIPE_<uid>_docgen-<pid>-<last 8 characters
 # of the worker's profile folder name> (see _UnoProcess in docgen.convert)
 PIPE_FOLDER = Path("/tmp")
-_PIPE_FILE = re.compile(r"OSL_PIPE_\d+_docgen-(\d+)-(.{8})$")
 
 
 def _work_dir_key(name: str) -> tuple[str, str] | None:
@@ -376,41 +374,43 @@ def session_processes() -> dict[str, str]:
     environment carries the session's mark (anything else started from here)."""
     marks = [os.fsencode(root) + b"/" for root in _STATE["roots"]]
     env_mark = f"\0{SESSION_VAR}={SESSION_TMP}\0".encode()
+    me = str(os.getpid())
     found = {}
-    for proc in Path("/proc").glob("[0-9]*"):
-        if proc.name == str(os.getpid()):
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit() or pid == me:
             continue
         try:
-            cmdline = (proc / "cmdline").read_bytes()
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmdline = f.read()
             if not cmdline:  # a zombie, or a kernel thread
                 continue
-            if not any(mark in cmdline for mark in marks) and env_mark not in b"\0" + (proc / "environ").read_bytes():
-                continue
+            if not any(mark in cmdline for mark in marks):
+                with open(f"/proc/{pid}/environ", "rb") as f:
+                    if env_mark not in b"\0" + f.read():
+                        continue
         except OSError:  # gone, or not ours to read
             continue
         shown = cmdline.replace(bytes(1), b" ")[:160].decode("utf-8", "replace").strip()
-        found[proc.name] = f"{proc.name}: {shown}"
+        found[pid] = f"{pid}: {shown}"
     return found
 
 
-def _pipe_files() -> set[Path]:
-    return set(PIPE_FOLDER.glob("OSL_PIPE_*_docgen-*"))
-
-
-def _session_pipes(pipes: set[Path]) -> set[Path]:
-    """The pipe sockets among `pipes` that belong to a LibreOffice profile of this session."""
+def _session_pipes() -> set[Path]:
+    """LibreOffice pipe sockets of this session in /tmp: those named after a work folder this
+    session made (see _FolderWatch). Looked up by name: /tmp may hold thousands of files. When
+    that cannot be told, every docgen pipe socket there counts (as strict as can be)."""
     watch = _STATE["watch"]
-    if watch is None or watch.blind:  # cannot tell: count them all, as strict as can be
-        return pipes
+    if watch is None or watch.blind:
+        return set(PIPE_FOLDER.glob("OSL_PIPE_*_docgen-*"))
     watch.sync()
-    ours = set()
-    for pipe in pipes:
-        found = _PIPE_FILE.match(pipe.name)
-        if found is not None and (found.group(1), found.group(2)) in watch.keys:
-            ours.add(pipe)
-    return ours
+    with watch.lock:
+        keys = list(watch.keys)
+    uid = os.getuid()
+    pipes = (PIPE_FOLDER / f"OSL_PIPE_{uid}_docgen-{pid}-{tail}" for pid, tail in keys)
+    return {pipe for pipe in pipes if os.path.lexists(pipe)}
 
 
+@functools.cache
 def _temp_prefix() -> str:
     for module in ("docgen.outputs", "docgen.record"):  # the module was renamed once; either will do
         with contextlib.suppress(ImportError):
@@ -453,15 +453,18 @@ def leaves_nothing_behind(request: pytest.FixtureRequest, _watch_session_folders
     watch = _watch_session_folders
     watch.sync()
     procs, mark = session_processes(), len(watch.created)
-    dirs, pipes = set(SESSION_TMP.glob("docgen-*")), _pipe_files()
+    dirs, pipes = set(SESSION_TMP.glob("docgen-*")), _session_pipes()
     yield
     deadline = time.monotonic() + 5
-    while (session_processes().keys() - procs.keys()) and time.monotonic() < deadline:
+    while True:
+        now = session_processes()
+        if not (now.keys() - procs.keys()) or time.monotonic() > deadline:
+            break
         time.sleep(0.05)  # a worker told to stop may take a moment to exit
+    left_procs = {pid: shown for pid, shown in now.items() if pid not in procs}
     watch.sync()
-    left_procs = {pid: shown for pid, shown in session_processes().items() if pid not in procs}
     left_dirs = {p for p in watch.created[mark:] if p.exists()} | (set(SESSION_TMP.glob("docgen-*")) - dirs)
-    left_pipes = _session_pipes(_pipe_files() - pipes)
+    left_pipes = _session_pipes() - pipes
     tmp = request.node.funcargs.get("tmp_path")
     left_files = list(Path(tmp).rglob(f"{_temp_prefix()}*")) if tmp is not None else []
     for pid in left_procs:
@@ -547,6 +550,17 @@ def spawn() -> Iterator[Spawner]:
 
 def have_soffice() -> bool:
     return shutil.which("soffice") is not None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked `soffice` need LibreOffice: skipped where it is not installed. The fast tier,
+    `pytest -m "not soffice"`, is every other test."""
+    if have_soffice():
+        return
+    skip = pytest.mark.skip(reason="LibreOffice is not installed")
+    for item in items:
+        if item.get_closest_marker("soffice") is not None:
+            item.add_marker(skip)
 
 
 def pdftotext(pdf: Path) -> str:

@@ -2,6 +2,8 @@
 
 from io import BytesIO
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from docgen.charts import COLOURS, SIZE, bar_chart, line_chart, nice_ticks
@@ -47,9 +49,6 @@ def test_line_chart_leaves_a_gap_for_a_missing_value():
     counts = [{colour: n for n, colour in img.getcolors(maxcolors=1 << 20)}.get(blue, 0) for img in images]
     assert counts[1] < counts[0] / 2
 
-
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 _values = st.one_of(st.integers(min_value=-10, max_value=10**9),
                     st.decimals(min_value=-1, max_value=10**8, places=2, allow_nan=False, allow_infinity=False),

@@ -126,6 +126,7 @@ def test_golden_text(kind: str, request: pytest.FixtureRequest) -> None:
 
 
 @pytest.mark.skipif(not have_soffice(), reason="LibreOffice is not installed")
+@pytest.mark.soffice
 def test_render_command_writes_docx_and_pdf_with_amount_in_words(tmp_path: Path, runner, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     shutil.copytree(SAMPLE_DATA, tmp_path / "data")

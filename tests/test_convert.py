@@ -7,6 +7,7 @@ import os
 import re
 import sys
 import time
+from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
 
@@ -43,12 +44,24 @@ def _leave_docx(tmp_path: Path, folder: Path) -> Path:
     return path
 
 
+def _still_running(wanted: Callable[[str], bool], grace: float = 5.0) -> list[str]:
+    """Processes of this test session (not another build's) that `wanted` picks and that are
+    still there after up to `grace` s: one killed a moment ago takes a moment to be gone."""
+    deadline = time.monotonic() + grace
+    while True:
+        found = [p for p in session_processes().values() if wanted(p.split(": ", 1)[1])]
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.05)
+
+
 def _soffice_processes() -> list[str]:
-    """LibreOffice and fake soffice processes of this test session (not another build's)."""
-    return [p for p in session_processes().values() if "fake-bin/soffice" in p or "soffice.bin" in p]
+    """LibreOffice and fake soffice processes of this test session still running."""
+    return _still_running(lambda cmdline: "fake-bin/soffice" in cmdline or "soffice.bin" in cmdline)
 
 
 @needs_soffice
+@pytest.mark.soffice
 def test_real_conversion_uses_only_simplified_chinese_faces(tmp_path: Path) -> None:
     docx = _leave_docx(tmp_path, tmp_path / "in")
     pdf = tmp_path / "form.pdf"
@@ -64,6 +77,7 @@ def test_real_conversion_uses_only_simplified_chinese_faces(tmp_path: Path) -> N
 
 
 @needs_soffice
+@pytest.mark.soffice
 def test_pdf_bytes_do_not_depend_on_when_libreoffice_ran(tmp_path: Path) -> None:
     pdf = convert_one(_leave_docx(tmp_path, tmp_path / "in"), Settings.from_environment())
     assert repeatable_pdf(pdf) == pdf
@@ -86,6 +100,7 @@ def test_pdf_bytes_do_not_depend_on_when_libreoffice_ran(tmp_path: Path) -> None
 
 
 @needs_soffice
+@pytest.mark.soffice
 def test_parallel_conversion_with_awkward_paths(tmp_path: Path) -> None:
     source = _leave_docx(tmp_path, tmp_path / "src")
     docs = []
@@ -160,8 +175,8 @@ def fake_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _sleepers() -> list[str]:
-    """The `sleep 300` of fake soffice or fake workers of this test session still running."""
-    return [p for p in session_processes().values() if p.split(": ", 1)[1] == "sleep 300"]
+    """The `sleep 300` of fake workers of this test session still running."""
+    return _still_running(lambda cmdline: cmdline == "sleep 300")
 
 
 def test_uno_hang_is_killed_with_its_group_restarted_and_retried_once(tmp_path: Path, fake_worker: Path) -> None:
@@ -240,6 +255,7 @@ def test_interrupt_kills_every_worker(tmp_path: Path, fake_worker: Path) -> None
 
 
 @needs_soffice
+@pytest.mark.soffice
 def test_the_uno_converter_is_used_when_the_bridge_is_installed(tmp_path: Path) -> None:
     from docgen import convert as c
 
@@ -253,6 +269,7 @@ def test_the_uno_converter_is_used_when_the_bridge_is_installed(tmp_path: Path) 
 
 @needs_soffice
 @pytest.mark.parametrize("tuning", ["1", "0"])
+@pytest.mark.soffice
 def test_libreoffice_runs_with_the_malloc_thresholds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                       tuning: str) -> None:
     from docgen import convert as c

@@ -66,8 +66,10 @@ def _sample_document(kind: str, key: str) -> tuple[bytes, bytes]:
 @pytest.mark.skipif(not have_soffice(), reason="LibreOffice is not installed")
 @pytest.mark.parametrize(("kind", "key", "lost"), [
     ("contract", "hx-2026", "。"),                # 第七条: a line-end 。 hung past the margin
-    ("monthly", "qs-2026-2026-07", "P2"),        # 级别 table rows after a page break
+    # The 级别 table rows that qs's July report lost after a page break no longer reproduce:
+    # the report's text changed (it states its SLA clock) and the table no longer meets the page foot.
 ])
+@pytest.mark.soffice
 def test_the_samples_known_losses_are_caught_and_fixed(tmp_path: Path, monkeypatch, kind, key, lost):
     from docgen.convert import convert_one
 

@@ -17,7 +17,7 @@ from docgen import fidelity
 from docgen.config import Settings
 from docgen.render import settle_layout
 
-pytestmark = pytest.mark.skipif(not have_soffice(), reason="LibreOffice is not installed")
+pytestmark = [pytest.mark.soffice, pytest.mark.skipif(not have_soffice(), reason="LibreOffice is not installed")]
 
 CLAUSE = "乙方应按照本合同及其附件的约定提供运维服务并接受甲方的监督与考核"
 
@@ -45,7 +45,7 @@ def _punctuated(doc) -> None:
         p.paragraph_format.first_line_indent = None
 
 
-def _document() -> bytes:
+def _document(settled: bool = True) -> bytes:
     doc = Document()
     section = doc.sections[0]
     section.header.paragraphs[0].text = "合同编号：TEST-001"
@@ -60,7 +60,8 @@ def _document() -> bytes:
     fonts = OxmlElement("w:rFonts")
     fonts.set(qn("w:eastAsia"), "宋体")
     rpr.append(fonts)
-    settle_layout(doc)
+    if settled:
+        settle_layout(doc)
     buf = BytesIO()
     doc.save(buf)
     return buf.getvalue()

@@ -278,9 +278,11 @@ def test_filters_registry() -> None:
 
 
 def test_filters_work_in_jinja() -> None:
-    jinja2 = pytest.importorskip("jinja2")
-    env = jinja2.Environment()
-    env.filters.update(FILTERS)
+    """In the environment every template is rendered with (sandboxed, autoescaping, strict)."""
+    from docgen.render import environment
+
+    env = environment()
+    assert {name: env.filters.get(name) for name in FILTERS} == FILTERS
     template = env.from_string(
         "{{ a|rmb_upper }}|{{ a|money }}|{{ p|percent(1) }}|{{ m|duration }}|{{ d|cn_date }}")
     out = template.render(a=Decimal("107000.53"), p=Decimal("99.95"), m=90, d=date(2026, 11, 22))

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SAMPLE_DATA, Spawner, have_soffice
 
-pytestmark = pytest.mark.skipif(not have_soffice(), reason="LibreOffice is not installed")
+pytestmark = [pytest.mark.soffice, pytest.mark.skipif(not have_soffice(), reason="LibreOffice is not installed")]
 
 
 def test_a_plain_install_builds_the_sample_data_from_another_folder(tmp_path: Path, spawn: Spawner):

@@ -130,6 +130,7 @@ def test_the_code_fingerprint_follows_every_file_of_the_package(tmp_path: Path):
     assert versions.code_fingerprint(copy) != before
 
 
+@pytest.mark.soffice
 def test_a_code_change_rebuilds_and_verify_names_it(tmp_path: Path, monkeypatch, runner):
     from docgen import versions
 
@@ -157,6 +158,7 @@ def test_outputs_follow_the_umask(tmp_path: Path):
         os.umask(old)
 
 
+@pytest.mark.soffice
 def test_a_report_made_under_its_old_name_is_replaced_not_left_behind(tmp_path: Path, runner):
     """Reports were once named by the vendor's short name alone; the first build after the
     upgrade makes them under the new name and removes the old, untouched files."""

@@ -101,6 +101,7 @@ def test_a_chart_renders_as_a_picture_and_nothing_else(report_job):
     assert any(n.startswith("word/media/") for n in names)
 
 
+@pytest.mark.soffice
 def test_build_runs_the_template_check_before_rendering(tmp_path: Path, monkeypatch, runner):
     templates = tmp_path / "templates"
     shutil.copytree(TEMPLATES, templates)
@@ -175,6 +176,7 @@ class _Listener(http.server.BaseHTTPRequestHandler):
 
 
 @pytest.mark.skipif(not have_soffice(), reason="LibreOffice is not installed")
+@pytest.mark.soffice
 def test_libreoffice_fetches_nothing_even_if_a_link_slips_past(tmp_path: Path):
     from docgen.convert import convert_one
 
@@ -215,6 +217,7 @@ def test_libreoffice_fetches_nothing_even_if_a_link_slips_past(tmp_path: Path):
 
 
 @pytest.mark.skipif(not have_soffice(), reason="LibreOffice is not installed")
+@pytest.mark.soffice
 def test_data_with_template_markup_comes_out_verbatim(tmp_path: Path, runner):
     data = tmp_path / "data"
     shutil.copytree(SAMPLE_DATA, data)

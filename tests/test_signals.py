@@ -14,7 +14,7 @@ from conftest import Spawner, have_soffice, write_mini
 
 from docgen.outputs import remove_stale_work_dirs
 
-pytestmark = pytest.mark.skipif(not have_soffice(), reason="LibreOffice is not installed")
+pytestmark = [pytest.mark.soffice, pytest.mark.skipif(not have_soffice(), reason="LibreOffice is not installed")]
 
 
 def _office_of(pid: int) -> list[str]:

@@ -22,7 +22,7 @@ from docgen import fidelity
 from docgen.cli import cli
 from docgen.manifest import MANIFEST_NAME
 
-pytestmark = pytest.mark.skipif(not have_soffice(), reason="LibreOffice is not installed")
+pytestmark = [pytest.mark.soffice, pytest.mark.skipif(not have_soffice(), reason="LibreOffice is not installed")]
 
 SECOND = "lc-2027"
 

@@ -91,6 +91,7 @@ def _with_tag(template: Path, tag: str) -> None:
     ("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}", "a macro calls itself without end"),
     ("{% include 'other.docx' %}", "cannot be used in a DOCX template"),
 ])
+@pytest.mark.soffice
 def test_a_broken_template_fails_its_documents_and_the_build_goes_on(tmp_path: Path, monkeypatch, runner, tag, message):
     templates = tmp_path / "templates"
     shutil.copytree(TEMPLATES, templates)
@@ -119,6 +120,7 @@ def _docgen(spawn: Spawner, args: list[str], env: dict[str, str], cwd: Path) -> 
 
 @pytest.mark.skipif(not have_soffice(), reason="LibreOffice is not installed")
 @pytest.mark.parametrize("home", [None, "/nonexistent"])
+@pytest.mark.soffice
 def test_no_usable_home_folder_still_builds(tmp_path: Path, home: str | None, spawn: Spawner):
     env = {k: v for k, v in os.environ.items() if k not in ("HOME", "DOCGEN_CACHE", "XDG_CACHE_HOME")}
     if home is not None:
@@ -141,7 +143,6 @@ def test_a_read_only_cold_cache_is_one_message(tmp_path: Path, spawn: Spawner): 
     assert run.returncode == 1 and "docgen's cache folder" in run.stderr and "Traceback" not in run.stderr
 
 
-@pytest.mark.skipif(not have_soffice(), reason="LibreOffice is not installed")
 def test_a_cache_folder_that_cannot_be_made_is_one_message(tmp_path: Path, spawn: Spawner):
     (tmp_path / "blocker").write_text("a file where the cache folder should go")
     env = dict(os.environ, DOCGEN_CACHE=str(tmp_path / "blocker" / "cache"))

@@ -9,13 +9,11 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-from conftest import MINI, have_soffice, write_mini
+from conftest import MINI, write_mini
 from pypdf import PdfReader, PdfWriter
 
 from docgen.cli import cli
 from docgen.manifest import MANIFEST_NAME
-
-pytestmark = pytest.mark.skipif(not have_soffice(), reason="LibreOffice is not installed")
 
 
 @pytest.fixture
@@ -31,6 +29,7 @@ def _contract(root: Path, ext: str) -> Path:
     return next((root / "out/contracts/hx-2026").glob(f"*合同.{ext}"))
 
 
+@pytest.mark.soffice
 def test_same_inputs_give_identical_docx_and_pdf_bytes(built: Path, runner) -> None:
     manifest = json.loads((built / "out" / MANIFEST_NAME).read_text())["outputs"]
     first = {ext: _contract(built, ext).read_bytes() for ext in ("docx", "pdf")}
@@ -46,6 +45,7 @@ def test_same_inputs_give_identical_docx_and_pdf_bytes(built: Path, runner) -> N
     assert re.search(rb"/ID\s*\[\s*<[0-9A-F]{32}>", first["pdf"][first["pdf"].rfind(b"trailer"):])
 
 
+@pytest.mark.soffice
 def test_every_output_has_the_same_bytes_whatever_converted_it_before(tmp_path: Path, runner) -> None:
     """LibreOffice numbers the Type 1 fonts it writes with a counter that runs for the life of the
     process: one worker converting everything gives other numbers than two sharing the work."""
@@ -61,6 +61,7 @@ def test_every_output_has_the_same_bytes_whatever_converted_it_before(tmp_path: 
     assert [name for name in outs["1"] if outs["1"][name] != outs["2"][name]] == []
 
 
+@pytest.mark.soffice
 def test_verify_detects_a_pdf_rewritten_with_the_same_text(built: Path, runner) -> None:
     target = _contract(built, "pdf")
     writer = PdfWriter(clone_from=PdfReader(target))
@@ -73,6 +74,7 @@ def test_verify_detects_a_pdf_rewritten_with_the_same_text(built: Path, runner) 
 
 
 @pytest.mark.parametrize("ext", ["pdf", "docx"])
+@pytest.mark.soffice
 def test_verify_matches_then_reports_the_changed_record(built: Path, runner, ext: str) -> None:
     target = _contract(built, ext)
     ok = runner.invoke(cli, ["verify", str(target), "--data", "data"])
@@ -89,6 +91,7 @@ def test_verify_matches_then_reports_the_changed_record(built: Path, runner, ext
     assert "agreements.yaml:hx-2026 changed since the file was made" in bad.output
 
 
+@pytest.mark.soffice
 def test_verify_detects_an_altered_docx(built: Path, runner) -> None:
     import zipfile
     from io import BytesIO
@@ -107,15 +110,32 @@ def test_verify_detects_an_altered_docx(built: Path, runner) -> None:
     assert "ALTERED" in result.output
 
 
-def test_verify_refuses_a_foreign_file(tmp_path: Path, runner) -> None:
+def _blank_pdf(path: Path) -> Path:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    with path.open("wb") as f:
+        writer.write(f)
+    return path
+
+
+@pytest.mark.parametrize("kind", ["unreadable", "not docgen's"])
+def test_verify_refuses_a_foreign_file(tmp_path: Path, runner, kind: str) -> None:
     other = tmp_path / "x.pdf"
-    other.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    if kind == "unreadable":
+        other.write_bytes(b"%PDF-1.4\n%%EOF\n")
+        message = r"not a readable PDF \([^\n]+\)"  # in the parentheses: pypdf's words
+    else:
+        _blank_pdf(other)
+        message = re.escape("carries no docgen provenance (keywords: ''); was it made by docgen?")
     write_mini(tmp_path / "data")
     result = runner.invoke(cli, ["verify", str(other), "--data", str(tmp_path / "data")])
-    assert result.exit_code == 1
+    # a refusal is click's exit with code 1; anything else raised (CliRunner keeps it) is a crash
+    assert isinstance(result.exception, SystemExit) and result.exit_code == 1, repr(result.exception)
+    assert re.fullmatch(rf"Error: {re.escape(str(other))}: {message}\n", result.output), result.output
     assert "Traceback" not in result.output
 
 
+@pytest.mark.soffice
 def test_manifest_records_versions(built: Path) -> None:
     body = json.loads((built / "out" / MANIFEST_NAME).read_text())
     assert body["tools"]["docgen"] and "LibreOffice" in body["tools"]["libreoffice"]
@@ -133,6 +153,7 @@ def _without_page(source: Path, dest: Path, index: int) -> Path:
     return dest
 
 
+@pytest.mark.soffice
 def test_verify_a_copy_away_from_its_build_by_making_it_again(built: Path, runner, tmp_path_factory) -> None:
     away = tmp_path_factory.mktemp("archive")
     copy = away / "合同.pdf"
@@ -148,6 +169,7 @@ def test_verify_a_copy_away_from_its_build_by_making_it_again(built: Path, runne
     assert "has been altered since it was made" in result.output
 
 
+@pytest.mark.soffice
 def test_verify_a_bundle_member_by_member(built: Path, runner, tmp_path_factory) -> None:
     pack = next((built / "out/bundles").glob("contract-pack-hx-2026_*.pdf"))
     result = runner.invoke(cli, ["verify", str(pack), "--data", "data"])

@@ -426,12 +426,15 @@ def load_dataset(data_dir: Path, cache: Path | None = None) -> m.Dataset:
         raise InputError([Problem(display_path(data_dir), None, None, "", "data folder not found")])
     if cache is None:
         return _load_dataset(data_dir)
-    copy = cache / "datasets" / f"{_data_digest(data_dir)}.json"
+    digest = _data_digest(data_dir)
+    copy = cache / "datasets" / f"{digest}.json"
     try:
         return m.Dataset.model_validate_json(copy.read_bytes())
     except (OSError, ValueError):
         pass  # not validated before (or an unreadable copy): validate the files
     dataset = _load_dataset(data_dir)
+    if _data_digest(data_dir) != digest:
+        return dataset  # a file changed while it was read: keep nothing under either content
     from .outputs import write_atomic
 
     with contextlib.suppress(DocgenError):  # an unwritable cache only costs the parse next time
