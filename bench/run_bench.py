@@ -125,7 +125,7 @@ def machine() -> str:
         pass
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return (f"{os.cpu_count()} CPUs ({cpu}), {mem:.0f} GiB RAM, {platform.platform()}, "
-            f"Python {platform.python_version()}, {libreoffice_version()}")
+            f"Python {platform.python_version()}, {libreoffice_version(SETTINGS.cache_dir)}")
 
 
 def scaled_data(source: Path, dest: Path, copies: int) -> None:
