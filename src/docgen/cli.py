@@ -189,6 +189,12 @@ def build(project: Project, jobs: int | None, force: bool, dry_run: bool, draft:
 
     Example: docgen build --data data --out out
     """
+    done = None if force or dry_run else project.up_to_date(draft=draft)
+    if done is not None:
+        for line in done.held:
+            click.echo(line, err=True)
+        click.echo(f"Everything is up to date ({done.outputs} outputs); nothing to do (0.0 s).")
+        return
     dataset = project.validate()
     plan = project.plan(dataset, force=force, draft=draft)
     if dry_run:

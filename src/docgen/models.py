@@ -643,6 +643,16 @@ class Dataset(Model):
     policy_files: dict[str, str] = Field(default_factory=dict)  # version → "policy.yaml" or "policy/<v>.yaml"
     # figures computed from this data set, kept with it (metrics.month_metrics): it never changes
     _memo: dict[Any, Any] = PrivateAttr(default_factory=dict)
+    # validate.data_digest of the files this data set was read from (None: not read from files)
+    _source_digest: str | None = PrivateAttr(default=None)
+
+    @property
+    def source_digest(self) -> str | None:
+        return self._source_digest
+
+    def __eq__(self, other: object) -> bool:
+        """The same data: the fields, not the figures kept with them or where they were read."""
+        return type(other) is type(self) and self.__dict__ == other.__dict__
 
     def policy_on(self, day: date) -> Policy:
         """The policy version in force on `day` (see version_on)."""

@@ -420,6 +420,7 @@ class Plan(BaseModel):
     _bundles: dict[str, BundleJob] = PrivateAttr(default_factory=dict)
     _manifest: Manifest | None = PrivateAttr(default=None)
     _bundle_choice: Collection[str] | bool = PrivateAttr(default=True)
+    _whole: bool = PrivateAttr(default=False)  # every document and bundle of the data (Project.plan)
 
     @property
     def options(self) -> Options:

@@ -18,15 +18,16 @@ import shutil
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from . import models as m
-from .build import BuildResult
 from .config import ProjectConfig, Settings, load_config
 from .errors import DocgenError, RequestError, TemplateError
-from .plan import Job, Plan
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported when used, so that a build with nothing to do never loads them
+    from . import models as m
+    from .build import BuildResult
+    from .plan import Job, Plan
+    from .uptodate import UpToDate
     from .verify import Verdict
 
 
@@ -97,10 +98,21 @@ class Project:
         from .versions import tools_fingerprint
 
         jobs = list(only) if only is not None else self.documents(dataset)
-        return make_plan(dataset, jobs, out_dir=self.config.out_dir, templates_dir=self.config.templates_dir,
+        plan = make_plan(dataset, jobs, out_dir=self.config.out_dir, templates_dir=self.config.templates_dir,
                          tools=tools_fingerprint(self.settings, pdf),
                          options=Options(force=force, draft=draft, docx=docx, pdf=pdf, bundles=bundles,
                                          reissue=tuple(reissue), reason=reason))
+        plan._whole = only is None and bundles is True and not reissue
+        return plan
+
+    def up_to_date(self, *, draft: bool = False, docx: bool = True, pdf: bool = True) -> UpToDate | None:
+        """What `build(plan(validate()))` would report if nothing a plan reads has changed since
+        the last build that left everything up to date; None when that is not known (then
+        validate, plan and build). Reads the data, templates and outputs' bytes, nothing more
+        (see docgen.uptodate)."""
+        from .uptodate import check
+
+        return check(self.config, _quick_options(draft, docx, pdf))
 
     def plan_document(self, dataset: m.Dataset, kind: str, key: str, *, docx: bool = True,
                       pdf: bool = True) -> Plan:
@@ -155,21 +167,44 @@ class Project:
 
         if plan.out_dir != self.config.out_dir:
             raise DocgenError(f"the plan is for {plan.out_dir}, this project writes to {self.config.out_dir}")
+        from .uptodate import forget
+
         with output_lock(plan.out_dir):
+            whole = plan._whole
             if manifest_digest(plan.out_dir) != plan.manifest_digest:
                 plan = self._replan(plan)
             if plan.reissue:
                 keep_previous(plan)
-            return execute(plan, self.settings, jobs=jobs or self.config.jobs, progress=progress)
+            if plan.todo:
+                forget(self.config)
+            result = execute(plan, self.settings, jobs=jobs or self.config.jobs, progress=progress)
+            if whole and result.ok:
+                self._remember(plan)
+            return result
 
-    def _replan(self, plan: Plan) -> Plan:
-        """`plan` made again against the output folder as it is now."""
+    def _replan(self, plan: Plan, **changes: Any) -> Plan:
+        """`plan` made again against the output folder as it is now (with `changes` to its options)."""
+        from dataclasses import replace
+
         from .plan import make_plan
         from .versions import tools_fingerprint
 
         jobs = [plan.job(o.id) for o in plan.outputs if o.kind != "bundle"]
         return make_plan(plan.dataset, jobs, out_dir=plan.out_dir, templates_dir=plan.templates_dir,
-                         tools=tools_fingerprint(self.settings, plan.pdf), options=plan.options)
+                         tools=tools_fingerprint(self.settings, plan.pdf), options=replace(plan.options, **changes))
+
+    def _remember(self, plan: Plan) -> None:
+        """After a whole build: plan again (without --force), and if nothing is left to do and the
+        data files are still the ones the plan was made from, record that answer for up_to_date."""
+        from .uptodate import UpToDate, remember
+        from .validate import data_digest
+
+        after = self._replan(plan, force=False)
+        source = plan.dataset.source_digest
+        if after.todo or source is None or data_digest(self.config.data_dir) != source:
+            return
+        remember(self.config, _quick_options(plan.draft, plan.docx, plan.pdf),
+                 UpToDate(outputs=len(after.outputs), held=after.held_lines()))
 
     # ------------------------------------------------------------------ other commands
 
@@ -226,6 +261,10 @@ class Project:
             write_atomic(path, (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
             written.append(path)
         return written
+
+
+def _quick_options(draft: bool, docx: bool, pdf: bool) -> dict[str, object]:
+    return {"draft": draft, "docx": docx, "pdf": pdf}
 
 
 def shipped_templates() -> Path:

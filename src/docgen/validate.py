@@ -426,15 +426,18 @@ def load_dataset(data_dir: Path, cache: Path | None = None) -> m.Dataset:
         raise InputError([Problem(display_path(data_dir), None, None, "", "data folder not found")])
     if cache is None:
         return _load_dataset(data_dir)
-    digest = _data_digest(data_dir)
+    digest = data_digest(data_dir)
     copy = cache / "datasets" / f"{digest}.json"
     try:
-        return m.Dataset.model_validate_json(copy.read_bytes())
+        kept = m.Dataset.model_validate_json(copy.read_bytes())
+        kept._source_digest = digest
+        return kept
     except (OSError, ValueError):
         pass  # not validated before (or an unreadable copy): validate the files
     dataset = _load_dataset(data_dir)
-    if _data_digest(data_dir) != digest:
+    if data_digest(data_dir) != digest:
         return dataset  # a file changed while it was read: keep nothing under either content
+    dataset._source_digest = digest
     from .outputs import write_atomic
 
     with contextlib.suppress(DocgenError):  # an unwritable cache only costs the parse next time
@@ -442,7 +445,7 @@ def load_dataset(data_dir: Path, cache: Path | None = None) -> m.Dataset:
     return dataset
 
 
-def _data_digest(data_dir: Path) -> str:
+def data_digest(data_dir: Path) -> str:
     """sha256 over the names and bytes of every file load_dataset reads, and docgen's code."""
     import hashlib
 
