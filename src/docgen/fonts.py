@@ -16,7 +16,6 @@ import subprocess
 import threading
 from collections.abc import Iterator
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from .errors import ConversionError, OutputError
@@ -116,7 +115,7 @@ def prepare(cache: Path) -> Path:
     missing = sorted(set(FACES) - set(collections))
     if missing:
         raise ConversionError(f"Noto CJK fonts not found ({', '.join(missing)}). {FONT_HINT}")
-    template = (resources.files("docgen") / "fonts" / "fonts.conf").read_text(encoding="utf-8")
+    template = (Path(__file__).with_name("fonts") / "fonts.conf").read_text(encoding="utf-8")
     key = hashlib.sha256("|".join([template, *(f"{p}:{p.stat().st_size}:{p.stat().st_mtime_ns}"
                                                for p in sorted(collections.values()))]).encode()).hexdigest()[:12]
     root = cache / f"fonts-{key}"
