@@ -40,5 +40,5 @@ def test_a_plain_install_builds_the_sample_data_from_another_folder(tmp_path: Pa
     run = spawn.run([sys.executable, "-S", "-m", "docgen.cli", "build", "--data", "data", "--out", "out"],
                     cwd=work, env=env, timeout=600)
     assert run.returncode == 0, run.stderr
-    assert "48 made" in run.stderr + run.stdout
-    assert len(list((work / "out").rglob("*.pdf"))) == 48
+    assert "52 made" in run.stderr + run.stdout
+    assert len(list((work / "out").rglob("*.pdf"))) == 52

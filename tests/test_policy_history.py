@@ -98,8 +98,9 @@ def _all_files(out: Path) -> dict[str, str]:
 @pytest.mark.soffice
 @pytest.mark.skipif(not have_soffice(), reason="LibreOffice is not installed")
 def test_a_revision_from_december_rewrites_no_report_and_no_signed_contract(sample_copy: Path, runner) -> None:
-    """The sample's records end before December and its agreements are signed: a revision taking
-    effect on 2026-12-01 changes no file, and says what it leaves alone."""
+    """The sample's records end before December and its 2026 agreements are signed: a revision
+    taking effect on 2026-12-01 changes none of their files and says what it leaves alone; the
+    draft renewal hx-2027 follows the new version."""
     out = sample_copy.parent / "out"
     args = ["build", "--data", str(sample_copy), "--out", str(out)]
     assert runner.invoke(cli, args).exit_code == 0
@@ -109,19 +110,25 @@ def test_a_revision_from_december_rewrites_no_report_and_no_signed_contract(samp
     (sample_copy / "policy/2026.2.yaml").write_text(revision(policy, "2026.2", "2026-12-01"), encoding="utf-8")
     result = runner.invoke(cli, args)
     assert result.exit_code == 0, result.output
-    assert "Everything is up to date" in result.output
+    assert "3 made," in result.output, result.output  # hx-2027's contract, SLA annex and its pack
     assert result.output.count("份已签合同文件保持原样") == 3 and "policy/2026.2.yaml (" in result.output
-    assert _all_files(out) == before
+    after = _all_files(out)
+    changed = sorted(k for k in before if after.get(k) != before[k])
+    assert changed == sorted([
+        "bundles/contract-pack-hx-2027_合同文本汇编.pdf",
+        "contracts/hx-2027/CH-YW-2027-001-SLA_服务等级协议.docx", "contracts/hx-2027/CH-YW-2027-001-SLA_服务等级协议.pdf",
+        "contracts/hx-2027/CH-YW-2027-001_运维外包服务合同.docx", "contracts/hx-2027/CH-YW-2027-001_运维外包服务合同.pdf",
+    ]), changed
+    assert set(after) == set(before)
     report = next(out.glob("reports/2026-10/月度运维服务报告_*_hx-2026_2026-10.docx"))
     text = "\n".join(c.text for t in Document(str(report)).tables for r in t.rows for c in r.cells)
     assert "2026.1 版" in text
 
-    # a draft follows the newest version
-    agreements = sample_copy / "agreements.yaml"
-    agreements.write_text(agreements.read_text(encoding="utf-8").replace("    status: signed\n", "", 1),
-                          encoding="utf-8")
-    again = runner.invoke(cli, args)
-    assert again.exit_code == 0, again.output
-    sla = next(out.glob("contracts/hx-2026/*-SLA_服务等级协议.docx"))
-    cells = [c.text for t in Document(str(sla)).tables for r in t.rows for c in r.cells]
-    assert any("800.00" in c for c in cells), "the draft's SLA annex does not quote the new late fee"
+    def sla_cells(agreement: str) -> list[str]:
+        sla = next(out.glob(f"contracts/{agreement}/*-SLA_服务等级协议.docx"))
+        return [c.text for t in Document(str(sla)).tables for r in t.rows for c in r.cells]
+
+    assert any("800.00" in c for c in sla_cells("hx-2027")), "the draft's SLA annex does not quote the new late fee"
+    assert not any("800.00" in c for c in sla_cells("hx-2026")), "a signed SLA annex was rewritten"
+    contract = next(out.glob("contracts/hx-2027/*_运维外包服务合同.docx"))
+    assert "2026.2 版" in "\n".join(p.text for p in Document(str(contract)).paragraphs)

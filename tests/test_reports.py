@@ -30,8 +30,10 @@ def render(kind: str, key: str, data=DATA) -> tuple[Document, str]:
 
 def test_every_vendor_month_and_year_is_planned() -> None:
     monthly = {j.key for j in documents(DATA, TEMPLATES, ["monthly"])}
-    assert monthly == {f"{a.id}-2026-{m:02d}" for a in DATA.agreements for m in (7, 8, 9, 10)}
-    assert {j.key for j in documents(DATA, TEMPLATES, ["annual"])} == {f"{a.id}-2026" for a in DATA.agreements}
+    running = [a for a in DATA.agreements if a.start.year == 2026]  # hx-2027 (a draft renewal) has no months yet
+    assert [a.id for a in DATA.agreements if a not in running] == ["hx-2027"]
+    assert monthly == {f"{a.id}-2026-{m:02d}" for a in running for m in (7, 8, 9, 10)}
+    assert {j.key for j in documents(DATA, TEMPLATES, ["annual"])} == {f"{a.id}-2026" for a in running}
     assert {j.key for j in documents(DATA, TEMPLATES, ["leave"])} == {r.id for r in DATA.leave}
     assert {j.key for j in documents(DATA, TEMPLATES, ["change"])} == {c.id for c in DATA.changes}
 
