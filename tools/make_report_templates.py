@@ -68,9 +68,14 @@ def monthly() -> None:
          "{% if m.availability_ok %}达标{% else %}未达标{% endif %}）；"
          "考勤违约金 {{ m.deduction_applied|money }} 元；月度考核得分 {{ m.score }} 分，等级为“{{ m.grade }}”。"
          "{% if m.open_tickets %}截至月末仍有 {{ m.open_tickets|length }} 张工单未关闭，列于第四节。{% endif %}")
+    tag(doc, "{%p if m.partial_months %}")
+    para(doc, "本月仅部分日期在合同服务期内：统计区间为{{ period.start|cn_date }}至{{ period.end|cn_date }}"
+         "（{{ m.days }}天）。可用率按该区间的分钟数计算；月度服务费按天折算为 {{ m.fee|money }} 元"
+         "（{{ m.fee|rmb_upper }}），服务抵扣及违约金上限均以折算后的服务费为基数。")
+    tag(doc, "{%p endif %}")
 
     heading(doc, "二、人员与考勤")
-    para(doc, "驻场人员 {{ staff|length }} 人，本月考勤不符合事项 {{ m.deduction_lines|length }} 项，"
+    para(doc, "本月在岗驻场人员 {{ staff|length }} 人，本月考勤不符合事项 {{ m.deduction_lines|length }} 项，"
          "请假 {{ m.leave|length }} 人次，人员变更 {{ m.changes|length }} 项。")
     table(doc, ["姓名", "岗位", "值守类型", "上岗日期", "保密承诺书"], [
         ["{%tr for s in staff %}"],
@@ -83,10 +88,12 @@ def monthly() -> None:
     table(doc, ["编号", "人员", "类型", "起止时间", "时长", "替岗人员"], [
         ["{%tr for l in m.leave %}"],
         ["{{ l.id }}", "{{ names[l.staff] }}", "{{ l.type }}",
-         "{{ l.start|cn_datetime }} 至 {{ l.end|cn_datetime }}", "{{ l.hours }}小时",
+         "{{ l.start|cn_datetime }} 至 {{ l.end|cn_datetime }}",
+         "{{ m.leave_hours[l.id] }}小时{% if m.leave_hours[l.id] != l.hours %}"
+         "（共{{ l.hours }}小时，跨月按天折算）{% endif %}",
          "{% if l.substitute %}{{ names[l.substitute] }}" + NA],
         ["{%tr endfor %}"],
-    ], widths_cm=[1.8, 1.8, 1.4, 5.6, 2.0, 2.4])
+    ], widths_cm=[1.6, 1.6, 1.2, 5.0, 3.2, 2.4])
     tag(doc, "{%p endif %}")
     tag(doc, "{%p if m.changes %}")
     caption(doc, "本月人员变更：")
@@ -202,6 +209,10 @@ def annual() -> None:
          "扣除考勤违约金合计 {{ y.total_deductions|money }} 元（{{ y.total_deductions|rmb_upper }}），"
          "服务抵扣合计 {{ y.total_credits|money }} 元。年度综合得分 {{ y.annual_score }} 分，"
          "等级“{{ y.annual_grade }}”。")
+    tag(doc, "{%p if y.review and y.review.partial_months %}")
+    para(doc, "其中{{ y.review.partial_months|join('、') }}仅部分日期在合同服务期内，该月服务费按天折算，"
+         "可用率、服务抵扣及违约金上限均按服务期内的天数计算。")
+    tag(doc, "{%p endif %}")
 
     heading(doc, "二、月度考核结果")
     table(doc, ["月份", "工单数", "SLA 达成率", "可用率", "违约金（元）", "得分", "等级"], [

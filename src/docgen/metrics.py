@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -103,6 +103,18 @@ class MonthMetrics:
     score: Decimal
     grade: str
     policy_version: str = ""  # the policy version in force on the period's first day, which it applies
+    fee: Decimal = ZERO
+    """the service fee of the period: the monthly fee for every whole month, prorated by days for
+    a month only partly inside the term (the base of credits and the deduction cap)"""
+    staff: tuple[m.StaffMember, ...] = ()
+    """the agreement's staff on post in the period (see on_post)"""
+    leave_hours: dict[str, Decimal] = field(default_factory=dict)
+    """leave id → its hours inside the period (see leave_hours_in); a leave across months counts in each"""
+
+    days: int = 0
+    """days of the period"""
+    partial_months: list[str] = field(default_factory=list)
+    """the months only partly inside the period, e.g. '2026年6月（15日至30日，16天）' (see _partial_months)"""
 
     @property
     def label(self) -> str:
@@ -172,6 +184,73 @@ def _months_spanned(start: date, end: date) -> list[tuple[int, int]]:
     return out
 
 
+def _partial_months(start: date, end: date) -> list[str]:
+    out = []
+    for year, month in _months_spanned(start, end):
+        first, last = month_bounds(year, month)
+        lo, hi = max(first, start), min(last, end)
+        if (lo, hi) != (first, last):
+            out.append(f"{year}年{month}月（{lo.day}日至{hi.day}日，{(hi - lo).days + 1}天）")
+    return out
+
+
+def term_part(agreement: m.Agreement, start: date, end: date) -> tuple[date, date]:
+    """[start, end] cut to the agreement's term (a month the term starts or ends in)."""
+    return max(start, agreement.start), min(end, agreement.end)
+
+
+def prorated_fee(monthly: Decimal, lo: date, hi: date) -> Decimal:
+    """The fee for the days lo…hi of one calendar month: the monthly fee for the whole month,
+    else monthly × days ÷ days of the month, rounded half up to the cent."""
+    first, last = month_bounds(lo.year, lo.month)
+    if (lo, hi) == (first, last):
+        return monthly
+    return q2(monthly * ((hi - lo).days + 1) / Decimal(last.day))
+
+
+def on_post(data: m.Dataset, agreement_id: str, start: date, end: date) -> list[m.StaffMember]:
+    """Staff of the agreement on post on at least one day of [start, end]: started on or before
+    `end`, and not replaced or withdrawn (替换 / 撤离 of them) with effect on or before `start`."""
+    gone = {c.old_staff: c.effective for c in data.changes
+            if c.agreement == agreement_id and c.type in ("替换", "撤离") and c.old_staff}
+    return [s for s in data.staff if s.agreement == agreement_id and s.start_date <= end
+            and not (s.id in gone and gone[s.id] <= start)]
+
+
+def _leave_days(leave: m.LeaveRequest) -> list[date]:
+    """The calendar days a leave takes time from (its end day only if it ends after 00:00)."""
+    last = leave.end.date() if leave.end.time() != time(0, 0) else leave.end.date() - timedelta(days=1)
+    return [leave.start.date() + timedelta(days=i) for i in range(max(0, (last - leave.start.date()).days) + 1)]
+
+
+def leave_hours_in(leave: m.LeaveRequest, start: date, end: date) -> Decimal:
+    """The hours of `leave` inside [start, end].
+
+    A leave within one month counts all its hours there. One across months is split by the
+    calendar days it covers in each month, rounded half up to 0.1 h, the month of its last day
+    taking what is left, so the months' parts add up to its hours. (A period that holds only some
+    of a month's leave days, which only a term starting or ending mid-leave makes, takes that
+    month's part in proportion to them.)
+    """
+    days = _leave_days(leave)
+    months = sorted({(d.year, d.month) for d in days})
+    tenth = Decimal("0.1")
+    parts: dict[tuple[int, int], Decimal] = {}
+    for ym in months[:-1]:
+        share = sum(1 for d in days if (d.year, d.month) == ym)
+        parts[ym] = (leave.hours * share / len(days)).quantize(tenth, rounding=ROUND_HALF_UP)
+    parts[months[-1]] = leave.hours - sum(parts.values(), Decimal(0))
+    total = Decimal(0)
+    for ym, hours in parts.items():
+        mine = [d for d in days if (d.year, d.month) == ym]
+        inside = sum(1 for d in mine if start <= d <= end)
+        if inside == len(mine):
+            total += hours
+        elif inside:
+            total += (hours * inside / len(mine)).quantize(tenth, rounding=ROUND_HALF_UP)
+    return total
+
+
 def grade_for(policy: m.Policy, score: Decimal) -> str:
     """The first grade band (highest first) whose min_score ≤ score."""
     return next(g.name for g in policy.assessment.grades if score >= g.min_score)
@@ -223,7 +302,11 @@ def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -
     """All figures of `agreement_id` over [start, end] (both days included).
 
     Records of the period: tickets of the agreement OPENED in it; attendance events (by date),
-    leave (by start date) and personnel changes (by effective date) of the agreement's staff.
+    leave (every leave with time in the period, with its hours there: leave_hours_in) and
+    personnel changes (by effective date) of the agreement's staff; the staff on post (on_post).
+    A month only partly inside the term (month_metrics cuts it to the term) counts the minutes
+    of its days in the term for availability and its fee prorated by days (prorated_fee), which
+    is the base of its credits and deduction cap.
 
     Time limits: elapsed = timestamp − the ticket's clock start (workdays.clock_start: the report
     time, or for a fault below 二级 reported outside a 5×8 window, the window's next opening), in
@@ -236,10 +319,11 @@ def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -
 
     Availability = (minutes of the period − Σ downtime of its tickets) ÷ minutes × 100, rounded
     to 0.01 before it is compared with the target and the credit tiers. Credit tier = the
-    smallest `below_pct` the availability is below; credit = monthly fee × credit_pct, capped at
-    credit_cap_pct of the monthly fee. Deductions = policy amount of the event's kind × count,
-    capped at monthly_cap_pct of the monthly fee. Over a range of several months, credits and
-    caps apply month by month and the amounts are summed (credit_pct = the highest month tier).
+    smallest `below_pct` the availability is below; credit = the month's fee × credit_pct, capped at
+    credit_cap_pct of the month's fee. Deductions = policy amount of the event's kind × count,
+    capped at monthly_cap_pct of the month's fee (the month's fee: prorated_fee). Over a range
+    of several months, credits and caps apply month by month and the amounts are summed
+    (credit_pct = the highest month tier).
 
     Scoring: each dimension is 0–100 (floor 0) and rounded to 0.01:
       sla          = overall attainment (100 when nothing measured), − 10 when availability
@@ -279,18 +363,18 @@ def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -
     minutes = ((end - start).days + 1) * 1440
     availability = _availability(minutes, sum(t.downtime_minutes for t in tickets))
     availability_ok = availability >= sla.availability_target_pct
-    fee = ag.fees.monthly
-    credit_cap = q2(fee * sla.credit_cap_pct / HUNDRED)
+    fees: dict[tuple[int, int], Decimal] = {}
     credit_pct = Decimal(0)
     credit_amount = ZERO
     for year, month in spanned:
         first, last = month_bounds(year, month)
         lo, hi = max(first, start), min(last, end)
+        fee = fees[(year, month)] = prorated_fee(ag.fees.monthly, lo, hi)
         part_availability = _availability(((hi - lo).days + 1) * 1440, sum(
             t.downtime_minutes for t in tickets if lo <= t.opened.date() <= hi))
         tier = _credit_tier(sla, part_availability)
         credit_pct = max(credit_pct, tier)
-        credit_amount += min(q2(fee * tier / HUNDRED), credit_cap)
+        credit_amount += min(q2(fee * tier / HUNDRED), q2(fee * sla.credit_cap_pct / HUNDRED))
 
     # satisfaction
     votes = [t.satisfaction for t in tickets if t.satisfaction is not None]
@@ -308,13 +392,13 @@ def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -
         if e.staff in staff_of and start <= e.date <= end
     ]
     total = sum((d.amount for d in lines), ZERO)
-    month_cap = q2(fee * policy.deductions.monthly_cap_pct / HUNDRED)
-    month_totals = [sum((d.amount for d in lines if (d.date.year, d.date.month) == ym), ZERO) for ym in spanned]
-    applied = sum((min(t, month_cap) for t in month_totals), ZERO)
-    capped = any(t > month_cap for t in month_totals)
+    month_caps = {ym: q2(fees[ym] * policy.deductions.monthly_cap_pct / HUNDRED) for ym in spanned}
+    month_totals = {ym: sum((d.amount for d in lines if (d.date.year, d.date.month) == ym), ZERO) for ym in spanned}
+    applied = sum((min(month_totals[ym], month_caps[ym]) for ym in spanned), ZERO)
+    capped = any(month_totals[ym] > month_caps[ym] for ym in spanned)
 
-    leave = sorted((r for r in data.leave if r.staff in staff_of and start <= r.start.date() <= end),
-                   key=lambda r: (r.start, r.id))
+    leave_hours = {r.id: leave_hours_in(r, start, end) for r in data.leave if r.staff in staff_of}
+    leave = sorted((r for r in data.leave if leave_hours.get(r.id)), key=lambda r: (r.start, r.id))
     changes = sorted((c for c in data.changes if c.agreement == agreement_id and start <= c.effective <= end),
                      key=lambda c: (c.effective, c.id))
 
@@ -347,9 +431,12 @@ def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -
         availability_ok=availability_ok, credit_pct=credit_pct, credit_amount=credit_amount,
         satisfaction_responses=len(votes), satisfied=satisfied, satisfaction_pct=satisfaction,
         satisfaction_avg=satisfaction_avg, deduction_lines=lines, deduction_total=total,
-        deduction_cap=month_cap * len(spanned), deduction_applied=applied, deduction_capped=capped,
+        deduction_cap=sum(month_caps.values(), ZERO), deduction_applied=applied, deduction_capped=capped,
         leave=leave, changes=changes, scores=scores, score=score, grade=grade_for(policy, score),
-        policy_version=policy.version)
+        policy_version=policy.version, fee=sum(fees.values(), ZERO),
+        staff=tuple(on_post(data, agreement_id, start, end)), days=(end - start).days + 1,
+        partial_months=_partial_months(start, end),
+        leave_hours={r.id: leave_hours[r.id] for r in leave})
 
 
 def month_metrics(data: m.Dataset, agreement_id: str, year: int, month: int) -> MonthMetrics:
@@ -361,7 +448,7 @@ def month_metrics(data: m.Dataset, agreement_id: str, year: int, month: int) -> 
     key = ("month", agreement_id, year, month)
     hit = data._memo.get(key)
     if hit is None:
-        start, end = month_bounds(year, month)
+        start, end = term_part(data.agreement(agreement_id), *month_bounds(year, month))
         hit = data._memo[key] = period_metrics(data, agreement_id, start, end)
     return hit
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -171,10 +171,20 @@ def _records_of(data: m.Dataset, agreement_id: str, months: list[tuple[int, int]
         f"attendance.csv:{agreement_id}": [e for e in data.attendance if e.staff in ids
                                            and (e.date.year, e.date.month) in inside],
         f"leave.yaml:{agreement_id}": [r for r in data.leave if r.staff in ids
-                                       and (r.start.year, r.start.month) in inside],
+                                       and any((y, mo) in inside for y, mo in _months_of(r.start, r.end))],
+        # changes up to the last month: they say who is on post in it
         f"changes.yaml:{agreement_id}": [c for c in data.changes if c.agreement == agreement_id
-                                         and (c.effective.year, c.effective.month) in inside],
+                                         and (c.effective.year, c.effective.month) <= max(inside, default=(0, 0))],
     }
+
+
+def _months_of(start: datetime, end: datetime) -> list[tuple[int, int]]:
+    """The months from `start` to `end` (a leave across months is read by each month's report)."""
+    out, ym = [], (start.year, start.month)
+    while ym <= (end.year, end.month):
+        out.append(ym)
+        ym = (ym[0] + 1, 1) if ym[1] == 12 else (ym[0], ym[1] + 1)
+    return out
 
 
 def _policies_of(data: m.Dataset, months: list[tuple[int, int]]) -> dict[str, Any]:

@@ -17,7 +17,6 @@ from .metrics import (
     Quarter,
     YearMetrics,
     contract_year,
-    month_bounds,
     month_metrics,
     trend,
     year_metrics,
@@ -128,8 +127,8 @@ def improvements(mm: PeriodMetrics, policy: m.Policy) -> list[str]:
 
 def monthly_context(data: m.Dataset, agreement: m.Agreement, year: int, month: int) -> dict[str, Any]:
     """Context of the monthly report of one agreement."""
-    start, end = month_bounds(year, month)
     mm = month_metrics(data, agreement.id, year, month)
+    start, end = mm.period_start, mm.period_end  # the month, cut to the term
     history = trend(data, agreement.id, year, month)
     rows = [_row(x) for x in history]
     labels = [r["label"].split("年")[1] for r in rows]
@@ -139,7 +138,7 @@ def monthly_context(data: m.Dataset, agreement: m.Agreement, year: int, month: i
         trend=line_chart(labels, {"SLA达成率(%)": [x.overall_attainment_pct for x in history],
                                   "考核得分": [x.score for x in history]}, title="近期趋势", ylabel="百分比 / 分"),
     )
-    staff = [s for s in data.staff if s.agreement == agreement.id]
+    staff = list(mm.staff)
     policy = data.policy_version(mm.policy_version)  # the version the month's figures applied
     weights: dict[str, Decimal] = {w.key: w.weight for w in policy.assessment.weights}
     return plain({

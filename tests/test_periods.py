@@ -1,0 +1,167 @@
+"""Periods that follow the contract: a month only partly inside the term is cut to it and
+prorated; staff are on post by their dates; a leave across months counts in each month.
+
+Every expected figure below is worked out by hand in the comments."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from conftest import MINI, TEMPLATES, write_mini
+from test_contracts import docx_text
+
+from docgen.build import properties_for
+from docgen.metrics import leave_hours_in, month_metrics, year_metrics
+from docgen.plan import documents
+from docgen.render import render_docx
+from docgen.validate import load_dataset
+
+CREDITS = ("      availability_systems: [核心业务系统]\n"
+           "      credits:\n        - {below_pct: 99.9, credit_pct: 5}\n      credit_cap_pct: 30\n")
+TICKETS = ("id,agreement,severity,category,system,summary,opened,responded,arrived,restored,closed,assignee,"
+           "satisfaction,downtime_minutes\n"
+           "INC-1,hx-2026,P1,硬件故障,核心业务系统,服务器宕机,2026-10-20 09:00,2026-10-20 09:10,2026-10-20 10:00,"
+           "2026-10-20 11:00,2026-10-21 12:00,s1,5,120\n")
+
+
+def _data(tmp_path: Path, start: str = "2026-01-01", end: str = "2026-12-31", **files: str):
+    agreements = (MINI["agreements.yaml"].replace("start: 2026-01-01", f"start: {start}")
+                  .replace("end: 2026-12-31", f"end: {end}")
+                  .replace("      availability_systems: [核心业务系统]\n", CREDITS))
+    attendance = "id,date,staff,kind,count,note\nA1,2026-10-20,s1,late,1,迟到20分钟\n"
+    return load_dataset(write_mini(tmp_path / "data", **{"agreements.yaml": agreements, "tickets.csv": TICKETS,
+                                                         "attendance.csv": attendance, **files}))
+
+
+def _report_text(data, key: str) -> str:
+    job = next(j for j in documents(data, TEMPLATES, ["monthly"]) if j.key == key)
+    return docx_text(render_docx(job.template, job.build_context(), properties_for(job, data.client.name)))
+
+
+def test_a_whole_month_is_not_prorated(tmp_path: Path) -> None:
+    mm = month_metrics(_data(tmp_path), "hx-2026", 2026, 10)
+    # 31 days = 44,640 minutes; (44,640 − 120) ÷ 44,640 = 99.7312…% → 99.73, below 99.9: 5 %
+    assert (mm.days, mm.fee, mm.partial_months) == (31, Decimal("100000.00"), [])
+    assert mm.availability_pct == Decimal("99.73")
+    assert mm.credit_amount == Decimal("5000.00")  # 100,000 × 5 %
+    assert mm.deduction_cap == Decimal("20000.00")  # 100,000 × 20 %
+
+
+@pytest.mark.parametrize(("start", "end", "days", "fee", "availability", "credit", "cap", "span"), [
+    # from 15 October: 17 days; 100,000 × 17 ÷ 31 = 54,838.709… → 54,838.71
+    # 17 × 1,440 = 24,480 minutes; (24,480 − 120) ÷ 24,480 = 99.5098…% → 99.51
+    # credit 54,838.71 × 5 % = 2,741.9355 → 2,741.94; cap 54,838.71 × 20 % = 10,967.742 → 10,967.74
+    ("2026-10-15", "2026-12-31", 17, "54838.71", "99.51", "2741.94", "10967.74", "15日至31日，17天"),
+    # to 20 October: 20 days; 100,000 × 20 ÷ 31 = 64,516.129… → 64,516.13
+    # 28,800 minutes; (28,800 − 120) ÷ 28,800 = 99.5833…% → 99.58; credit 3,225.8065 → 3,225.81
+    ("2026-01-01", "2026-10-20", 20, "64516.13", "99.58", "3225.81", "12903.23", "1日至20日，20天"),
+])
+def test_a_month_partly_in_the_term_is_cut_to_it_and_prorated(tmp_path: Path, start: str, end: str, days: int,
+                                                              fee: str, availability: str, credit: str, cap: str,
+                                                              span: str) -> None:
+    data = _data(tmp_path, start, end)
+    mm = month_metrics(data, "hx-2026", 2026, 10)
+    assert mm.days == days and mm.fee == Decimal(fee)
+    assert mm.partial_months == [f"2026年10月（{span}）"]
+    assert mm.availability_pct == Decimal(availability)
+    assert mm.credit_amount == Decimal(credit)
+    assert mm.deduction_cap == Decimal(cap)
+    text = _report_text(data, "hx-2026-2026-10")
+    assert "本月仅部分日期在合同服务期内" in text
+    assert f"{int(Decimal(fee)):,}.{fee[-2:]} 元" in text
+    assert "统计区间为2026年10月" in text
+
+
+def test_the_annual_report_prorates_its_partial_month_too(tmp_path: Path) -> None:
+    data = _data(tmp_path, "2026-10-15", "2027-10-14")
+    y = year_metrics(data, "hx-2026", 2026)
+    assert y.months[0].period_start.isoformat() == "2026-10-15" and y.months[0].fee == Decimal("54838.71")
+    assert y.total_credits == Decimal("2741.94")
+
+
+LEAVE_ACROSS = """\
+leave:
+  - id: L1
+    staff: s1
+    type: 事假
+    start: 2026-10-31 09:00
+    end: 2026-11-02 11:00
+    hours: 4
+    reason: 办理个人事务
+    approved_by: 陈立
+"""
+
+
+def test_a_leave_across_months_counts_in_each_by_its_days_there(tmp_path: Path) -> None:
+    nov = "A2,2026-11-03,s1,late,1,迟到10分钟\n"  # records reach November
+    data = _data(tmp_path, **{"leave.yaml": LEAVE_ACROSS,
+                              "attendance.csv": "id,date,staff,kind,count,note\nA1,2026-10-20,s1,late,1,迟到\n" + nov})
+    leave = data.leave[0]
+    # 3 calendar days (31 Oct, 1 and 2 Nov): October 4 × 1/3 = 1.33… → 1.3 h, November the rest, 2.7 h
+    assert leave_hours_in(leave, *_month(10)) == Decimal("1.3")
+    assert leave_hours_in(leave, *_month(11)) == Decimal("2.7")
+    assert leave_hours_in(leave, *_month(12)) == 0
+    oct_, nov_ = month_metrics(data, "hx-2026", 2026, 10), month_metrics(data, "hx-2026", 2026, 11)
+    assert [r.id for r in oct_.leave] == [r.id for r in nov_.leave] == ["L1"]
+    assert (oct_.leave_hours, nov_.leave_hours) == ({"L1": Decimal("1.3")}, {"L1": Decimal("2.7")})
+    assert "1.3小时（共4小时，跨月按天折算）" in _report_text(data, "hx-2026-2026-10")
+    assert "2.7小时（共4小时，跨月按天折算）" in _report_text(data, "hx-2026-2026-11")
+    # both months' reports depend on the leave
+    for key in ("hx-2026-2026-10", "hx-2026-2026-11"):
+        job = next(j for j in documents(data, TEMPLATES, ["monthly"]) if j.key == key)
+        assert [r.id for r in job.inputs["leave.yaml:hx-2026"]] == ["L1"]
+
+
+def _month(month: int):
+    from docgen.metrics import month_bounds
+
+    return month_bounds(2026, month)
+
+
+def test_staff_are_on_post_from_their_start_to_their_withdrawal(tmp_path: Path) -> None:
+    newcomer = MINI["staff.yaml"] + """\
+  - id: s3
+    name: 王芳
+    vendor: hx
+    agreement: hx-2026
+    role: 数据库工程师
+    post_type: 5×8
+    start_date: 2026-11-16
+    phone: "13900000003"
+    pledge_signed: true
+    years_experience: 3
+"""
+    withdrawal = """\
+changes:
+  - id: C1
+    agreement: hx-2026
+    type: 撤离
+    old_staff: s2
+    reason: 项目调整
+    requested: 2026-10-08
+    effective: 2026-11-01
+    handover: [交接运维文档]
+    access_revoked: true
+    pledge_signed: true
+    vendor_letter_no: HX-2026-031
+"""
+    nov = "A2,2026-11-20,s3,late,1,迟到10分钟\n"
+    data = _data(tmp_path, **{"staff.yaml": newcomer, "changes.yaml": withdrawal,
+                              "attendance.csv": "id,date,staff,kind,count,note\nA1,2026-10-20,s1,late,1,迟到\n" + nov})
+    on = {mo: [s.id for s in month_metrics(data, "hx-2026", 2026, mo).staff] for mo in (10, 11)}
+    # s2 leaves with effect from 1 November (not on post in November); s3 starts on 16 November
+    assert on == {10: ["s1", "s2"], 11: ["s1", "s3"]}
+    october = _report_text(data, "hx-2026-2026-10")
+    assert "本月在岗驻场人员 2 人" in october and "王芳" not in october
+    november = _report_text(data, "hx-2026-2026-11")
+    assert "王芳" in november and "刘洋" not in november.split("三、SLA")[0].split("本月人员变更")[0]
+
+
+def test_the_annual_report_says_which_month_is_partial(tmp_path: Path) -> None:
+    data = _data(tmp_path, "2026-10-15", "2027-10-14")
+    job = next(j for j in documents(data, TEMPLATES, ["annual"]))
+    text = docx_text(render_docx(job.template, job.build_context(), properties_for(job, data.client.name)))
+    assert "其中2026年10月（15日至31日，17天）仅部分日期在合同服务期内" in text
