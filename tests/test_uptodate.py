@@ -39,7 +39,7 @@ def test_after_a_build_the_answer_is_known_without_planning(tmp_path: Path) -> N
 
 
 @pytest.mark.parametrize("change", ["data byte", "new data file", "template byte", "output altered",
-                                    "output removed", "manifest edited"])
+                                    "output altered, its time set back", "output removed", "manifest edited"])
 def test_any_change_a_plan_would_see_makes_it_plan_again(tmp_path: Path, change: str) -> None:
     project = _built(tmp_path)
     out = tmp_path / "out"
@@ -55,6 +55,11 @@ def test_any_change_a_plan_would_see_makes_it_plan_again(tmp_path: Path, change:
         nda.write_bytes(nda.read_bytes() + b"\0")
     elif change == "output altered":
         contract.write_bytes(contract.read_bytes()[:-1] + b"\1")
+    elif change == "output altered, its time set back":
+        st = contract.stat()
+        contract.write_bytes(contract.read_bytes()[:-1] + b"\1")  # same size
+        os.utime(contract, ns=(st.st_atime_ns, st.st_mtime_ns))
+        assert contract.stat().st_mtime_ns == st.st_mtime_ns
     elif change == "output removed":
         contract.unlink()
     else:
