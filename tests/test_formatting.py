@@ -16,6 +16,7 @@ from docgen.formatting import (
     percent,
     rmb_full,
     rmb_upper,
+    target,
     yuan,
 )
 
@@ -273,8 +274,16 @@ def test_duration_rejects_negative_and_non_int() -> None:
 def test_filters_registry() -> None:
     assert {
         "rmb_upper": rmb_upper, "rmb_full": rmb_full, "cn_date": cn_date, "cn_datetime": cn_datetime,
-        "money": money, "yuan": yuan, "percent": percent, "duration": duration,
+        "money": money, "yuan": yuan, "percent": percent, "target": target, "duration": duration,
     } == FILTERS
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (Decimal("99.95"), "99.95%"), (Decimal("99.90"), "99.9%"), (Decimal("99.9"), "99.9%"), (95, "95%"),
+    (Decimal("100"), "100%"), (Decimal("0.5"), "0.5%"), (Decimal("99.995"), "99.995%"),
+])
+def test_a_target_prints_at_its_own_precision_never_rounded(value: Decimal, text: str) -> None:
+    assert target(value) == text
 
 
 def test_filters_work_in_jinja() -> None:

@@ -6,7 +6,6 @@ Every expected figure below is worked out by hand in the comments."""
 from __future__ import annotations
 
 from decimal import Decimal
-from io import BytesIO
 from pathlib import Path
 
 import pytest
@@ -50,18 +49,18 @@ def test_a_whole_month_is_not_prorated(tmp_path: Path) -> None:
     assert mm.deduction_cap == Decimal("20000.00")  # 100,000 × 20 %
 
 
-@pytest.mark.parametrize(("start", "end", "days", "fee", "availability", "credit", "cap", "span"), [
+@pytest.mark.parametrize(("start", "end", "expected"), [
     # from 15 October: 17 days; 100,000 × 17 ÷ 31 = 54,838.709… → 54,838.71
     # 17 × 1,440 = 24,480 minutes; (24,480 − 120) ÷ 24,480 = 99.5098…% → 99.51
     # credit 54,838.71 × 5 % = 2,741.9355 → 2,741.94; cap 54,838.71 × 20 % = 10,967.742 → 10,967.74
-    ("2026-10-15", "2026-12-31", 17, "54838.71", "99.51", "2741.94", "10967.74", "15日至31日，17天"),
+    ("2026-10-15", "2026-12-31", (17, "54838.71", "99.51", "2741.94", "10967.74", "15日至31日，17天")),
     # to 20 October: 20 days; 100,000 × 20 ÷ 31 = 64,516.129… → 64,516.13
     # 28,800 minutes; (28,800 − 120) ÷ 28,800 = 99.5833…% → 99.58; credit 3,225.8065 → 3,225.81
-    ("2026-01-01", "2026-10-20", 20, "64516.13", "99.58", "3225.81", "12903.23", "1日至20日，20天"),
+    ("2026-01-01", "2026-10-20", (20, "64516.13", "99.58", "3225.81", "12903.23", "1日至20日，20天")),
 ])
-def test_a_month_partly_in_the_term_is_cut_to_it_and_prorated(tmp_path: Path, start: str, end: str, days: int,
-                                                              fee: str, availability: str, credit: str, cap: str,
-                                                              span: str) -> None:
+def test_a_month_partly_in_the_term_is_cut_to_it_and_prorated(tmp_path: Path, start: str, end: str,
+                                                              expected: tuple) -> None:
+    days, fee, availability, credit, cap, span = expected
     data = _data(tmp_path, start, end)
     mm = month_metrics(data, "hx-2026", 2026, 10)
     assert mm.days == days and mm.fee == Decimal(fee)
@@ -165,3 +164,49 @@ def test_the_annual_report_says_which_month_is_partial(tmp_path: Path) -> None:
     job = next(j for j in documents(data, TEMPLATES, ["annual"]))
     text = docx_text(render_docx(job.template, job.build_context(), properties_for(job, data.client.name)))
     assert "其中2026年10月（15日至31日，17天）仅部分日期在合同服务期内" in text
+
+
+THREE = ("      availability_systems: [核心业务系统, 统一身份认证平台, 数据仓库平台]\n"
+         "      credits:\n        - {below_pct: 99.9, credit_pct: 5}\n      credit_cap_pct: 30\n")
+
+
+def _outages(tmp_path: Path, rows: list[tuple[str, str, str, str, int]]):
+    header = ("id,agreement,severity,category,system,summary,opened,responded,arrived,restored,closed,assignee,"
+              "satisfaction,downtime_minutes\n")
+    lines = [f"{i},hx-2026,P1,硬件故障,{system},宕机,{opened},{opened},,{restored},{restored},s1,5,{down}\n"
+             for i, system, opened, restored, down in [(r[0], r[1], r[2], r[3], r[4]) for r in rows]]
+    agreements = MINI["agreements.yaml"].replace("      availability_systems: [核心业务系统]\n", THREE)
+    return load_dataset(write_mini(tmp_path / "data", **{"agreements.yaml": agreements,
+                                                         "tickets.csv": header + "".join(lines)}))
+
+
+def test_three_systems_each_within_target_give_no_credit_where_pooling_would(tmp_path: Path) -> None:
+    """October, 44,640 minutes, target 99.9 %. 30 minutes on each of three systems: each
+    (44,640 − 30) ÷ 44,640 = 99.9327…% → 99.93, met, no credit. Pooled, 90 minutes would be
+    99.7983…% → 99.80, a miss and a 5 % credit (¥5,000)."""
+    data = _outages(tmp_path, [("INC-1", "核心业务系统", "2026-10-03 09:00", "2026-10-03 09:30", 30),
+                               ("INC-2", "统一身份认证平台", "2026-10-10 09:00", "2026-10-10 09:30", 30),
+                               ("INC-3", "数据仓库平台", "2026-10-20 09:00", "2026-10-20 09:30", 30)])
+    mm = month_metrics(data, "hx-2026", 2026, 10)
+    assert [s.availability_pct for s in mm.systems] == [Decimal("99.93")] * 3
+    assert mm.availability_ok and mm.credit_amount == 0
+
+
+def test_one_system_below_target_decides_the_credit(tmp_path: Path) -> None:
+    """50 minutes on 数据仓库平台 alone: (44,640 − 50) ÷ 44,640 = 99.8879…% → 99.89 < 99.9:
+    5 % of 100,000 = 5,000.00, although the other two systems are at 100 %."""
+    data = _outages(tmp_path, [("INC-1", "数据仓库平台", "2026-10-03 09:00", "2026-10-03 09:50", 50)])
+    mm = month_metrics(data, "hx-2026", 2026, 10)
+    assert [s.availability_pct for s in mm.systems] == [Decimal("100.00"), Decimal("100.00"), Decimal("99.89")]
+    assert mm.availability_pct == Decimal("99.89") and not mm.availability_ok
+    assert mm.credit_amount == Decimal("5000.00")
+
+
+def test_downtime_across_a_month_end_is_split_by_month(tmp_path: Path) -> None:
+    """Reported 31 Oct 23:00, restored 1 Nov 02:00 (180 min), 150 min recorded: October holds 60
+    of the 180 minutes, 150 × 60 ÷ 180 = 50; November the other 100."""
+    data = _outages(tmp_path, [("INC-1", "核心业务系统", "2026-10-31 23:00", "2026-11-01 02:00", 150)])
+    oct_, nov = month_metrics(data, "hx-2026", 2026, 10), month_metrics(data, "hx-2026", 2026, 11)
+    assert (oct_.systems[0].downtime_minutes, nov.systems[0].downtime_minutes) == (50, 100)
+    assert oct_.systems[0].tickets == nov.systems[0].tickets == ["INC-1"]
+    assert oct_.systems[0].short == ["INC-1"]  # 150 recorded < 180 from report to restore

@@ -59,18 +59,29 @@ def test_monthly_report_figures_match_metrics_and_raw_records() -> None:
     sla_table = next(t for t in doc.tables if t.rows[0].cells[0].text == "级别" and len(t.columns) == 8)
     assert len(sla_table.rows) - 1 == len(mm.sla_rows)
     assert f"P1 | 响应 | 15分钟 | {row.measured} | {row.met}" in text
-    deduction_table = next(t for t in doc.tables if t.rows[0].cells[0].text == "日期")
+    deduction_table = next(t for t in doc.tables if t.rows[0].cells[0].text == "记录号")
     assert len(deduction_table.rows) - 1 == len(mm.deduction_lines)
+    assert [r.cells[0].text for r in deduction_table.rows[1:]] == [d.record for d in mm.deduction_lines]
     assert len(doc.inline_shapes) >= 2  # severity and trend charts
     assert "{{" not in text
 
 
-def test_availability_miss_shows_the_credit() -> None:
+def test_availability_is_per_system_and_the_lowest_decides() -> None:
+    """hx 2026-09: 41 min on 核心业务系统 (INC-202609-0033) and 11 min on 统一身份认证平台
+    (INC-202609-0083) in 43,200 minutes: (43,200 − 41) ÷ 43,200 = 99.905…% → 99.91 and
+    (43,200 − 11) ÷ 43,200 = 99.974…% → 99.97. Both meet 99.9 %: no credit (annex §5.2: the
+    lowest system decides). Pooled, 52 minutes would give 99.88 % and a ¥7,000 credit."""
     mm = month_metrics(DATA, "hx-2026", 2026, 9)
-    assert not mm.availability_ok and mm.credit_amount > 0
-    _, text = render("monthly", "hx-2026-2026-09")
-    assert f"抵扣金额 {money(mm.credit_amount)} 元（{rmb_upper(mm.credit_amount)}）" in text
-    assert "可用率 99.880% 未达目标 99.9%" in text
+    assert [(s.system, s.downtime_minutes, s.availability_pct, s.tickets) for s in mm.systems] == [
+        ("核心业务系统", 41, Decimal("99.91"), ["INC-202609-0033"]),
+        ("统一身份认证平台", 11, Decimal("99.97"), ["INC-202609-0083"])]
+    assert mm.availability_pct == Decimal("99.91") and mm.availability_ok and mm.credit_amount == 0
+    assert mm.systems[1].short == ["INC-202609-0083"]  # 11 min recorded, 74 min from report to restore
+    doc, text = render("monthly", "hx-2026-2026-09")
+    assert "核心业务系统 | 41 | 99.91% | 达标 | INC-202609-0033" in text
+    assert "统一身份认证平台 | 11 | 99.97% | 达标 | INC-202609-0083" in text
+    assert "本月最低系统可用率 99.91%，目标 99.9%，达标。本月无服务抵扣。" in text
+    assert "INC-202609-0083（统一身份认证平台）" in text
 
 
 def test_open_tickets_are_listed() -> None:

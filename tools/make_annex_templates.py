@@ -168,7 +168,7 @@ def sla() -> None:
         para(doc, f"{c.n}.{i}　{text}")
 
     c("可用性")
-    c.items("乙方负责保障下列系统的月度可用率不低于 {{ agreement.sla.availability_target_pct|percent }}："
+    c.items("乙方负责保障下列系统的月度可用率不低于 {{ agreement.sla.availability_target_pct|target }}："
             "{{ agreement.sla.availability_systems|join('、') }}。",
             "可用率按自然月计算，计算公式为：")
     para(doc, "可用率 =（周期总分钟数 − 不可用分钟数）÷ 周期总分钟数 × 100%", style="无缩进", align=CENTER)
@@ -186,7 +186,7 @@ def sla() -> None:
             "（{{ agreement.fees.monthly|yuan }}）为基数：")
     t = table(doc, ["月可用率低于", "抵扣比例（月度服务费）"], [
         ["{%tr for cr in agreement.sla.credits %}"],
-        ["{{ cr.below_pct|percent }}", pct("cr.credit_pct")],
+        ["{{ cr.below_pct|target }}", pct("cr.credit_pct")],
         ["{%tr endfor %}"],
     ], widths_cm=[7.5, 7.5])
     style_columns(t, {0: CENTER, 1: CENTER})

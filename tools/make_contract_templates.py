@@ -114,7 +114,7 @@ def contract() -> None:
     para(doc, "乙方应达到附件二《服务等级协议》（编号 {{ agreement.contract_no }}-SLA）约定的响应、到场、"
          "恢复与闭环时限；"
          "{{ agreement.sla.availability_systems|join('、') }}的月度可用率不低于 "
-         "{{ agreement.sla.availability_target_pct|percent(1) }}。"
+         "{{ agreement.sla.availability_target_pct|target }}。"
          "未达到约定服务级别的，按附件二的约定进行服务抵扣。")
 
     c("人员配置与管理")
@@ -206,7 +206,7 @@ def contract() -> None:
         ["{%tr endfor %}"],
     ], widths_cm=[1.5, 8.0, 3.0, 2.5])
     para(doc, "上述违约金为乙方对甲方承担的合同责任，不针对乙方人员个人。每月违约金合计不超过当月服务费的 "
-         "{{ policy.deductions.monthly_cap_pct|percent(0) }}，即人民币（大写）{{ calc.deduction_cap_amount|rmb_upper }}"
+         "{{ policy.deductions.monthly_cap_pct|target }}，即人民币（大写）{{ calc.deduction_cap_amount|rmb_upper }}"
          "（¥{{ calc.deduction_cap_amount|money }}）。服务级别未达标的服务抵扣按附件二执行。"
          "乙方违约给甲方造成损失超过违约金的，还应赔偿超出部分。")
 

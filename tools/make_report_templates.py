@@ -63,8 +63,8 @@ def monthly() -> None:
     heading(doc, "一、摘要")
     para(doc, "本月共受理工单 {{ m.ticket_count }} 张{% if m.ticket_count == 0 %}，未发生故障事件{% endif %}；"
          "SLA 总体达成率 {% if m.overall_attainment_pct is not none %}{{ m.overall_attainment_pct|percent }}" + NA +
-         "；{{ agreement.sla.availability_systems|join('、') }}可用率 {{ m.availability_pct|percent(3) }}"
-         "（目标 {{ m.availability_target_pct|percent(1) }}，"
+         "；{% if m.systems|length > 1 %}最低系统{% endif %}可用率 {{ m.availability_pct|percent }}"
+         "（目标 {{ m.availability_target_pct|target }}，"
          "{% if m.availability_ok %}达标{% else %}未达标{% endif %}）；"
          "考勤违约金 {{ m.deduction_applied|money }} 元；月度考核得分 {{ m.score }} 分，等级为“{{ m.grade }}”。"
          "{% if m.open_tickets %}截至月末仍有 {{ m.open_tickets|length }} 张工单未关闭，列于第四节。{% endif %}")
@@ -107,7 +107,7 @@ def monthly() -> None:
 
     heading(doc, "三、SLA 达成情况")
     para(doc, "计时规则：{{ clock }}，以分钟计（与服务等级协议第二条一致）；单项达成率不低于 "
-         "{{ agreement.sla.attainment_target_pct|percent(0) }} 为达标；恰好在时限内完成的视为达成。")
+         "{{ agreement.sla.attainment_target_pct|target }} 为达标；恰好在时限内完成的视为达成。")
     table(doc, ["级别", "指标", "时限", "已计量", "达成", "未完成", "达成率", "是否达标"], [
         ["{%tr for r in m.sla_rows %}"],
         ["{{ r.level }}", "{{ r.metric }}", "{{ r.target_minutes|duration }}", "{{ r.measured }}", "{{ r.met }}",
@@ -143,11 +143,26 @@ def monthly() -> None:
     tag(doc, "{%p endif %}")
 
     heading(doc, "五、可用性")
-    para(doc, "可用率 =（周期总分钟数 − 不可用分钟数）÷ 周期总分钟数 × 100%。"
-         "本月可用率 {{ m.availability_pct|percent(3) }}，"
-         "目标 {{ m.availability_target_pct|percent(1) }}，{% if m.availability_ok %}达标{% else %}未达标{% endif %}。"
+    para(doc, "可用率按系统分别计算：可用率 =（周期总分钟数 − 该系统不可用分钟数）÷ 周期总分钟数 × 100%，"
+         "本月周期总分钟数 {{ m.days * 1440 }}。不可用分钟数取工单记录的停机时长；跨月的停机按报障至恢复的时间"
+         "在各月所占比例分摊。多个系统的，按最低的系统可用率判断是否达标并计算服务抵扣（服务等级协议第五条）。")
+    caption(doc, "各系统可用率：")
+    table(doc, ["系统", "不可用分钟数", "可用率", "是否达标", "计入工单"], [
+        ["{%tr for s in m.systems %}"],
+        ["{{ s.system }}", "{{ s.downtime_minutes }}", "{{ s.availability_pct|percent }}",
+         "{% if s.ok %}达标{% else %}未达标{% endif %}", "{% if s.tickets %}{{ s.tickets|join('、') }}" + NA],
+        ["{%tr endfor %}"],
+    ], widths_cm=[3.6, 2.4, 2.2, 2.0, 4.8])
+    para(doc, "本月{% if m.systems|length > 1 %}最低系统{% endif %}可用率 {{ m.availability_pct|percent }}，"
+         "目标 {{ m.availability_target_pct|target }}，"
+         "{% if m.availability_ok %}达标{% else %}未达标{% endif %}。"
          "{% if m.credit_pct > 0 %}按服务等级协议，本月服务抵扣比例为 {{ m.credit_pct|percent(0) }}，抵扣金额 "
          "{{ m.credit_amount|money }} 元（{{ m.credit_amount|rmb_upper }}）。{% else %}本月无服务抵扣。{% endif %}")
+    tag(doc, "{%p if m.systems|selectattr('short')|list %}")
+    para(doc, "下列工单记录的停机时长短于报障至恢复的时长，按记录计入，甲乙双方可据监控记录核对："
+         "{% for s in m.systems %}{% for t in s.short %}{{ t }}（{{ s.system }}）{% if not loop.last %}、{% endif %}"
+         "{% endfor %}{% endfor %}。")
+    tag(doc, "{%p endif %}")
 
     heading(doc, "六、满意度")
     para(doc, "{% if m.satisfaction_responses %}本月收回有效评价 {{ m.satisfaction_responses }} 份，满意（4 分及以上）"
@@ -156,15 +171,17 @@ def monthly() -> None:
 
     heading(doc, "七、不符合项与违约金明细")
     para(doc, "依据《{{ policy.title }}》，下列考勤不符合事项按乙方违约金计收，从当月服务费中扣除；"
-         "当月违约金合计不超过月度服务费的 {{ policy.deductions.monthly_cap_pct|percent(0) }}"
+         "当月违约金合计不超过月度服务费的 {{ policy.deductions.monthly_cap_pct|target }}"
          "（{{ m.deduction_cap|money }} 元）。")
     tag(doc, "{%p if m.deduction_lines %}")
-    table(doc, ["日期", "人员", "事项", "次数", "单价（元）", "金额（元）"], [
+    table(doc, ["记录号", "日期", "人员", "事项", "金额（元）", "事实与计算"], [
         ["{%tr for d in m.deduction_lines %}"],
-        ["{{ d.date|cn_date }}", "{{ d.staff_name }}", "{{ d.rule_name }}", "{{ d.count }}",
-         "{{ d.unit_amount|money }}", "{{ d.amount|money }}"],
+        ["{{ d.record }}", "{% for day in d.days %}{{ day|cn_date }}{% if not loop.last %}、{% endif %}{% endfor %}",
+         "{{ d.staff_name }}", "{{ d.rule_name }}", "{{ d.amount|money }}",
+         "{{ d.note }}{% if d.after_leave %}（请假 {{ d.after_leave }} 期满未销假）{% endif %}；"
+         "{{ d.unit_amount|money }} 元 × {{ d.count }}"],
         ["{%tr endfor %}"],
-    ], widths_cm=[3.2, 1.8, 4.4, 1.2, 2.2, 2.2])
+    ], widths_cm=[2.6, 2.4, 1.4, 1.8, 2.0, 4.8])
     tag(doc, "{%p endif %}")
     para(doc, "违约金合计 {{ m.deduction_total|money }} 元{% if m.deduction_capped %}，超过上限，"
          "按上限计收{% endif %}；"

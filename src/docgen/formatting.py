@@ -121,6 +121,13 @@ def percent(value: Decimal | int, places: int = 2) -> str:
     return f"{_round(_as_decimal(value), places):f}%"
 
 
+def target(value: Decimal | int) -> str:
+    """A target or threshold as the contract sets it, at its own precision, never rounded:
+    Decimal('99.95') → '99.95%', Decimal('99.90') → '99.9%', 95 → '95%'."""
+    text = f"{_as_decimal(value).normalize():f}"
+    return f"{text}%"
+
+
 def duration(minutes: int) -> str:
     """30 → '30分钟', 90 → '1小时30分钟', 1440 → '24小时', 4320 → '3天' (days only for whole days ≥ 2)."""
     if isinstance(minutes, bool) or not isinstance(minutes, int):
@@ -143,6 +150,7 @@ FILTERS: dict[str, Callable[..., str]] = {
     "money": money,
     "yuan": yuan,
     "percent": percent,
+    "target": target,
     "duration": duration,
 }
 """Jinja2 filter name → function, installed by docgen.render."""

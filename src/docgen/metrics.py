@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -57,6 +58,23 @@ class SlaRow:
 
 
 @dataclass(frozen=True)
+class SystemAvailability:
+    """The availability of one system the SLA lists, over a period."""
+
+    system: str
+    minutes: int
+    """minutes of the period"""
+    downtime_minutes: int
+    """recorded downtime of the system's tickets falling in the period (split at month ends)"""
+    availability_pct: Decimal
+    ok: bool
+    tickets: list[str]
+    """ids of the tickets whose downtime counts in the period"""
+    short: list[str]
+    """of those, the tickets whose recorded downtime is below their report → restore time"""
+
+
+@dataclass(frozen=True)
 class DeductionLine:
     """One attendance event priced by the policy (违约金, owed by 乙方 and deducted from the fee)."""
 
@@ -68,6 +86,14 @@ class DeductionLine:
     count: int
     unit_amount: Decimal
     amount: Decimal
+    record: str = ""
+    """the attendance record's id (attendance.csv)"""
+    note: str = ""
+    """the record's facts as exported"""
+    days: list[_dt.date] = field(default_factory=list)
+    """every day a per-day event covers (旷工 ×2: both days): working days for a 5×8 post"""
+    after_leave: str = ""
+    """a leave of the person that ended before the event without 销假 (the absence follows it)"""
 
 
 @dataclass(frozen=True)
@@ -84,6 +110,7 @@ class MonthMetrics:
     mttr_minutes: Decimal | None
     open_tickets: list[m.Ticket]
     availability_pct: Decimal
+    """the lowest availability of the listed systems (SLA annex: the lowest system decides)"""
     availability_target_pct: Decimal
     availability_ok: bool
     credit_pct: Decimal
@@ -100,6 +127,8 @@ class MonthMetrics:
     leave: list[m.LeaveRequest]
     changes: list[m.PersonnelChange]
     scores: dict[str, Decimal]
+    weighted: dict[str, Decimal]
+    """dimension key → weight × score ÷ 100, rounded half up to 0.01; `score` is their sum"""
     score: Decimal
     grade: str
     policy_version: str = ""  # the policy version in force on the period's first day, which it applies
@@ -113,6 +142,8 @@ class MonthMetrics:
 
     days: int = 0
     """days of the period"""
+    systems: list[SystemAvailability] = field(default_factory=list)
+    """availability per listed system, in the SLA's order"""
     partial_months: list[str] = field(default_factory=list)
     """the months only partly inside the period, e.g. '2026年6月（15日至30日，16天）' (see _partial_months)"""
 
@@ -268,6 +299,76 @@ def _availability(minutes: int, downtime: int) -> Decimal:
     return q2(Decimal(max(0, minutes - downtime)) * HUNDRED / Decimal(minutes))
 
 
+def downtime_by_month(ticket: m.Ticket) -> dict[tuple[int, int], int]:
+    """A ticket's recorded downtime by calendar month. An outage within one month (report →
+    restore time), or one without a restore time, counts in the month it was reported; one across
+    a month end is split by the share of its report → restore time in each month, in whole
+    minutes rounded half up, the month of the restore taking what is left."""
+    if not ticket.downtime_minutes:
+        return {}
+    opened, restored = ticket.opened, ticket.restored
+    here = (opened.year, opened.month)
+    if restored is None or (restored.year, restored.month) == here or restored <= opened:
+        return {here: ticket.downtime_minutes}
+    span = Decimal((restored - opened).total_seconds())
+    parts: dict[tuple[int, int], int] = {}
+    for year, month in _months_spanned(opened.date(), restored.date())[:-1]:
+        first, last = month_bounds(year, month)
+        lo = max(opened, datetime.combine(first, time.min))
+        hi = datetime.combine(last + timedelta(days=1), time.min)
+        share = Decimal(ticket.downtime_minutes) * Decimal((hi - lo).total_seconds()) / span
+        parts[(year, month)] = int(share.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    parts[(restored.year, restored.month)] = ticket.downtime_minutes - sum(parts.values())
+    return parts
+
+
+def _event_days(event: m.AttendanceEvent, rule: m.DeductionRule, person: m.StaffMember,
+                calendar: WorkCalendar) -> list[date]:
+    """The days an attendance event covers: for a rule counted per day (unit …天) with count N,
+    N days from its date — working days for a 5×8 post, calendar days otherwise; else its date."""
+    if event.count == 1 or not rule.unit.endswith("天"):
+        return [event.date]
+    days: list[date] = []
+    day = event.date
+    while len(days) < event.count:
+        if person.post_type != "5×8" or calendar.is_workday(day):
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def _unfinished_leave(data: m.Dataset, event: m.AttendanceEvent) -> str:
+    """The person's latest leave that ended in the week up to the event's day and was never
+    closed (no 销假 time): an absence (a per-day event) right after it follows an unfinished leave."""
+    ended = [r for r in data.leave if r.staff == event.staff and r.returned is None
+             and 0 <= (event.date - r.end.date()).days <= 7]
+    return max(ended, key=lambda r: r.end).id if ended else ""
+
+
+def _short_downtime(ticket: m.Ticket) -> bool:
+    """Recorded downtime below the ticket's report → restore time (a figure the vendor may query)."""
+    return (ticket.restored is not None and ticket.downtime_minutes > 0
+            and Decimal(ticket.downtime_minutes) < _minutes(ticket.restored - ticket.opened))
+
+
+def _systems(sla: m.Sla, outages: Sequence[m.Ticket], months: Sequence[tuple[int, int]], start: date,
+             end: date) -> list[SystemAvailability]:
+    """Availability of each listed system over [start, end] (whole months, or months cut to the term)."""
+    minutes = ((end - start).days + 1) * 1440
+    out = []
+    for system in sla.availability_systems:
+        mine = [(t, downtime_by_month(t)) for t in outages if t.system == system]
+        counted = [(t, sum(parts.get(ym, 0) for ym in months)) for t, parts in mine]
+        counted = [(t, d) for t, d in counted if d]
+        downtime = sum(d for _, d in counted)
+        availability = _availability(minutes, downtime)
+        out.append(SystemAvailability(system=system, minutes=minutes, downtime_minutes=downtime,
+                                      availability_pct=availability, ok=availability >= sla.availability_target_pct,
+                                      tickets=[t.id for t, _ in counted],
+                                      short=[t.id for t, _ in counted if _short_downtime(t)]))
+    return out
+
+
 def _credit_tier(sla: m.Sla, availability: Decimal) -> Decimal:
     below = [c for c in sla.credits if availability < c.below_pct]
     return min(below, key=lambda c: c.below_pct).credit_pct if below else Decimal(0)
@@ -317,8 +418,11 @@ def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -
     time needed no site visit. `open_tickets` are those not closed by the end of the period.
     overall attainment (SLA达成率) = Σ met ÷ Σ measured over all rows.
 
-    Availability = (minutes of the period − Σ downtime of its tickets) ÷ minutes × 100, rounded
-    to 0.01 before it is compared with the target and the credit tiers. Credit tier = the
+    Availability, per system the SLA lists = (minutes of the period − Σ recorded downtime of that
+    system's tickets in the period) ÷ minutes × 100, rounded to 0.01; downtime across a month
+    end is split by month (downtime_by_month), so an outage reported in one month and restored
+    in the next counts in both. The lowest system decides: it is compared with the target and
+    the credit tiers (SLA annex: 多个系统未达标的，按最低的系统可用率计算). Credit tier = the
     smallest `below_pct` the availability is below; credit = the month's fee × credit_pct, capped at
     credit_cap_pct of the month's fee. Deductions = policy amount of the event's kind × count,
     capped at monthly_cap_pct of the month's fee (the month's fee: prorated_fee). Over a range
@@ -333,9 +437,10 @@ def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -
       process      = closure (闭环) attainment over the closure rows (100 when nothing measured);
       satisfaction = satisfied (score ≥ 4) ÷ responses × 100 (100 when there are no responses);
       improvement  = 100 − 10 × P1/P2 tickets that missed their restore limit.
-    Only the keys in policy.assessment.weights are scored. score = Σ weight × dimension ÷ 100
-    (0.01); grade = the first band whose min_score ≤ score. Over a range of N months the count
-    penalties (staffing, security, improvement) use the count ÷ N, i.e. the monthly average, so
+    Only the keys in policy.assessment.weights are scored. Each weighted part = weight ×
+    dimension ÷ 100, rounded half up to 0.01, and score = Σ of the parts (so the printed parts add
+    up to the printed score); grade = the first band whose min_score ≤ score. Over a range of N
+    months the count penalties (staffing, security, improvement) use the count ÷ N, i.e. the monthly average, so
     a year is judged on the same per-month scale as a month.
     """
     ag = data.agreement(agreement_id)
@@ -359,9 +464,11 @@ def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -
     mttr = q2(sum((_minutes(r - t.opened) for t, r in restored), Decimal(0)) / len(restored)) if restored else None
     open_tickets = [t for t in tickets if t.closed is None or t.closed > end_dt]
 
-    # availability and service credits (per month)
-    minutes = ((end - start).days + 1) * 1440
-    availability = _availability(minutes, sum(t.downtime_minutes for t in tickets))
+    # availability per listed system, the lowest deciding; service credits per month
+    outages = [t for t in data.tickets if t.agreement == agreement_id and t.downtime_minutes
+               and t.system in sla.availability_systems]
+    systems = _systems(sla, outages, spanned, start, end)
+    availability = min(s.availability_pct for s in systems)
     availability_ok = availability >= sla.availability_target_pct
     fees: dict[tuple[int, int], Decimal] = {}
     credit_pct = Decimal(0)
@@ -370,9 +477,8 @@ def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -
         first, last = month_bounds(year, month)
         lo, hi = max(first, start), min(last, end)
         fee = fees[(year, month)] = prorated_fee(ag.fees.monthly, lo, hi)
-        part_availability = _availability(((hi - lo).days + 1) * 1440, sum(
-            t.downtime_minutes for t in tickets if lo <= t.opened.date() <= hi))
-        tier = _credit_tier(sla, part_availability)
+        lowest = min(s.availability_pct for s in _systems(sla, outages, [(year, month)], lo, hi))
+        tier = _credit_tier(sla, lowest)
         credit_pct = max(credit_pct, tier)
         credit_amount += min(q2(fee * tier / HUNDRED), q2(fee * sla.credit_cap_pct / HUNDRED))
 
@@ -387,7 +493,9 @@ def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -
     lines = [
         DeductionLine(date=e.date, staff=e.staff, staff_name=staff_of[e.staff].name, rule_code=e.kind,
                       rule_name=rules[e.kind].name, count=e.count, unit_amount=rules[e.kind].amount,
-                      amount=q2(rules[e.kind].amount * e.count))
+                      amount=q2(rules[e.kind].amount * e.count), record=e.id, note=e.note,
+                      days=_event_days(e, rules[e.kind], staff_of[e.staff], calendar),
+                      after_leave=_unfinished_leave(data, e) if rules[e.kind].unit.endswith("天") else "")
         for e in sorted(data.attendance, key=lambda e: (e.date, e.id))
         if e.staff in staff_of and start <= e.date <= end
     ]
@@ -421,18 +529,19 @@ def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -
     }
     weights = policy.assessment.weights
     scores: dict[str, Decimal] = {w.key: q2(_clamp(dimensions[w.key])) for w in weights}
-    score = q2(sum((w.weight * scores[w.key] / HUNDRED for w in weights), Decimal(0)))
+    weighted: dict[str, Decimal] = {w.key: q2(w.weight * scores[w.key] / HUNDRED) for w in weights}
+    score = sum(weighted.values(), ZERO)  # the sum of the printed parts, so the table adds up
 
     return MonthMetrics(
         period_start=start, period_end=end, ticket_count=len(tickets), by_severity=by_severity,
         by_category=dict(sorted(by_category.items(), key=lambda kv: (-kv[1], kv[0]))),
         sla_rows=rows, overall_attainment_pct=overall, mttr_minutes=mttr, open_tickets=open_tickets,
-        availability_pct=availability, availability_target_pct=sla.availability_target_pct,
+        availability_pct=availability, availability_target_pct=sla.availability_target_pct, systems=systems,
         availability_ok=availability_ok, credit_pct=credit_pct, credit_amount=credit_amount,
         satisfaction_responses=len(votes), satisfied=satisfied, satisfaction_pct=satisfaction,
         satisfaction_avg=satisfaction_avg, deduction_lines=lines, deduction_total=total,
         deduction_cap=sum(month_caps.values(), ZERO), deduction_applied=applied, deduction_capped=capped,
-        leave=leave, changes=changes, scores=scores, score=score, grade=grade_for(policy, score),
+        leave=leave, changes=changes, scores=scores, weighted=weighted, score=score, grade=grade_for(policy, score),
         policy_version=policy.version, fee=sum(fees.values(), ZERO),
         staff=tuple(on_post(data, agreement_id, start, end)), days=(end - start).days + 1,
         partial_months=_partial_months(start, end),

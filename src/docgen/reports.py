@@ -140,12 +140,11 @@ def monthly_context(data: m.Dataset, agreement: m.Agreement, year: int, month: i
     )
     staff = list(mm.staff)
     policy = data.policy_version(mm.policy_version)  # the version the month's figures applied
-    weights: dict[str, Decimal] = {w.key: w.weight for w in policy.assessment.weights}
     return plain({
         "client": data.client, "vendor": data.vendor(agreement.vendor), "agreement": agreement,
         "policy": policy, "staff": staff, "names": {s.id: s.name for s in data.staff},
         "period": Period(label=f"{year}年{month}月", start=start, end=end), "m": mm,
-        "weighted": {k: (weights[k] * v / 100).quantize(Decimal("0.01")) for k, v in mm.scores.items()},
+        "weighted": mm.weighted,
         "trend": rows, "charts": charts, "improvements": improvements(mm, policy),
         "clock": clock_text(agreement.sla),
     })
