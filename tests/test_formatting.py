@@ -11,6 +11,7 @@ from docgen.formatting import (
     FILTERS,
     cn_date,
     cn_datetime,
+    cn_month_day,
     duration,
     money,
     percent,
@@ -273,7 +274,8 @@ def test_duration_rejects_negative_and_non_int() -> None:
 
 def test_filters_registry() -> None:
     assert {
-        "rmb_upper": rmb_upper, "rmb_full": rmb_full, "cn_date": cn_date, "cn_datetime": cn_datetime,
+        "rmb_upper": rmb_upper, "rmb_full": rmb_full, "cn_date": cn_date, "cn_month_day": cn_month_day,
+        "cn_datetime": cn_datetime,
         "money": money, "yuan": yuan, "percent": percent, "target": target, "duration": duration,
     } == FILTERS
 
@@ -296,3 +298,9 @@ def test_filters_work_in_jinja() -> None:
         "{{ a|rmb_upper }}|{{ a|money }}|{{ p|percent(1) }}|{{ m|duration }}|{{ d|cn_date }}")
     out = template.render(a=Decimal("107000.53"), p=Decimal("99.95"), m=90, d=date(2026, 11, 22))
     assert out == "壹拾万零柒仟元伍角叁分|107,000.53|100.0%|1小时30分钟|2026年11月22日"
+
+
+def test_cn_month_day() -> None:
+    assert cn_month_day(date(2026, 9, 10)) == "9月10日"
+    with pytest.raises(TypeError):
+        cn_month_day("2026-09-10")  # type: ignore[arg-type]

@@ -152,7 +152,7 @@ def monthly() -> None:
         ["{{ s.system }}", "{{ s.downtime_minutes }}", "{{ s.availability_pct|percent }}",
          "{% if s.ok %}达标{% else %}未达标{% endif %}", "{% if s.tickets %}{{ s.tickets|join('、') }}" + NA],
         ["{%tr endfor %}"],
-    ], widths_cm=[3.6, 2.4, 2.2, 2.0, 4.8])
+    ], widths_cm=[3.4, 2.8, 2.0, 1.8, 5.0])
     para(doc, "本月{% if m.systems|length > 1 %}最低系统{% endif %}可用率 {{ m.availability_pct|percent }}，"
          "目标 {{ m.availability_target_pct|target }}，"
          "{% if m.availability_ok %}达标{% else %}未达标{% endif %}。"
@@ -176,12 +176,13 @@ def monthly() -> None:
     tag(doc, "{%p if m.deduction_lines %}")
     table(doc, ["记录号", "日期", "人员", "事项", "金额（元）", "事实与计算"], [
         ["{%tr for d in m.deduction_lines %}"],
-        ["{{ d.record }}", "{% for day in d.days %}{{ day|cn_date }}{% if not loop.last %}、{% endif %}{% endfor %}",
+        ["{{ d.record }}", "{% for day in d.days %}{{ day|cn_month_day }}{% if not loop.last %}、{% endif %}"
+         "{% endfor %}",
          "{{ d.staff_name }}", "{{ d.rule_name }}", "{{ d.amount|money }}",
          "{{ d.note }}{% if d.after_leave %}（请假 {{ d.after_leave }} 期满未销假）{% endif %}；"
          "{{ d.unit_amount|money }} 元 × {{ d.count }}"],
         ["{%tr endfor %}"],
-    ], widths_cm=[2.6, 2.4, 1.4, 1.8, 2.0, 4.8])
+    ], widths_cm=[3.3, 2.2, 1.4, 1.8, 2.0, 4.3])
     tag(doc, "{%p endif %}")
     para(doc, "违约金合计 {{ m.deduction_total|money }} 元{% if m.deduction_capped %}，超过上限，"
          "按上限计收{% endif %}；"

@@ -105,6 +105,13 @@ def cn_date(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
+def cn_month_day(d: date) -> str:
+    """2026-09-10 → '9月10日', for a table inside one month's report."""
+    if not isinstance(d, date):
+        raise TypeError(f"cn_month_day needs a date or datetime, not {type(d).__name__}: {d!r}")
+    return f"{d.month}月{d.day}日"
+
+
 def cn_datetime(dt: datetime) -> str:
     """2026-11-02 09:05 → '2026年11月2日 9:05' (hour unpadded, wall-clock time as stored)."""
     if not isinstance(dt, datetime):
@@ -146,6 +153,7 @@ FILTERS: dict[str, Callable[..., str]] = {
     "rmb_upper": rmb_upper,
     "rmb_full": rmb_full,
     "cn_date": cn_date,
+    "cn_month_day": cn_month_day,
     "cn_datetime": cn_datetime,
     "money": money,
     "yuan": yuan,
