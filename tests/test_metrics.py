@@ -117,12 +117,14 @@ def test_exactly_at_target_is_met_and_one_minute_over_is_not(data) -> None:
     assert r["P1", "响应"] == (15, 2, 1, 0, D("50.00"), False)
     # restore: T1 240 = 240 met, T2 241 missed
     assert r["P1", "恢复"] == (240, 2, 1, 0, D("50.00"), False)
-    # arrival: T1 exactly 120 met; T2 was restored with no arrival: no visit needed, not pending
-    assert r["P1", "到场"] == (120, 1, 1, 0, D("100.00"), True)
+    # arrival: T1 exactly 120 met; T2 had no arrival and was restored at 14:01, after the
+    # arrival limit ran out at 12:00: missed (a remote restore within the limit would have met it)
+    assert r["P1", "到场"] == (120, 2, 1, 0, D("50.00"), False)
     # closure: T1 exactly 4320 (3 days), T2 2880 → 2/2
     assert r["P1", "闭环"] == (4320, 2, 2, 0, D("100.00"), True)
-    # P2 restore: T4 exactly 480 met; T3 pending
-    assert r["P2", "恢复"] == (480, 1, 1, 1, D("100.00"), True)
+    # P2 restore: T4 exactly 480 met; T3 (reported 10-30 20:00) not restored when its 8 h ran out
+    # on 10-31 04:00, before the export (the latest timestamp, 11-02 08:00): missed in October
+    assert r["P2", "恢复"] == (480, 2, 1, 0, D("50.00"), False)
 
 
 def test_arrival_row_skipped_when_not_required(data) -> None:
@@ -145,10 +147,18 @@ def test_open_tickets_are_listed_and_pending_not_dropped(data) -> None:
 
 def test_overall_attainment_and_mttr(data) -> None:
     mm = month_metrics(data, AG, 2026, 10)
-    # met 1+1+1+2+1+1+0 = 7 of measured 2+1+2+2+2+1+1 = 11 → 63.636… → 63.64
-    assert mm.overall_attainment_pct == D("63.64")
-    # restored T1 240, T2 241, T4 480 → 961 / 3 = 320.333… → 320.33
+    # met 1+1+1+2+1+1+0 = 7 of measured 2+2+2+2+2+2+1 = 13 → 53.846… → 53.85
+    assert mm.overall_attainment_pct == D("53.85")
+    # targets: only P1 闭环 of the 7 rows is met → 1 ÷ 7 = 14.285… → 14.29
+    assert (mm.targets_met, mm.targets_total, mm.target_attainment_pct) == (1, 7, D("14.29"))
+    # restored incidents T1 240, T2 241, T4 480 → 961 / 3 = 320.333… → 320.33; P1 481 / 2 = 240.50
     assert mm.mttr_minutes == D("320.33")
+    assert mm.mttr_by_level == {"P1": D("240.50"), "P2": D("480.00")}
+    # every missed limit, by deadline: T2 response 10:15, arrival 12:00, restore 14:00; T4 response
+    # 10-20 08:30; T4 closure 10-25 08:00; T3 restore 10-31 04:00
+    assert [(b.ticket, b.metric, b.deadline.isoformat(" ", "minutes")) for b in mm.breaches] == [
+        ("T2", "响应", "2026-10-10 10:15"), ("T2", "到场", "2026-10-10 12:00"), ("T2", "恢复", "2026-10-10 14:00"),
+        ("T4", "响应", "2026-10-20 08:30"), ("T4", "闭环", "2026-10-25 08:00"), ("T3", "恢复", "2026-10-31 04:00")]
 
 
 # --------------------------------------------------------------------------- availability and credits
@@ -169,8 +179,8 @@ def test_availability_miss_takes_the_capped_tier(tmp_path: Path) -> None:
     assert mm.availability_pct == D("93.25") and mm.availability_ok is False
     # tiers it is below: 99.95, 99.5, 95 → the smallest, 95 → 60 %; 60000.00 capped at 50 % = 50000.00
     assert (mm.credit_pct, mm.credit_amount) == (D("60"), D("50000.00"))
-    # sla dimension loses 10 points: 63.64 − 10 = 53.64
-    assert mm.scores["sla"] == D("53.64")
+    # sla dimension loses 10 points: 53.85 − 10 = 43.85
+    assert mm.scores["sla"] == D("43.85")
 
 
 def test_availability_exactly_at_a_tier_bound_is_not_below_it(tmp_path: Path) -> None:
@@ -226,25 +236,26 @@ def test_leave_and_changes_of_the_month(data) -> None:
 
 def test_weighted_score_and_grade(data) -> None:
     mm = month_metrics(data, AG, 2026, 10)
-    # sla 63.64 (availability met); staffing 100 − 5 × (1 + 12) = 35
-    assert mm.scores == {"sla": D("63.64"), "staffing": D("35.00")}
-    # 0.6 × 63.64 + 0.4 × 35 = 38.184 + 14 = 52.184 → 52.18, below 合格 (60)
-    assert mm.score == D("52.18") and mm.grade == "不合格"
+    # sla 53.85 (availability met); staffing 100 − 5 × (1 + 12) = 35
+    assert mm.scores == {"sla": D("53.85"), "staffing": D("35.00")}
+    # 0.6 × 53.85 = 32.31, 0.4 × 35 = 14.00 → 46.31, below 合格 (60)
+    assert mm.weighted == {"sla": D("32.31"), "staffing": D("14.00")}
+    assert mm.score == D("46.31") and mm.grade == "不合格"
 
 
 def test_all_six_dimensions(tmp_path: Path) -> None:
     mm = month_metrics(load(tmp_path, **{"policy.yaml": FULL_WEIGHTS}), AG, 2026, 10)
     assert mm.scores == {
-        "sla": D("63.64"),
+        "sla": D("53.85"),
         "staffing": D("35.00"),
         "security": D("80.00"),  # 100 − 20 × 1 (T4: P2 安全事件)
         "process": D("66.67"),  # closure rows: 2 met of 3 measured
         "satisfaction": D("66.67"),
         "improvement": D("90.00"),  # 100 − 10 × 1 (T2 missed its restore limit)
     }
-    # 0.35×63.64 + 0.20×35 + 0.15×80 + 0.10×66.67 + 0.15×66.67 + 0.05×90
-    # = 22.274 + 7 + 12 + 6.667 + 10.0005 + 4.5 = 62.4415 → 62.44
-    assert mm.score == D("62.44") and mm.grade == "合格"
+    # parts, each half up to 0.01: 0.35×53.85 = 18.8475 → 18.85; 0.20×35 = 7.00; 0.15×80 = 12.00;
+    # 0.10×66.67 = 6.667 → 6.67; 0.15×66.67 = 10.0005 → 10.00; 0.05×90 = 4.50 → sum 59.02
+    assert mm.score == D("59.02") and mm.grade == "不合格"
 
 
 def test_staffing_floor_is_zero(data) -> None:
@@ -287,19 +298,21 @@ def test_year_quarters_annual_score_and_termination(data) -> None:
     assert data_months(data, AG) == [(2026, 9), (2026, 10)]
     y = year_metrics(data, AG, 2026)
     assert [mm.label for mm in y.months] == ["2026年9月", "2026年10月"]
-    # September: response 0/1, restore 1/1, closure 1/1 → 2/3 = 66.67; staffing 100 − 100 = 0
-    #   → 0.6 × 66.67 + 0 = 40.002 → 40.00; October 52.18 (above)
-    assert [mm.score for mm in y.months] == [D("40.00"), D("52.18")]
+    # September: T0 response missed, arrival missed (restored at 12:00, after the 11:00 arrival
+    # limit, no one on site), restore and closure met → 2/4 = 50.00; staffing 100 − 100 = 0
+    #   → 0.6 × 50 = 30.00; October 46.31 (above)
+    assert [mm.score for mm in y.months] == [D("30.00"), D("46.31")]
     assert [(q.label, q.number, q.months, q.score, q.grade) for q in y.quarters] == [
-        ("2026年第三季度", 3, 1, D("40.00"), "不合格"), ("2026年第四季度", 4, 1, D("52.18"), "不合格")]
-    assert quarter_score(y.months) == D("46.09")  # (40.00 + 52.18) / 2
-    assert y.quarter_mean == D("46.09")
-    # review over 2026-09-01..2026-10-31: met 1+1+2+3+1+1+0 = 9 of 3+1+3+3+2+1+1 = 14 → 64.29;
-    # availability 87796 / 87840 = 99.95 (met); staffing 100 − 5 × 33 / 2 months = 17.50
-    assert y.review is not None and y.review.overall_attainment_pct == D("64.29")
-    assert y.review.scores == {"sla": D("64.29"), "staffing": D("17.50")}
-    assert y.review_score == D("45.57")  # 0.6 × 64.29 + 0.4 × 17.50 = 38.574 + 7 = 45.574
-    assert y.annual_score == D("45.93")  # 0.7 × 46.09 + 0.3 × 45.57 = 32.263 + 13.671 = 45.934
+        ("2026年第三季度", 3, 1, D("30.00"), "不合格"), ("2026年第四季度", 4, 1, D("46.31"), "不合格")]
+    assert quarter_score(y.months) == D("38.16")  # (30.00 + 46.31) / 2 = 38.155 → 38.16
+    assert y.quarter_mean == D("38.16")
+    # review over 2026-09-01..2026-10-31: P1 响应 1/3, 到场 1/3, 恢复 2/3, 闭环 3/3, P2 响应 1/2,
+    # 恢复 1/2, 闭环 0/1 → 9 of 17 = 52.941… → 52.94; availability 87796 / 87840 = 99.95 (met);
+    # staffing 100 − 5 × 33 / 2 months = 17.50
+    assert y.review is not None and y.review.overall_attainment_pct == D("52.94")
+    assert y.review.scores == {"sla": D("52.94"), "staffing": D("17.50")}
+    assert y.review_score == D("38.76")  # 0.6 × 52.94 = 31.764 → 31.76, 0.4 × 17.50 = 7.00
+    assert y.annual_score == D("38.34")  # 0.7 × 38.16 + 0.3 × 38.76 = 26.712 + 11.628 = 38.34
     assert y.annual_grade == "不合格"
     assert y.total_tickets == 5
     assert y.total_deductions == D("40000.00")  # both months at the 20000.00 cap
@@ -314,9 +327,9 @@ def test_single_failing_quarter_is_not_renewed(tmp_path: Path) -> None:
     data = load(tmp_path, **{"tickets.csv": HEADER + OCT,
                              "attendance.csv": "\n".join(ATTENDANCE.splitlines()[:3]) + "\n"})
     y = year_metrics(data, AG, 2026)
-    # only October (52.18): quarter mean 52.18, review = October = 52.18 → annual 52.18
-    assert [q.score for q in y.quarters] == [D("52.18")]
-    assert (y.review_score, y.annual_score, y.annual_grade) == (D("52.18"), D("52.18"), "不合格")
+    # only October (46.31): quarter mean 46.31, review = October = 46.31 → annual 46.31
+    assert [q.score for q in y.quarters] == [D("46.31")]
+    assert (y.review_score, y.annual_score, y.annual_grade) == (D("46.31"), D("46.31"), "不合格")
     assert y.consecutive_fail_quarters == 1 and y.renewal == "考核期未结束"
 
 
@@ -349,13 +362,14 @@ def test_fail_run_is_broken_by_a_quiet_quarter(tmp_path: Path) -> None:
     data = load(tmp_path, **{"tickets.csv": HEADER + SEP.replace("2026-09-0", "2026-03-0").replace("T0,", "T9,") + SEP,
                              "attendance.csv": attendance})
     y = year_metrics(data, AG, 2026)
-    # Q1 is March alone (40.00), Q2 three quiet months (100.00), Q3 = (100 + 100 + 40) / 3 = 80.00
+    # Q1 is March alone (30.00: 2 of 4 limits, as September), Q2 three quiet months (100.00),
+    # Q3 = (100 + 100 + 30) / 3 = 76.666… → 76.67
     assert [(q.number, q.months, q.score, q.grade) for q in y.quarters] == [
-        (1, 1, D("40.00"), "不合格"), (2, 3, D("100.00"), "优秀"), (3, 3, D("80.00"), "良好")]
-    # review 2026-03-01..2026-09-30 (7 months): 4 of 6 limits met → 66.67; staffing 100 − 5 × 40 / 7 = 71.43
-    #   → 0.6 × 66.67 + 0.4 × 71.43 = 68.574 → 68.57
-    # annual 0.7 × (40 + 100 + 80) / 3 + 0.3 × 68.57 = 51.333 + 20.571 = 71.904 → 71.90
-    assert (y.review_score, y.annual_score) == (D("68.57"), D("71.90"))
+        (1, 1, D("30.00"), "不合格"), (2, 3, D("100.00"), "优秀"), (3, 3, D("76.67"), "合格")]
+    # review 2026-03-01..2026-09-30 (7 months): 4 of 8 limits met → 50.00; staffing 100 − 5 × 40 / 7
+    #   = 71.428… → 71.43 → 0.6 × 50 = 30.00 and 0.4 × 71.43 = 28.572 → 28.57: 58.57
+    # annual 0.7 × (30 + 100 + 76.67) / 3 + 0.3 × 58.57 = 0.7 × 68.89 + 17.571 = 48.223 + 17.571 → 65.79
+    assert (y.review_score, y.annual_score) == (D("58.57"), D("65.79"))
     assert y.consecutive_fail_quarters == 1
 
 
@@ -386,3 +400,19 @@ def test_a_contract_year_across_two_calendar_years_gets_one_annual_report(tmp_pa
     assert y.renewal == "考核期未结束" and "现有记录仅覆盖其中 4 个月" in y.renewal_reason
     context = annual_context(data, data.agreement(AG), 2026)
     assert context["period"]["label"] == "2026年7月至2027年6月合同年度"
+
+
+def test_a_limit_that_runs_out_after_the_month_counts_in_the_month_it_runs_out(tmp_path: Path) -> None:
+    # a November ticket moves the export to 2026-11-10 10:30; T3 (reported 10-30 20:00, P2,
+    # closure 5 days) was still open when its closure limit ran out on 11-04 20:00
+    november = ("T5,hx-2026,P1,硬件故障,核心业务系统,风扇告警,2026-11-10 09:00,2026-11-10 09:10,2026-11-10 10:00,"
+                "2026-11-10 10:30,2026-11-10 10:30,s1,5,0\n")
+    data = load(tmp_path, **{"tickets.csv": HEADER + SEP + OCT + november})
+    october, nov = month_metrics(data, AG, 2026, 10), month_metrics(data, AG, 2026, 11)
+    assert rows(october)["P2", "闭环"] == (7200, 1, 0, 1, D("0.00"), False)  # T4 missed; T3 not yet due
+    assert rows(nov)["P2", "闭环"] == (7200, 1, 0, 0, D("0.00"), False)  # T3 missed, in November
+    assert [(b.ticket, b.metric, b.stamp) for b in nov.breaches] == [("T3", "闭环", None)]
+    # carried from October: T4 (closed 11-02 in November) and T3 (still open), with what was decided
+    assert [(c.ticket.id, c.closed_in_period, [(o.metric, o.met) for o in c.decided]) for c in nov.carried] == [
+        ("T4", True, []), ("T3", False, [("闭环", False)])]
+    assert october.carried == []  # nothing was open at the end of September (T0 closed 09-06)

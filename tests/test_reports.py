@@ -53,7 +53,8 @@ def test_monthly_report_figures_match_metrics_and_raw_records() -> None:
 
     doc, text = render("monthly", f"{ag}-{year}-{month:02d}")
     assert f"本月共受理工单 {mm.ticket_count} 张" in text
-    assert f"SLA 总体达成率 {percent(mm.overall_attainment_pct)}" in text
+    assert (f"SLA 指标达标 {mm.targets_met}/{mm.targets_total} 项（{percent(mm.target_attainment_pct)}），"
+            f"按工单计的时限达成率 {percent(mm.overall_attainment_pct)}") in text
     assert f"本月实际扣除 {money(mm.deduction_applied)} 元，即人民币（大写）{rmb_upper(mm.deduction_applied)}" in text
     assert f"综合得分 {mm.score} 分，考核等级：{mm.grade}" in text
     sla_table = next(t for t in doc.tables if t.rows[0].cells[0].text == "级别" and len(t.columns) == 8)
@@ -98,7 +99,7 @@ def test_month_without_incidents_says_so(tmp_path: Path) -> None:
         "attendance.csv": "id,date,staff,kind,count,note\nA1,2026-10-05,s2,late,1,迟到\n"}))
     _, text = render("monthly", "hx-2026-2026-10", data)
     assert "本月共受理工单 0 张，未发生故障事件" in text
-    assert "SLA 总体达成率 —" in text and "本月无有效评价" in text
+    assert "本月无结果确定的 SLA 时限" in text and "本月无有效评价" in text
 
 
 def test_annual_report_scores_and_renewal() -> None:

@@ -65,18 +65,24 @@ def test_a_p3_reported_on_the_eve_of_guoqing_starts_when_work_resumes() -> None:
     assert clock_start(before_nine, _sla(), CAL) == at("2026-10-09 09:00")
 
 
-def test_a_7x24_ticket_over_a_month_boundary_counts_in_its_month(tmp_path) -> None:
+def test_a_7x24_ticket_over_a_month_boundary_counts_each_limit_in_the_month_it_is_decided(tmp_path) -> None:
     text = MINI["tickets.csv"].replace(
         "INC-1,hx-2026,P1,硬件故障,核心业务系统,服务器宕机,2026-10-03 09:00,2026-10-03 09:10,"
         "2026-10-03 10:00,2026-10-03 12:00,2026-10-04 12:00,s1,5",
         "INC-1,hx-2026,P1,硬件故障,核心业务系统,服务器宕机,2026-10-31 23:00,2026-10-31 23:10,"
         "2026-11-01 00:50,2026-11-01 02:30,2026-11-02 12:00,s1,5")
     data = load_dataset(write_mini(tmp_path / "data", **{"tickets.csv": text}))
-    october = month_metrics(data, "hx-2026", 2026, 10)
-    rows = {(r.metric, r.level): r for r in october.sla_rows}
-    restore = next(r for (metric, level), r in rows.items() if level == "P1" and r.target_minutes == 240)
-    assert restore.measured == 1 and restore.met == 1  # 3 h 30 min of a 4 h limit, across midnight of 10-31
-    assert month_metrics(data, "hx-2026", 2026, 11).ticket_count == 0
+    october, november = month_metrics(data, "hx-2026", 2026, 10), month_metrics(data, "hx-2026", 2026, 11)
+
+    def decided(mm) -> dict[str, tuple[int, int, int]]:
+        return {r.metric: (r.measured, r.met, r.pending) for r in mm.sla_rows if r.level == "P1"}
+
+    # response at 23:10 (10 of 15 min): October; arrival 00:50 (110 of 120 min), restore 02:30
+    # (3 h 30 min of 4 h, across midnight) and closure 11-02 12:00 (37 h of 72 h): November
+    assert decided(october) == {"响应": (1, 1, 0), "到场": (0, 0, 1), "恢复": (0, 0, 1), "闭环": (0, 0, 1)}
+    assert decided(november) == {"响应": (0, 0, 0), "到场": (1, 1, 0), "恢复": (1, 1, 0), "闭环": (1, 1, 0)}
+    assert october.ticket_count == 1 and november.ticket_count == 0  # counted where it was reported
+    assert [c.ticket.id for c in november.carried] == ["INC-1"]
 
 
 def test_change_notice_counts_statutory_holidays_out() -> None:

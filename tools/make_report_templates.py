@@ -62,8 +62,11 @@ def monthly() -> None:
 
     heading(doc, "一、摘要")
     para(doc, "本月共受理工单 {{ m.ticket_count }} 张{% if m.ticket_count == 0 %}，未发生故障事件{% endif %}；"
-         "SLA 总体达成率 {% if m.overall_attainment_pct is not none %}{{ m.overall_attainment_pct|percent }}" + NA +
-         "；{% if m.systems|length > 1 %}最低系统{% endif %}可用率 {{ m.availability_pct|percent }}"
+         "{% if m.targets_total %}SLA 指标达标 {{ m.targets_met }}/{{ m.targets_total }} 项"
+         "（{{ m.target_attainment_pct|percent }}），按工单计的时限达成率 {{ m.overall_attainment_pct|percent }}"
+         "{% if m.breaches %}，超时 {{ m.breaches|length }} 项（列于第三节）{% endif %}"
+         "{% else %}本月无结果确定的 SLA 时限{% endif %}；"
+         "{% if m.systems|length > 1 %}最低系统{% endif %}可用率 {{ m.availability_pct|percent }}"
          "（目标 {{ m.availability_target_pct|target }}，"
          "{% if m.availability_ok %}达标{% else %}未达标{% endif %}）；"
          "考勤违约金 {{ m.deduction_applied|money }} 元；月度考核得分 {{ m.score }} 分，等级为“{{ m.grade }}”。"
@@ -106,9 +109,14 @@ def monthly() -> None:
     tag(doc, "{%p endif %}")
 
     heading(doc, "三、SLA 达成情况")
-    para(doc, "计时规则：{{ clock }}，以分钟计（与服务等级协议第二条一致）；单项达成率不低于 "
-         "{{ agreement.sla.attainment_target_pct|target }} 为达标；恰好在时限内完成的视为达成。")
-    table(doc, ["级别", "指标", "时限", "已计量", "达成", "未完成", "达成率", "是否达标"], [
+    para(doc, "计时规则：{{ clock }}，以分钟计（与服务等级协议第二条一致）；恰好在时限内完成的视为达成。"
+         "每项时限在其结果确定的月份计入：按时完成的，计入完成的月份；时限届满仍未完成的，计为超时，"
+         "计入届满的月份（服务等级协议第三条：按时完成的工单数 ÷ 该级工单总数）；截至数据导出时尚未届满的，"
+         "列为“未届满”，待届满或完成后计入。到场时限内已远程恢复的，视为到场时限达成。单项达成率不低于 "
+         "{{ agreement.sla.attainment_target_pct|target }} 为达标。SLA 指标达标率 = 达标的指标项数 ÷ 有计量的指标项数"
+         "（本月 {{ m.targets_met }}/{{ m.targets_total }}）；按工单计的时限达成率 = 各项达成数之和 ÷ 计量数之和，"
+         "用于考核中的服务质量得分。")
+    table(doc, ["级别", "指标", "时限", "已计量", "达成", "未届满", "达成率", "是否达标"], [
         ["{%tr for r in m.sla_rows %}"],
         ["{{ r.level }}", "{{ r.metric }}", "{{ r.target_minutes|duration }}", "{{ r.measured }}", "{{ r.met }}",
          "{{ r.pending }}", "{% if r.attainment_pct is not none %}{{ r.attainment_pct|percent }}" + NA,
@@ -116,10 +124,23 @@ def monthly() -> None:
         ["{%tr endfor %}"],
     ], widths_cm=[1.3, 1.4, 2.0, 1.6, 1.4, 1.6, 2.2, 2.0])
 
+    tag(doc, "{%p if m.breaches %}")
+    caption(doc, "本月超时明细（乙方对超时认定有异议的，应在收到本报告后 5 个工作日内书面提出）：")
+    table(doc, ["工单号", "级别", "指标", "起算时间", "届满时间", "完成时间"], [
+        ["{%tr for b in m.breaches %}"],
+        ["{{ b.ticket }}", "{{ b.level }}", "{{ b.metric }}", "{{ b.clock_start|cn_datetime }}",
+         "{{ b.deadline|cn_datetime }}", "{% if b.stamp %}{{ b.stamp|cn_datetime }}{% else %}届满时未完成{% endif %}"],
+        ["{%tr endfor %}"],
+    ], widths_cm=[3.0, 1.1, 1.2, 3.2, 3.2, 3.3])
+    tag(doc, "{%p endif %}")
+
     heading(doc, "四、事件统计")
-    para(doc, "本月工单 {{ m.ticket_count }} 张；平均恢复时间（MTTR）"
-         "{% if m.mttr_minutes is not none %}{{ m.mttr_minutes }} 分钟（约 {{ (m.mttr_minutes / 60)|round(1) }} 小时，"
-         "按自然时间计）{% else %}无可计算工单{% endif %}。")
+    para(doc, "本月工单 {{ m.ticket_count }} 张。平均恢复时间（MTTR，报障至恢复，按自然时间计，"
+         "只计故障事件，不含咨询与服务请求及四级事件）："
+         "{% if m.mttr_minutes is not none %}{{ m.mttr_minutes }} 分钟（约 {{ (m.mttr_minutes / 60)|round(1) }} 小时）"
+         "{% else %}本月无已恢复的故障事件{% endif %}"
+         "{% for level, v in m.mttr_by_level.items() %}；{{ level }} "
+         "{% if v is not none %}{{ v }} 分钟{% else %}—{% endif %}{% endfor %}。")
     table(doc, ["级别", "工单数"], [
         ["{%tr for level, n in m.by_severity.items() %}"],
         ["{{ level }}", "{{ n }}"],
@@ -133,6 +154,16 @@ def monthly() -> None:
     ], widths_cm=[7.5, 7.5])
     tag(doc, "{%p endif %}")
     para(doc, "{{ charts.severity }}", style="无缩进", align=WD_ALIGN_PARAGRAPH.CENTER)
+    tag(doc, "{%p if m.carried %}")
+    caption(doc, "上期未关闭工单处理结果：")
+    table(doc, ["工单号", "级别", "摘要", "报障时间", "处理结果"], [
+        ["{%tr for c in m.carried %}"],
+        ["{{ c.ticket.id }}", "{{ c.ticket.severity }}", "{{ c.ticket.summary }}", "{{ c.ticket.opened|cn_datetime }}",
+         "{% if c.closed_in_period %}{{ c.ticket.closed|cn_datetime }} 已关闭{% else %}仍未关闭{% endif %}"
+         "{% for o in c.decided %}；{{ o.metric }}{% if o.met %}按时{% else %}超时{% endif %}{% endfor %}"],
+        ["{%tr endfor %}"],
+    ], widths_cm=[3.0, 1.1, 4.2, 3.0, 3.7])
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p if m.open_tickets %}")
     para(doc, "月末未关闭工单：", style="无缩进")
     table(doc, ["工单号", "级别", "系统", "摘要", "报障时间"], [

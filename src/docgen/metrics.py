@@ -9,12 +9,14 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from . import models as m
-from .workdays import WorkCalendar, elapsed_within
+from .workdays import WorkCalendar, clock_start, elapsed_within
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 ZERO = Decimal("0.00")
 SECURITY_CATEGORY = "安全事件"
+SERVICE_REQUEST_CATEGORY = "咨询与服务请求"  # not an incident: left out of MTTR
+SERVICE_LEVEL = "P4"  # 四级事件 (minor faults, questions and routine requests): not an incident
 MAJOR = ("P1", "P2")
 METRICS: tuple[tuple[str, str, str], ...] = (
     # (Chinese name, Ticket timestamp, SlaLevel limit)
@@ -55,6 +57,39 @@ class SlaRow:
     """met ÷ measured × 100; None when nothing is measured"""
     ok: bool | None
     """attainment ≥ the agreement's attainment_target_pct; None when nothing is measured"""
+    missed: int = 0
+    """measured tickets whose limit ran out (a late timestamp, or none by the deadline)"""
+
+
+@dataclass(frozen=True)
+class LimitOutcome:
+    """One time limit (响应/到场/恢复/闭环) of one ticket, and how and when it was decided."""
+
+    ticket: str
+    level: str
+    metric: str
+    limit_minutes: int
+    clock_start: datetime
+    deadline: datetime
+    stamp: datetime | None
+    """the time the limit was met or missed at (the ticket's timestamp; for 到场 without an
+    arrival, a restore within the limit); None: nothing happened before the deadline"""
+    met: bool | None
+    """None: still undecided when the records were exported"""
+    decided: datetime | None
+    """when it was decided: the stamp for a met limit, the deadline for a missed one"""
+    remote: bool = False
+    """到场 decided by a restore within the arrival limit, without anyone on site"""
+
+
+@dataclass(frozen=True)
+class CarriedTicket:
+    """A ticket open at the end of the previous period, and what became of it."""
+
+    ticket: m.Ticket
+    closed_in_period: bool
+    decided: list[LimitOutcome]
+    """its limits decided in this period"""
 
 
 @dataclass(frozen=True)
@@ -144,6 +179,16 @@ class MonthMetrics:
     """days of the period"""
     systems: list[SystemAvailability] = field(default_factory=list)
     """availability per listed system, in the SLA's order"""
+    breaches: list[LimitOutcome] = field(default_factory=list)
+    """every limit missed in the period (decided in it), by deadline"""
+    carried: list[CarriedTicket] = field(default_factory=list)
+    """tickets open at the end of the previous period (opened before this one), with their outcome"""
+    targets_met: int = 0
+    targets_total: int = 0
+    target_attainment_pct: Decimal | None = None
+    """SLA attainment as targets met ÷ targets (rows with something measured)"""
+    mttr_by_level: dict[str, Decimal | None] = field(default_factory=dict)
+    """MTTR per level over the level's restored incidents (None: none restored)"""
     partial_months: list[str] = field(default_factory=list)
     """the months only partly inside the period, e.g. '2026年6月（15日至30日，16天）' (see _partial_months)"""
 
@@ -345,6 +390,17 @@ def _unfinished_leave(data: m.Dataset, event: m.AttendanceEvent) -> str:
     return max(ended, key=lambda r: r.end).id if ended else ""
 
 
+def _is_incident(ticket: m.Ticket) -> bool:
+    return ticket.category != SERVICE_REQUEST_CATEGORY and ticket.severity != SERVICE_LEVEL
+
+
+def _mean_minutes(pairs: Sequence[tuple[m.Ticket, datetime]]) -> Decimal | None:
+    """Mean report → restore time in minutes (0.01), None without any."""
+    if not pairs:
+        return None
+    return q2(sum((_minutes(r - t.opened) for t, r in pairs), Decimal(0)) / len(pairs))
+
+
 def _short_downtime(ticket: m.Ticket) -> bool:
     """Recorded downtime below the ticket's report → restore time (a figure the vendor may query)."""
     return (ticket.restored is not None and ticket.downtime_minutes > 0
@@ -374,25 +430,64 @@ def _credit_tier(sla: m.Sla, availability: Decimal) -> Decimal:
     return min(below, key=lambda c: c.below_pct).credit_pct if below else Decimal(0)
 
 
-def _sla_rows(sla: m.Sla, tickets: list[m.Ticket], calendar: WorkCalendar) -> list[SlaRow]:
+def export_moment(data: m.Dataset) -> datetime:
+    """The latest timestamp of the ticket export: limits whose deadline is later are undecided."""
+    hit = data._memo.get("export")
+    if hit is None:
+        stamps = [s for t in data.tickets for s in (t.opened, t.responded, t.arrived, t.restored, t.closed) if s]
+        hit = data._memo["export"] = max(stamps) if stamps else datetime.min
+    return hit
+
+
+def limit_outcomes(data: m.Dataset, ticket: m.Ticket) -> list[LimitOutcome]:
+    """Every time limit of a ticket's level with its outcome (see period_metrics)."""
+    key = ("limits", ticket.id, ticket.agreement)
+    hit = data._memo.get(key)
+    if hit is not None:
+        return hit
+    sla = data.agreement(ticket.agreement).sla
+    calendar = WorkCalendar.of(data.policy_on(ticket.opened.date()))
+    level = next((lv for lv in sla.levels if lv.level == ticket.severity), None)
+    export = export_moment(data)
+    out: list[LimitOutcome] = []
+    for metric, stamp_field, limit_field in METRICS if level is not None else ():
+        limit: int | None = getattr(level, limit_field)
+        if limit is None:
+            continue  # e.g. 到场 not required (按需)
+        begin = clock_start(ticket, sla, calendar)
+        deadline = begin + timedelta(minutes=limit)
+        stamp: datetime | None = getattr(ticket, stamp_field)
+        remote = False
+        if stamp_field == "arrived" and stamp is None and ticket.restored is not None and ticket.restored <= deadline:
+            stamp, remote = ticket.restored, True  # fixed remotely in time: no visit was needed
+        if stamp is not None and stamp <= deadline:
+            met, decided = True, stamp
+        elif stamp is not None or deadline <= export:
+            met, decided = False, deadline
+        else:
+            met, decided = None, None
+        out.append(LimitOutcome(ticket=ticket.id, level=ticket.severity, metric=metric, limit_minutes=limit,
+                                clock_start=begin, deadline=deadline, stamp=stamp if met is not None else None,
+                                met=met, decided=decided, remote=remote))
+    data._memo[key] = out
+    return out
+
+
+def _sla_rows(sla: m.Sla, outcomes: list[LimitOutcome], pending: list[LimitOutcome]) -> list[SlaRow]:
+    """The rows of a period from the limits decided in it and those still undecided at its end."""
     rows: list[SlaRow] = []
     for lv in sla.levels:
-        of_level = [t for t in tickets if t.severity == lv.level]
-        for metric, stamp_field, limit_field in METRICS:
+        for metric, _, limit_field in METRICS:
             limit: int | None = getattr(lv, limit_field)
             if limit is None:
-                continue  # e.g. 到场 not required (按需)
-            stamps = [(t, s) for t in of_level if (s := getattr(t, stamp_field)) is not None]
-            met = sum(1 for t, s in stamps if elapsed_within(t, s, limit, sla, calendar))
-            attainment = pct(met, len(stamps))
-            if stamp_field == "arrived":
-                # restored without anyone on site: the ticket needed no visit, so it is not pending
-                pending = sum(1 for t in of_level if t.arrived is None and t.restored is None)
-            else:
-                pending = len(of_level) - len(stamps)
+                continue
+            mine = [o for o in outcomes if o.level == lv.level and o.metric == metric]
+            met = sum(1 for o in mine if o.met)
+            attainment = pct(met, len(mine))
             rows.append(SlaRow(
-                level=lv.level, metric=metric, target_minutes=limit, measured=len(stamps), met=met,
-                pending=pending, attainment_pct=attainment,
+                level=lv.level, metric=metric, target_minutes=limit, measured=len(mine), met=met,
+                pending=sum(1 for o in pending if o.level == lv.level and o.metric == metric),
+                attainment_pct=attainment, missed=len(mine) - met,
                 ok=None if attainment is None else attainment >= sla.attainment_target_pct))
     return rows
 
@@ -409,14 +504,23 @@ def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -
     of its days in the term for availability and its fee prorated by days (prorated_fee), which
     is the base of its credits and deduction cap.
 
-    Time limits: elapsed = timestamp − the ticket's clock start (workdays.clock_start: the report
-    time, or for a fault below 二级 reported outside a 5×8 window, the window's next opening), in
-    natural minutes from there on, as the SLA annex states; a ticket exactly at its limit counts
-    as met. A ticket's timestamps count in the period it was opened in, even when they fall after
-    the period end; tickets lacking a timestamp are `pending` in
-    that row, never dropped, except on the 到场 row, where a ticket restored without an arrival
-    time needed no site visit. `open_tickets` are those not closed by the end of the period.
-    overall attainment (SLA达成率) = Σ met ÷ Σ measured over all rows.
+    Time limits (limit_outcomes): each limit of a ticket's level runs from the ticket's clock start
+    (workdays.clock_start: the report time, or for a fault below 二级 reported outside a 5×8
+    window, the window's next opening) in natural minutes, as the SLA annex states, to its
+    deadline. It is met when its timestamp is at or before the deadline (exactly at it counts as
+    met) and missed when the deadline passes first, whether a late timestamp came or none; a
+    到场 limit without an arrival is met by a restore before its deadline (fixed remotely). Each
+    limit counts in the period in which it is decided: a met one when its timestamp falls, a
+    missed one at its deadline (SLA annex §3: 按时完成的工单数 ÷ 该级工单总数). A limit whose
+    deadline is after the export (the latest timestamp of the ticket export) and which has no
+    timestamp yet is undecided, and `pending` in the row of every period it is still open in.
+    `breaches` lists every limit missed in the period; `carried` the tickets opened before the
+    period and still open at its start, with their outcome. `open_tickets` are the period's
+    tickets not closed by its end.
+    Overall attainment (按工单计的时限达成率) = Σ met ÷ Σ measured over all rows; it is the sla
+    dimension's base. Target attainment (SLA 指标达标率) = rows meeting attainment_target_pct ÷
+    rows with something measured. MTTR = mean report → restore minutes over the period's restored
+    incidents (not category 咨询与服务请求, not level P4), overall and per level.
 
     Availability, per system the SLA lists = (minutes of the period − Σ recorded downtime of that
     system's tickets in the period) ÷ minutes × 100, rounded to 0.01; downtime across a month
@@ -458,11 +562,28 @@ def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -
         by_category[t.category] = by_category.get(t.category, 0) + 1
 
     calendar = WorkCalendar.of(policy)
-    rows = _sla_rows(sla, tickets, calendar)
+    start_dt = datetime.combine(start, time.min)
+    known = [t for t in data.tickets if t.agreement == agreement_id and t.opened <= end_dt]
+    limits = [o for t in known for o in limit_outcomes(data, t)]
+    decided = [o for o in limits if o.decided is not None and start_dt <= o.decided <= end_dt]
+    undecided = [o for o in limits if o.decided is None or o.decided > end_dt]
+    rows = _sla_rows(sla, decided, undecided)
     overall = pct(sum(r.met for r in rows), sum(r.measured for r in rows))
-    restored = [(t, t.restored) for t in tickets if t.restored is not None]
-    mttr = q2(sum((_minutes(r - t.opened) for t, r in restored), Decimal(0)) / len(restored)) if restored else None
+    judged = [r for r in rows if r.ok is not None]
+    targets_met = sum(1 for r in judged if r.ok)
+    breaches = sorted((o for o in decided if o.met is False), key=lambda o: (o.deadline, o.ticket, o.metric))
     open_tickets = [t for t in tickets if t.closed is None or t.closed > end_dt]
+    carried = [CarriedTicket(ticket=t, closed_in_period=t.closed is not None and t.closed <= end_dt,
+                             decided=[o for o in decided if o.ticket == t.id])
+               for t in sorted(known, key=lambda t: (t.opened, t.id))
+               if t.opened < start_dt and (t.closed is None or t.closed >= start_dt)]
+
+    # MTTR over incidents (service requests and the lowest, 四级事件 level are not incidents)
+    incidents = [(t, t.restored) for t in tickets if t.restored is not None and _is_incident(t)]
+    mttr = _mean_minutes(incidents)
+    mttr_by_level: dict[str, Decimal | None] = {
+        lv.level: _mean_minutes([(t, r) for t, r in incidents if t.severity == lv.level])
+        for lv in sla.levels if lv.level != SERVICE_LEVEL}
 
     # availability per listed system, the lowest deciding; service credits per month
     outages = [t for t in data.tickets if t.agreement == agreement_id and t.downtime_minutes
@@ -511,13 +632,14 @@ def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -
                      key=lambda c: (c.effective, c.id))
 
     # scores
-    limits = {lv.level: lv.restore for lv in sla.levels}
+    restore_limits: dict[str, int] = {lv.level: lv.restore for lv in sla.levels}
     closure_rows = [r for r in rows if r.metric == "闭环"]
     closure = pct(sum(r.met for r in closure_rows), sum(r.measured for r in closure_rows))
     events = sum(d.count for d in lines)
     security_incidents = sum(1 for t in tickets if t.category == SECURITY_CATEGORY and t.severity in MAJOR)
-    restore_misses = sum(1 for t, r in restored if t.severity in MAJOR and t.severity in limits
-                         and not elapsed_within(t, r, limits[t.severity], sla, calendar))
+    restored = [(t, t.restored) for t in tickets if t.restored is not None]
+    restore_misses = sum(1 for t, r in restored if t.severity in MAJOR and t.severity in restore_limits
+                         and not elapsed_within(t, r, restore_limits[t.severity], sla, calendar))
     satisfaction = pct(satisfied, len(votes))
     dimensions: dict[str, Decimal] = {
         "sla": (HUNDRED if overall is None else overall) - (0 if availability_ok else 10),
@@ -536,6 +658,8 @@ def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -
         period_start=start, period_end=end, ticket_count=len(tickets), by_severity=by_severity,
         by_category=dict(sorted(by_category.items(), key=lambda kv: (-kv[1], kv[0]))),
         sla_rows=rows, overall_attainment_pct=overall, mttr_minutes=mttr, open_tickets=open_tickets,
+        breaches=breaches, carried=carried, targets_met=targets_met, targets_total=len(judged),
+        target_attainment_pct=pct(targets_met, len(judged)), mttr_by_level=mttr_by_level,
         availability_pct=availability, availability_target_pct=sla.availability_target_pct, systems=systems,
         availability_ok=availability_ok, credit_pct=credit_pct, credit_amount=credit_amount,
         satisfaction_responses=len(votes), satisfied=satisfied, satisfaction_pct=satisfaction,
