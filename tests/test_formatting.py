@@ -12,6 +12,7 @@ from docgen.formatting import (
     cn_date,
     cn_datetime,
     cn_month_day,
+    cn_short_datetime,
     duration,
     money,
     percent,
@@ -275,7 +276,7 @@ def test_duration_rejects_negative_and_non_int() -> None:
 def test_filters_registry() -> None:
     assert {
         "rmb_upper": rmb_upper, "rmb_full": rmb_full, "cn_date": cn_date, "cn_month_day": cn_month_day,
-        "cn_datetime": cn_datetime,
+        "cn_datetime": cn_datetime, "cn_short_datetime": cn_short_datetime,
         "money": money, "yuan": yuan, "percent": percent, "target": target, "duration": duration,
     } == FILTERS
 
@@ -304,3 +305,9 @@ def test_cn_month_day() -> None:
     assert cn_month_day(date(2026, 9, 10)) == "9月10日"
     with pytest.raises(TypeError):
         cn_month_day("2026-09-10")  # type: ignore[arg-type]
+
+
+def test_cn_short_datetime() -> None:
+    assert cn_short_datetime(datetime(2026, 10, 4, 9, 5)) == "10月4日 09:05"
+    with pytest.raises(TypeError):
+        cn_short_datetime(date(2026, 10, 4))  # type: ignore[arg-type]

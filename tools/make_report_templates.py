@@ -126,12 +126,13 @@ def monthly() -> None:
 
     tag(doc, "{%p if m.breaches %}")
     caption(doc, "本月超时明细（乙方对超时认定有异议的，应在收到本报告后 5 个工作日内书面提出）：")
-    table(doc, ["工单号", "级别", "指标", "起算时间", "届满时间", "完成时间"], [
+    table(doc, ["工单号", "时限", "起算时间", "届满时间", "完成时间"], [
         ["{%tr for b in m.breaches %}"],
-        ["{{ b.ticket }}", "{{ b.level }}", "{{ b.metric }}", "{{ b.clock_start|cn_datetime }}",
-         "{{ b.deadline|cn_datetime }}", "{% if b.stamp %}{{ b.stamp|cn_datetime }}{% else %}届满时未完成{% endif %}"],
+        ["{{ b.ticket }}", "{{ b.level }} {{ b.metric }}", "{{ b.clock_start|cn_short_datetime }}",
+         "{{ b.deadline|cn_short_datetime }}",
+         "{% if b.stamp %}{{ b.stamp|cn_short_datetime }}{% else %}届满时未完成{% endif %}"],
         ["{%tr endfor %}"],
-    ], widths_cm=[3.0, 1.1, 1.2, 3.2, 3.2, 3.3])
+    ], widths_cm=[3.4, 1.7, 3.3, 3.3, 3.3])
     tag(doc, "{%p endif %}")
 
     heading(doc, "四、事件统计")
@@ -158,11 +159,12 @@ def monthly() -> None:
     caption(doc, "上期未关闭工单处理结果：")
     table(doc, ["工单号", "级别", "摘要", "报障时间", "处理结果"], [
         ["{%tr for c in m.carried %}"],
-        ["{{ c.ticket.id }}", "{{ c.ticket.severity }}", "{{ c.ticket.summary }}", "{{ c.ticket.opened|cn_datetime }}",
-         "{% if c.closed_in_period %}{{ c.ticket.closed|cn_datetime }} 已关闭{% else %}仍未关闭{% endif %}"
+        ["{{ c.ticket.id }}", "{{ c.ticket.severity }}", "{{ c.ticket.summary }}",
+         "{{ c.ticket.opened|cn_short_datetime }}",
+         "{% if c.closed_in_period %}{{ c.ticket.closed|cn_short_datetime }} 已关闭{% else %}仍未关闭{% endif %}"
          "{% for o in c.decided %}；{{ o.metric }}{% if o.met %}按时{% else %}超时{% endif %}{% endfor %}"],
         ["{%tr endfor %}"],
-    ], widths_cm=[3.0, 1.1, 4.2, 3.0, 3.7])
+    ], widths_cm=[3.4, 1.2, 3.5, 3.3, 3.6])
     tag(doc, "{%p endif %}")
     tag(doc, "{%p if m.open_tickets %}")
     para(doc, "月末未关闭工单：", style="无缩进")

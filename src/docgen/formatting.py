@@ -112,6 +112,13 @@ def cn_month_day(d: date) -> str:
     return f"{d.month}月{d.day}日"
 
 
+def cn_short_datetime(dt: datetime) -> str:
+    """2026-10-04 13:39 → '10月4日 13:39', for tables inside one period's report."""
+    if not isinstance(dt, datetime):
+        raise TypeError(f"cn_short_datetime needs a datetime, not {type(dt).__name__}: {dt!r}")
+    return f"{dt.month}月{dt.day}日 {dt:%H:%M}"
+
+
 def cn_datetime(dt: datetime) -> str:
     """2026-11-02 09:05 → '2026年11月2日 9:05' (hour unpadded, wall-clock time as stored)."""
     if not isinstance(dt, datetime):
@@ -155,6 +162,7 @@ FILTERS: dict[str, Callable[..., str]] = {
     "cn_date": cn_date,
     "cn_month_day": cn_month_day,
     "cn_datetime": cn_datetime,
+    "cn_short_datetime": cn_short_datetime,
     "money": money,
     "yuan": yuan,
     "percent": percent,
