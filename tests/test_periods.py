@@ -5,15 +5,19 @@ Every expected figure below is worked out by hand in the comments."""
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from conftest import MINI, TEMPLATES, write_mini
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_contracts import docx_text
 
+from docgen import models as m
 from docgen.build import properties_for
-from docgen.metrics import leave_hours_in, month_metrics, year_metrics
+from docgen.metrics import downtime_by_month, leave_hours_in, month_bounds, month_metrics, prorated_fee, year_metrics
 from docgen.plan import documents
 from docgen.render import render_docx
 from docgen.validate import load_dataset
@@ -210,3 +214,42 @@ def test_downtime_across_a_month_end_is_split_by_month(tmp_path: Path) -> None:
     assert (oct_.systems[0].downtime_minutes, nov.systems[0].downtime_minutes) == (50, 100)
     assert oct_.systems[0].tickets == nov.systems[0].tickets == ["INC-1"]
     assert oct_.systems[0].short == ["INC-1"]  # 150 recorded < 180 from report to restore
+
+
+# --------------------------------------------------------------------------- invariants
+
+MOMENTS = st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2026, 12, 20))
+
+
+@settings(max_examples=200, deadline=None)
+@given(start=MOMENTS, minutes=st.integers(1, 60 * 24 * 40), hours=st.integers(1, 2000))
+def test_a_leave_split_over_its_months_adds_up_to_its_hours(start: datetime, minutes: int, hours: int) -> None:
+    leave = m.LeaveRequest(id="L", staff="s", type="事假", start=start, end=start + timedelta(minutes=minutes),
+                           hours=Decimal(hours) / 10, reason="r", approved_by="a")
+    parts = [leave_hours_in(leave, *month_bounds(2026 + (k // 12), k % 12 + 1)) for k in range(13)]
+    assert sum(parts) == leave.hours and all(p >= 0 for p in parts)
+
+
+@settings(max_examples=200, deadline=None)
+@given(opened=MOMENTS, span=st.integers(0, 60 * 24 * 70), down=st.integers(0, 100_000))
+def test_downtime_split_over_months_adds_up_and_stays_in_the_outage(opened: datetime, span: int, down: int) -> None:
+    restored = opened + timedelta(minutes=span)
+    ticket = m.Ticket.model_construct(id="T", opened=opened, restored=restored, downtime_minutes=down)
+    parts = downtime_by_month(ticket)
+    assert sum(parts.values()) == down and all(v >= 0 for v in parts.values())
+    months = set()
+    y, mo = opened.year, opened.month
+    while (y, mo) <= (restored.year, restored.month):
+        months.add((y, mo))
+        y, mo = (y + 1, 1) if mo == 12 else (y, mo + 1)
+    assert set(parts) <= months
+
+
+@given(monthly=st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999999.99"), places=2),
+       first=st.integers(1, 28), length=st.integers(0, 27))
+def test_a_prorated_fee_never_exceeds_the_monthly_fee(monthly: Decimal, first: int, length: int) -> None:
+    lo = date(2026, 2, first)
+    hi = min(lo + timedelta(days=length), date(2026, 2, 28))
+    fee = prorated_fee(monthly, lo, hi)
+    assert Decimal(0) <= fee <= monthly and fee == fee.quantize(Decimal("0.01"))
+    assert prorated_fee(monthly, date(2026, 2, 1), date(2026, 2, 28)) == monthly

@@ -8,6 +8,7 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -331,6 +332,8 @@ def _cross_check(recs: dict[str, list[Record]], files: dict[str, str], problems:
             problems.append(Problem(rec.file, line, col, "assignee",
                                     f"staff member {person.model.id!r} works under agreement "
                                     f"{person.model.agreement!r}, not {ag.model.id!r} ({files['staff']})"))
+        if ag is not None:
+            _ticket_in_agreement(rec, ag, files["agreements"], problems)
     versions = sorted((r.model for r in recs.get("policy", [])), key=lambda p: p.effective_date)
     for rec in recs["agreements"]:
         pinned = rec.model.policy_version
@@ -339,8 +342,24 @@ def _cross_check(recs: dict[str, list[Record]], files: dict[str, str], problems:
             problems.append(Problem(rec.file, line, col, "policy_version",
                                     f"policy version {pinned!r} is not in {files['policy']} "
                                     f"(it holds {', '.join(repr(p.version) for p in versions)})"))
+    approved: dict[str, list[m.LeaveRequest]] = {}
+    for rec in recs["leave"]:
+        approved.setdefault(rec.model.staff, []).append(rec.model)
     for rec in recs["attendance"]:
-        _ref(rec, "staff", rec.model.staff, staff, files["staff"], "staff member", problems)
+        person = _ref(rec, "staff", rec.model.staff, staff, files["staff"], "staff member", problems)
+        if person is not None and rec.model.date < person.model.start_date:
+            line, col = rec.where("date")
+            problems.append(Problem(rec.file, line, col, "date",
+                                    f"{rec.model.date} is before {person.model.id!r} started on "
+                                    f"{person.model.start_date} ({files['staff']})"))
+        if rec.model.kind == ABSENCE:
+            on_leave = next((r for r in approved.get(rec.model.staff, [])
+                             if r.start.date() <= rec.model.date <= r.end.date()), None)
+            if on_leave is not None:
+                line, col = rec.where("kind")
+                problems.append(Problem(rec.file, line, col, "kind",
+                                        f"旷工 on {rec.model.date}, a day of approved leave {on_leave.id!r} "
+                                        f"({files['leave']}); remove the record or correct the leave"))
         in_force = m.version_on(versions, rec.model.date)
         codes = [r.code for r in in_force.deductions.rules] if in_force else []
         if in_force is not None and rec.model.kind not in codes:
@@ -354,6 +373,17 @@ def _cross_check(recs: dict[str, list[Record]], files: dict[str, str], problems:
         if sub is not None and who is not None and sub.model.id == who.model.id:
             line, col = rec.where("substitute")
             problems.append(Problem(rec.file, line, col, "substitute", "the substitute cannot be the person on leave"))
+        elif sub is not None and who is not None and sub.model.vendor != who.model.vendor:
+            line, col = rec.where("substitute")
+            problems.append(Problem(rec.file, line, col, "substitute",
+                                    f"the substitute {sub.model.id!r} works for vendor {sub.model.vendor!r}, "
+                                    f"not {who.model.vendor!r} like {who.model.id!r} ({files['staff']})"))
+        span = Decimal((rec.model.end - rec.model.start).total_seconds()) / 3600
+        if rec.model.hours > span:
+            line, col = rec.where("hours")
+            problems.append(Problem(rec.file, line, col, "hours",
+                                    f"{rec.model.hours} hours do not fit between start and end "
+                                    f"({span.quantize(Decimal('0.1'))} hours)"))
         in_force = m.version_on(versions, rec.model.start.date())
         if in_force is not None:
             _leave_rules(rec, in_force, files["policy"], problems)
@@ -365,6 +395,26 @@ def _cross_check(recs: dict[str, list[Record]], files: dict[str, str], problems:
             problems.append(Problem(rec.file, line, col, "old_staff",
                                     f"staff member {old.model.id!r} works under agreement {old.model.agreement!r}, "
                                     f"not {rec.model.agreement!r} ({files['staff']})"))
+
+
+ABSENCE = "absence"  # the deduction code of 旷工, which approved leave excludes
+
+
+def _ticket_in_agreement(rec: Record, ag: Record, agreements_file: str, problems: list[Problem]) -> None:
+    """A ticket's level must be one of its agreement's SLA levels, and its report time inside the
+    agreement's term: no report could count it otherwise."""
+    ticket, agreement = rec.model, ag.model
+    levels = [lv.level for lv in agreement.sla.levels]
+    if ticket.severity not in levels:
+        line, col = rec.where("severity")
+        problems.append(Problem(rec.file, line, col, "severity",
+                                f"agreement {agreement.id!r} has no level {ticket.severity!r}; its SLA defines "
+                                f"{', '.join(levels)} ({agreements_file})"))
+    if not agreement.start <= ticket.opened.date() <= agreement.end:
+        line, col = rec.where("opened")
+        problems.append(Problem(rec.file, line, col, "opened",
+                                f"{ticket.opened:%Y-%m-%d %H:%M} is outside the term of agreement {agreement.id!r} "
+                                f"({agreement.start} to {agreement.end}, {agreements_file})"))
 
 
 def _bundle_kinds(rec: Record, problems: list[Problem]) -> None:
