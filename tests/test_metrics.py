@@ -416,3 +416,27 @@ def test_a_limit_that_runs_out_after_the_month_counts_in_the_month_it_runs_out(t
     assert [(c.ticket.id, c.closed_in_period, [(o.metric, o.met) for o in c.decided]) for c in nov.carried] == [
         ("T4", True, []), ("T3", False, [("闭环", False)])]
     assert october.carried == []  # nothing was open at the end of September (T0 closed 09-06)
+
+
+def test_settlement_follows_the_grade_the_credit_and_the_deductions(data, tmp_path: Path) -> None:
+    mm = month_metrics(data, AG, 2026, 10)
+    s = mm.settlement
+    # fee 100,000: performance 20 % = 20,000, base 80,000; grade 不合格 pays 0 % of it;
+    # credit 5,000 (5 %); deductions 24,500 capped at 20,000 → 80,000 + 0 − 5,000 − 20,000 = 55,000
+    assert (s.fee, s.base, s.performance, s.payout_pct, s.performance_paid) == (
+        D("100000.00"), D("80000.00"), D("20000.00"), D("0"), D("0.00"))
+    assert (s.credit, s.deductions, s.payable) == (D("5000.00"), D("20000.00"), D("55000.00"))
+    passing = month_metrics(load_dataset(write_mini(tmp_path / "passing", **{
+        "attendance.csv": "id,date,staff,kind,count,note\nA1,2026-10-05,s2,late,12,迟到\n"})), AG, 2026, 10)
+    # 合格 (76.00) pays 80 %: 16,000; no credit; deductions 12 × 500 = 6,000 → 80,000 + 16,000 − 6,000
+    assert (passing.grade, passing.settlement.performance_paid, passing.settlement.payable) == (
+        "合格", D("16000.00"), D("90000.00"))
+
+
+def test_the_report_shows_the_settlement_in_figures_and_words(data) -> None:
+    from test_reports import render
+
+    _, text = render("monthly", "hx-2026-2026-10", data)
+    assert "本月应付服务费 | 55,000.00" in text
+    assert "本月应付服务费为人民币（大写）伍万伍仟元整。" in text
+    assert "绩效服务费按考核等级“不合格”支付 0% | 0.00" in text

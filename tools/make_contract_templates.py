@@ -158,7 +158,9 @@ def contract() -> None:
     ], widths_cm=[10.0, 5.0])
     para(doc, "考核等级按得分划分为{% for g in policy.assessment.grades %}{{ g.name }}（{{ g.min_score }} 分及以上）"
          "{% if not loop.last %}、{% endif %}{% endfor %}。绩效服务费按考核等级支付："
-         "优秀、良好全额支付，合格支付百分之八十，不合格不予支付。"
+         "{% for g, p in policy.assessment.performance_payout_pct.items() %}{{ g }}"
+         "{% if p == 100 %}全额支付{% elif p == 0 %}不予支付{% else %}支付 {{ p|target }}{% endif %}"
+         "{% if not loop.last %}，{% endif %}{% endfor %}。"
          "连续 {{ policy.assessment.terminate_after_consecutive_fails }} "
          "个季度考核为“{{ policy.assessment.fail_grade }}”的，甲方有权依照第十五条解除本合同。")
 

@@ -228,6 +228,26 @@ def monthly() -> None:
         ["{%tr endfor %}"],
     ], widths_cm=[6.0, 3.0, 3.0, 3.0])
     para(doc, "综合得分 {{ m.score }} 分，考核等级：{{ m.grade }}。")
+    tag(doc, "{%p if m.settlement %}")
+    caption(doc, "本月服务费结算（按月计算，随分期付款结算）：")
+    table(doc, ["项目", "金额（元）"], [
+        ["月度服务费{% if m.partial_months %}（按天折算）{% endif %}", "{{ m.settlement.fee|money }}"],
+        ["其中：基础服务费", "{{ m.settlement.base|money }}"],
+        ["　　　绩效服务费（{{ agreement.fees.performance_share_pct|target }}）",
+         "{{ m.settlement.performance|money }}"],
+        ["绩效服务费按考核等级“{{ m.grade }}”支付"
+         "{% if m.settlement.payout_pct is not none %} {{ m.settlement.payout_pct|target }}{% endif %}",
+         "{% if m.settlement.performance_paid is not none %}{{ m.settlement.performance_paid|money }}"
+         "{% else %}按合同约定{% endif %}"],
+        ["减：服务抵扣", "{{ m.settlement.credit|money }}"],
+        ["减：考勤违约金", "{{ m.settlement.deductions|money }}"],
+        ["本月应付服务费", "{% if m.settlement.payable is not none %}{{ m.settlement.payable|money }}"
+         "{% else %}—{% endif %}"],
+    ], widths_cm=[9.0, 6.0])
+    para(doc, "{% if m.settlement.payable is not none %}本月应付服务费为人民币（大写）"
+         "{{ m.settlement.payable|rmb_upper }}。{% else %}本月考核等级在管理办法中没有对应的绩效支付比例，"
+         "应付金额按合同约定结算。{% endif %}")
+    tag(doc, "{%p endif %}")
 
     heading(doc, "九、趋势")
     table(doc, ["月份", "工单数", "SLA 达成率", "可用率", "违约金（元）", "得分", "等级"], [

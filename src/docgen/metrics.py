@@ -93,6 +93,38 @@ class CarriedTicket:
 
 
 @dataclass(frozen=True)
+class Settlement:
+    """The fee of a period after its assessment, as the contract settles it.
+
+    base = fee × (100 − performance_share_pct) %, performance = fee − base; the performance part
+    is paid at the share the policy's performance_payout_pct gives the period's grade; payable =
+    base + performance paid − credit − deductions, never below 0. Amounts half up to the cent.
+    """
+
+    fee: Decimal
+    base: Decimal
+    performance: Decimal
+    payout_pct: Decimal | None
+    """None: the policy names no payout for the grade (the report then computes no total)"""
+    performance_paid: Decimal | None
+    credit: Decimal
+    deductions: Decimal
+    payable: Decimal | None
+
+
+def settle(fee: Decimal, share_pct: Decimal, grade: str, payouts: dict[str, Decimal], credit: Decimal,
+           deductions: Decimal) -> Settlement:
+    """The Settlement of a period's fee (see Settlement)."""
+    performance = q2(fee * share_pct / HUNDRED)
+    base = fee - performance
+    payout = payouts.get(grade)
+    paid = q2(performance * payout / HUNDRED) if payout is not None else None
+    payable = max(ZERO, base + paid - credit - deductions) if paid is not None else None
+    return Settlement(fee=fee, base=base, performance=performance, payout_pct=payout, performance_paid=paid,
+                      credit=credit, deductions=deductions, payable=payable)
+
+
+@dataclass(frozen=True)
 class SystemAvailability:
     """The availability of one system the SLA lists, over a period."""
 
@@ -189,6 +221,8 @@ class MonthMetrics:
     """SLA attainment as targets met ÷ targets (rows with something measured)"""
     mttr_by_level: dict[str, Decimal | None] = field(default_factory=dict)
     """MTTR per level over the level's restored incidents (None: none restored)"""
+    settlement: Settlement | None = None
+    """what the period's figures mean for the fee (see settle)"""
     partial_months: list[str] = field(default_factory=list)
     """the months only partly inside the period, e.g. '2026年6月（15日至30日，16天）' (see _partial_months)"""
 
@@ -667,6 +701,8 @@ def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -
         deduction_cap=sum(month_caps.values(), ZERO), deduction_applied=applied, deduction_capped=capped,
         leave=leave, changes=changes, scores=scores, weighted=weighted, score=score, grade=grade_for(policy, score),
         policy_version=policy.version, fee=sum(fees.values(), ZERO),
+        settlement=settle(sum(fees.values(), ZERO), ag.fees.performance_share_pct, grade_for(policy, score),
+                          policy.assessment.performance_payout_pct, credit_amount, applied),
         staff=tuple(on_post(data, agreement_id, start, end)), days=(end - start).days + 1,
         partial_months=_partial_months(start, end),
         leave_hours={r.id: leave_hours[r.id] for r in leave})

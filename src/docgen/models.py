@@ -539,12 +539,20 @@ class GradeBand(Model):
     min_score: Annotated[Decimal, Field(ge=0, le=100)]
 
 
+DEFAULT_PAYOUT: dict[str, Decimal] = {"优秀": Decimal(100), "良好": Decimal(100), "合格": Decimal(80),
+                                     "不合格": Decimal(0)}
+
+
 class Assessment(Model):
     weights: list[Weight] = Field(min_length=1)
     grades: list[GradeBand] = Field(min_length=2)
     fail_grade: Literal["不合格"] = "不合格"
     terminate_after_consecutive_fails: StrictInt = Field(default=2, ge=1)
     annual_quarters_pct: Percent = Decimal("70")
+    performance_payout_pct: dict[Text, Percent] = Field(
+        default_factory=lambda: dict(DEFAULT_PAYOUT),
+        description="grade → share of the performance fee paid (default: 优秀、良好 100, 合格 80, 不合格 0); "
+                    "the contract states it and reports settle by it")
 
     @field_validator("weights")
     @classmethod
