@@ -440,3 +440,33 @@ def test_the_report_shows_the_settlement_in_figures_and_words(data) -> None:
     assert "本月应付服务费 | 55,000.00" in text
     assert "本月应付服务费为人民币（大写）伍万伍仟元整。" in text
     assert "绩效服务费按考核等级“不合格”支付 0% | 0.00" in text
+
+
+CAPS = "    grade_caps:\n      - {when: late, max_grade: 良好}\n      - {when: availability_missed, max_grade: 合格}\n"
+
+
+def test_a_grade_cap_of_the_policy_lowers_the_grade_whatever_the_score(tmp_path: Path) -> None:
+    policy = MINI["policy.yaml"] + CAPS
+    mm = month_metrics(load_dataset(write_mini(tmp_path / "data", **{"policy.yaml": policy})), AG, 2026, 10)
+    # every limit met (sla 100), one lateness (staffing 95): 0.6 × 100 + 0.4 × 95 = 98.00 → 优秀 by score;
+    # the lateness caps it at 良好; availability was met, so that cap does not apply
+    assert (mm.score, mm.score_grade, mm.grade) == (D("98.00"), "优秀", "良好")
+    assert mm.grade_caps == ["发生“迟到”，等级不高于“良好”"]
+    assert mm.settlement.payout_pct == D("100")  # 良好 still pays in full
+    from test_reports import render
+
+    _, text = render("monthly", "hx-2026-2026-10", load_dataset(tmp_path / "data"))
+    assert "综合得分 98.00 分，考核等级：良好。（按得分为“优秀”；依管理办法，发生“迟到”，等级不高于“良好”。）" in text
+    _, contract = render("contract", "hx-2026", load_dataset(tmp_path / "data"))
+    assert "当月发生“迟到”的，不高于“良好”；可用率未达到合同约定的目标的，不高于“合格”。" in contract
+
+
+def test_a_grade_cap_on_an_unknown_result_is_a_located_error(tmp_path: Path) -> None:
+    policy = MINI["policy.yaml"] + "    grade_caps:\n      - {when: sleeping, max_grade: 良好}\n"
+    from docgen.errors import InputError
+
+    with pytest.raises(InputError) as caught:
+        load_dataset(write_mini(tmp_path / "data", **{"policy.yaml": policy}))
+    [problem] = caught.value.problems
+    assert problem.file.endswith("policy.yaml") and problem.line is not None
+    assert "grade cap on 'sleeping'" in problem.message and "late" in problem.message

@@ -161,6 +161,9 @@ def contract() -> None:
          "{% for g, p in policy.assessment.performance_payout_pct.items() %}{{ g }}"
          "{% if p == 100 %}全额支付{% elif p == 0 %}不予支付{% else %}支付 {{ p|target }}{% endif %}"
          "{% if not loop.last %}，{% endif %}{% endfor %}。"
+         "{% if policy.assessment.grade_caps %}有下列情形的，当月考核等级不高于所列等级，不论得分："
+         "{% for cap in policy.assessment.grade_caps %}{{ cap_text[cap.when] }}的，不高于“{{ cap.max_grade }}”"
+         "{% if not loop.last %}；{% endif %}{% endfor %}。{% endif %}"
          "连续 {{ policy.assessment.terminate_after_consecutive_fails }} "
          "个季度考核为“{{ policy.assessment.fail_grade }}”的，甲方有权依照第十五条解除本合同。")
 

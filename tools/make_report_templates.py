@@ -227,7 +227,10 @@ def monthly() -> None:
         ["{{ w.name }}", "{{ w.weight|percent(0) }}", "{{ m.scores[w.key] }}", "{{ weighted[w.key] }}"],
         ["{%tr endfor %}"],
     ], widths_cm=[6.0, 3.0, 3.0, 3.0])
-    para(doc, "综合得分 {{ m.score }} 分，考核等级：{{ m.grade }}。")
+    para(doc, "综合得分 {{ m.score }} 分，考核等级：{{ m.grade }}。"
+         "{% if m.grade != m.score_grade %}（按得分为“{{ m.score_grade }}”；{% endif %}"
+         "{% if m.grade_caps %}{% if m.grade == m.score_grade %}（{% endif %}依管理办法，"
+         "{{ m.grade_caps|join('；') }}。）{% endif %}")
     tag(doc, "{%p if m.settlement %}")
     caption(doc, "本月服务费结算（按月计算，随分期付款结算）：")
     table(doc, ["项目", "金额（元）"], [

@@ -158,6 +158,12 @@ POLICY = {
         "fail_grade": "不合格",
         "terminate_after_consecutive_fails": 2,
         "annual_quarters_pct": 70,
+        "grade_caps": [
+            {"when": "sla_below_target", "max_grade": "良好"},
+            {"when": "availability_missed", "max_grade": "良好"},
+            {"when": "proxy_clock_in", "max_grade": "合格"},
+            {"when": "absence", "max_grade": "合格"},
+        ],
     },
 }
 

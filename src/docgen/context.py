@@ -48,6 +48,7 @@ class AgreementContext(TypedDict):
     agreement: m.Agreement
     policy: m.Policy
     calc: AgreementFigures
+    cap_text: dict[str, str]
     doc: DocInfo
 
 
@@ -129,8 +130,16 @@ def agreement_context(dataset: m.Dataset, agreement: m.Agreement, doc_number: st
         "agreement": agreement.model_dump(),
         "policy": dataset.policy_for_agreement(agreement).model_dump(),
         "calc": agreement_figures(agreement, dataset.policy_for_agreement(agreement)),
+        "cap_text": cap_texts(dataset.policy_for_agreement(agreement)),
         "doc": {"number": doc_number},
     }
+
+
+def cap_texts(policy: m.Policy) -> dict[str, str]:
+    """What each grade cap's condition is, in the contract's words."""
+    rules = {r.code: r.name for r in policy.deductions.rules}
+    return {cap.when: m.CAP_CONDITIONS.get(cap.when) or f"当月发生“{rules.get(cap.when, cap.when)}”"
+            for cap in policy.assessment.grade_caps}
 
 
 def leave_context(dataset: m.Dataset, leave: m.LeaveRequest) -> dict[str, Any]:

@@ -221,6 +221,10 @@ class MonthMetrics:
     """SLA attainment as targets met ÷ targets (rows with something measured)"""
     mttr_by_level: dict[str, Decimal | None] = field(default_factory=dict)
     """MTTR per level over the level's restored incidents (None: none restored)"""
+    score_grade: str = ""
+    """the grade the score alone gives; `grade` is it after the policy's grade caps"""
+    grade_caps: list[str] = field(default_factory=list)
+    """why the grade was capped (the caps the period triggered), in the report's words"""
     settlement: Settlement | None = None
     """what the period's figures mean for the fee (see settle)"""
     partial_months: list[str] = field(default_factory=list)
@@ -359,6 +363,28 @@ def leave_hours_in(leave: m.LeaveRequest, start: date, end: date) -> Decimal:
         elif inside:
             total += (hours * inside / len(mine)).quantize(tenth, rounding=ROUND_HALF_UP)
     return total
+
+
+def capped_grade(policy: m.Policy, grade: str, sla_ok: bool, availability_ok: bool,
+                 event_codes: set[str]) -> tuple[str, list[str]]:
+    """`grade` lowered to the policy's grade caps that the period's results trigger, and why."""
+    order: list[str] = [g.name for g in policy.assessment.grades]
+    rules = {r.code: r.name for r in policy.deductions.rules}
+    reasons = []
+    for cap in policy.assessment.grade_caps:
+        if cap.when == "sla_below_target":
+            hit = not sla_ok
+        elif cap.when == "availability_missed":
+            hit = not availability_ok
+        else:
+            hit = cap.when in event_codes
+        if not hit or cap.max_grade not in order:
+            continue
+        what = m.CAP_CONDITIONS.get(cap.when) or f"发生“{rules.get(cap.when, cap.when)}”"
+        reasons.append(f"{what}，等级不高于“{cap.max_grade}”")
+        if order.index(cap.max_grade) > order.index(grade):
+            grade = cap.max_grade
+    return grade, reasons
 
 
 def grade_for(policy: m.Policy, score: Decimal) -> str:
@@ -687,6 +713,10 @@ def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -
     scores: dict[str, Decimal] = {w.key: q2(_clamp(dimensions[w.key])) for w in weights}
     weighted: dict[str, Decimal] = {w.key: q2(w.weight * scores[w.key] / HUNDRED) for w in weights}
     score = sum(weighted.values(), ZERO)  # the sum of the printed parts, so the table adds up
+    score_grade = grade_for(policy, score)
+    grade, caps = capped_grade(policy, score_grade,
+                               overall is None or overall >= sla.attainment_target_pct, availability_ok,
+                               {d.rule_code for d in lines})
 
     return MonthMetrics(
         period_start=start, period_end=end, ticket_count=len(tickets), by_severity=by_severity,
@@ -699,9 +729,10 @@ def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -
         satisfaction_responses=len(votes), satisfied=satisfied, satisfaction_pct=satisfaction,
         satisfaction_avg=satisfaction_avg, deduction_lines=lines, deduction_total=total,
         deduction_cap=sum(month_caps.values(), ZERO), deduction_applied=applied, deduction_capped=capped,
-        leave=leave, changes=changes, scores=scores, weighted=weighted, score=score, grade=grade_for(policy, score),
+        leave=leave, changes=changes, scores=scores, weighted=weighted, score=score, grade=grade,
+        score_grade=score_grade, grade_caps=caps,
         policy_version=policy.version, fee=sum(fees.values(), ZERO),
-        settlement=settle(sum(fees.values(), ZERO), ag.fees.performance_share_pct, grade_for(policy, score),
+        settlement=settle(sum(fees.values(), ZERO), ag.fees.performance_share_pct, grade,
                           policy.assessment.performance_payout_pct, credit_amount, applied),
         staff=tuple(on_post(data, agreement_id, start, end)), days=(end - start).days + 1,
         partial_months=_partial_months(start, end),

@@ -539,6 +539,19 @@ class GradeBand(Model):
     min_score: Annotated[Decimal, Field(ge=0, le=100)]
 
 
+GradeName = Literal["优秀", "良好", "合格", "不合格"]
+CAP_CONDITIONS = {"sla_below_target": "按工单计的时限达成率低于合同约定的达成率目标",
+                  "availability_missed": "可用率未达到合同约定的目标"}
+
+
+class GradeCap(Model):
+    """A result that caps a month's grade: `when` is sla_below_target, availability_missed, or
+    the code of a deduction rule (any such attendance event in the month)."""
+
+    when: Id
+    max_grade: GradeName
+
+
 DEFAULT_PAYOUT: dict[str, Decimal] = {"优秀": Decimal(100), "良好": Decimal(100), "合格": Decimal(80),
                                      "不合格": Decimal(0)}
 
@@ -549,6 +562,8 @@ class Assessment(Model):
     fail_grade: Literal["不合格"] = "不合格"
     terminate_after_consecutive_fails: StrictInt = Field(default=2, ge=1)
     annual_quarters_pct: Percent = Decimal("70")
+    grade_caps: list[GradeCap] = Field(default_factory=list,
+                                       description="results that cap a month's grade whatever its score")
     performance_payout_pct: dict[Text, Percent] = Field(
         default_factory=lambda: dict(DEFAULT_PAYOUT),
         description="grade → share of the performance fee paid (default: 优秀、良好 100, 合格 80, 不合格 0); "
@@ -601,6 +616,15 @@ class Policy(Model):
     change: ChangeRules = ChangeRules()
     assessment: Assessment
     calendar: list[CalendarYear] = Field(default_factory=list, description="工作日历的补充或更正（按年）")
+
+    @model_validator(mode="after")
+    def _caps_name_known_results(self) -> Policy:
+        codes = {r.code for r in self.deductions.rules}
+        for cap in self.assessment.grade_caps:
+            if cap.when not in CAP_CONDITIONS and cap.when not in codes:
+                raise ValueError(f"grade cap on {cap.when!r}: not {' or '.join(CAP_CONDITIONS)} "
+                                 f"nor a deduction code ({', '.join(sorted(codes))})")
+        return self
 
 
 def version_on(versions: list[Policy], day: date) -> Policy | None:
