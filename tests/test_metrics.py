@@ -256,6 +256,18 @@ def test_all_six_dimensions(tmp_path: Path) -> None:
     # parts, each half up to 0.01: 0.35×53.85 = 18.8475 → 18.85; 0.20×35 = 7.00; 0.15×80 = 12.00;
     # 0.10×66.67 = 6.667 → 6.67; 0.15×66.67 = 10.0005 → 10.00; 0.05×90 = 4.50 → sum 59.02
     assert mm.score == D("59.02") and mm.grade == "不合格"
+    assert mm.basis == {
+        "sla": "按工单计的时限达成率 53.85%",
+        "staffing": "100 − 5 × 考勤不符合事项 13 次",
+        "security": "100 − 20 × 一级、二级安全事件 1 起",
+        "process": "闭环时限达成 2 ÷ 计量 3 × 100",
+        "satisfaction": "满意评价（4 分及以上）2 ÷ 有效评价 3 × 100",
+        "improvement": "100 − 10 × 超出恢复时限的一级、二级工单 1 张",
+    }
+    from test_reports import render
+
+    _, text = render("monthly", "hx-2026-2026-10", load_dataset(tmp_path / "data"))
+    assert "人员管理 | 100 − 5 × 考勤不符合事项 13 次 | 35.00" in text
 
 
 def test_staffing_floor_is_zero(data) -> None:

@@ -252,6 +252,13 @@ def monthly() -> None:
          "应付金额按合同约定结算。{% endif %}")
     tag(doc, "{%p endif %}")
 
+    caption(doc, "各维度的计算方法与本月数据（得分限于 0～100，四舍五入至 0.01）：")
+    table(doc, ["维度", "计算方法与本月数据", "得分"], [
+        ["{%tr for w in policy.assessment.weights %}"],
+        ["{{ w.name }}", "{{ m.basis[w.key] }}", "{{ m.scores[w.key] }}"],
+        ["{%tr endfor %}"],
+    ], widths_cm=[3.4, 9.6, 2.0])
+
     heading(doc, "九、趋势")
     table(doc, ["月份", "工单数", "SLA 达成率", "可用率", "违约金（元）", "得分", "等级"], [
         ["{%tr for t in trend %}"],

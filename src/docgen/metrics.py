@@ -221,6 +221,9 @@ class MonthMetrics:
     """SLA attainment as targets met ÷ targets (rows with something measured)"""
     mttr_by_level: dict[str, Decimal | None] = field(default_factory=dict)
     """MTTR per level over the level's restored incidents (None: none restored)"""
+    basis: dict[str, str] = field(default_factory=dict)
+    """dimension key → its formula with the period's inputs, as the report's appendix prints it
+    (the score is clamped to 0–100 and rounded half up to 0.01)"""
     score_grade: str = ""
     """the grade the score alone gives; `grade` is it after the policy's grade caps"""
     grade_caps: list[str] = field(default_factory=list)
@@ -709,6 +712,20 @@ def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -
         "satisfaction": HUNDRED if satisfaction is None else satisfaction,
         "improvement": HUNDRED - 10 * restore_misses / n_months,
     }
+    per = "" if n_months == 1 else f" ÷ {n_months} 个月"
+    closure_met = sum(r.met for r in closure_rows)
+    closure_measured = sum(r.measured for r in closure_rows)
+    basis = {
+        "sla": (f"按工单计的时限达成率 {overall}%" if overall is not None else "无结果确定的时限，按 100 计")
+               + ("" if availability_ok else "，可用率未达标扣 10 分"),
+        "staffing": f"100 − 5 × 考勤不符合事项 {events} 次{per}",
+        "security": f"100 − 20 × 一级、二级安全事件 {security_incidents} 起{per}",
+        "process": (f"闭环时限达成 {closure_met} ÷ 计量 {closure_measured} × 100" if closure is not None
+                    else "无结果确定的闭环时限，按 100 计"),
+        "satisfaction": (f"满意评价（4 分及以上）{satisfied} ÷ 有效评价 {len(votes)} × 100" if votes
+                         else "无有效评价，按 100 计"),
+        "improvement": f"100 − 10 × 超出恢复时限的一级、二级工单 {restore_misses} 张{per}",
+    }
     weights = policy.assessment.weights
     scores: dict[str, Decimal] = {w.key: q2(_clamp(dimensions[w.key])) for w in weights}
     weighted: dict[str, Decimal] = {w.key: q2(w.weight * scores[w.key] / HUNDRED) for w in weights}
@@ -730,7 +747,7 @@ def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -
         satisfaction_avg=satisfaction_avg, deduction_lines=lines, deduction_total=total,
         deduction_cap=sum(month_caps.values(), ZERO), deduction_applied=applied, deduction_capped=capped,
         leave=leave, changes=changes, scores=scores, weighted=weighted, score=score, grade=grade,
-        score_grade=score_grade, grade_caps=caps,
+        score_grade=score_grade, grade_caps=caps, basis={w.key: basis[w.key] for w in weights},
         policy_version=policy.version, fee=sum(fees.values(), ZERO),
         settlement=settle(sum(fees.values(), ZERO), ag.fees.performance_share_pct, grade,
                           policy.assessment.performance_payout_pct, credit_amount, applied),
