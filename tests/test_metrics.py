@@ -482,3 +482,35 @@ def test_a_grade_cap_on_an_unknown_result_is_a_located_error(tmp_path: Path) -> 
     [problem] = caught.value.problems
     assert problem.file.endswith("policy.yaml") and problem.line is not None
     assert "grade cap on 'sleeping'" in problem.message and "late" in problem.message
+
+
+def test_repeated_incidents_are_candidate_problems(tmp_path: Path) -> None:
+    def row(i: str, system: str, summary: str, opened: str, category: str = "硬件故障") -> str:
+        return f"{i},hx-2026,P1,{category},{system},{summary},{opened},,,,,s1,,0\n"
+
+    tickets = HEADER + "".join([
+        row("R1", "核心业务系统", "存储阵列 5 号控制器告警", "2026-09-20 09:00"),  # before the window
+        row("R2", "核心业务系统", "存储阵列 5 号控制器告警", "2026-10-05 09:00"),
+        row("R3", "核心业务系统", "存储阵列 6 号控制器告警", "2026-10-12 09:00"),  # similar (ratio ≥ 0.8)
+        row("R4", "核心业务系统", "存储阵列 5 号控制器告警", "2026-10-30 09:00"),
+        row("R5", "统一身份认证平台", "存储阵列 5 号控制器告警", "2026-10-30 10:00"),  # another system
+        row("R6", "核心业务系统", "存储阵列 5 号控制器告警", "2026-10-31 09:00", "咨询与服务请求"),  # a request
+    ])
+    mm = month_metrics(load(tmp_path, **{"tickets.csv": tickets}), AG, 2026, 10)
+    # the 30-day window up to 10-31 starts on 10-02: R1 is outside; R2, R3, R4 make one problem
+    assert [(p.system, p.summary, p.tickets) for p in mm.problems] == [
+        ("核心业务系统", "存储阵列 5 号控制器告警", ["R2", "R3", "R4"])]
+
+
+def test_complaints_are_listed_as_their_own_section(tmp_path: Path) -> None:
+    policy = MINI["policy.yaml"].replace("  assessment:\n", (
+        "      - code: complaint\n        name: 被投诉\n        amount: 1000.00\n        unit: 次\n"
+        "        basis: 用户投诉经核实\n  assessment:\n"), 1)
+    attendance = "id,date,staff,kind,count,note\nC1,2026-10-08,s1,complaint,1,报修处理态度生硬，经核实属实\n"
+    data = load_dataset(write_mini(tmp_path / "data", **{"policy.yaml": policy, "attendance.csv": attendance}))
+    mm = month_metrics(data, AG, 2026, 10)
+    assert [(c.record, c.note) for c in mm.complaints] == [("C1", "报修处理态度生硬，经核实属实")]
+    from test_reports import render
+
+    _, text = render("monthly", "hx-2026-2026-10", data)
+    assert "本月经核实的用户投诉 1 起" in text and "C1 | 10月8日 | 张伟 | 报修处理态度生硬，经核实属实" in text

@@ -155,6 +155,16 @@ def monthly() -> None:
     ], widths_cm=[7.5, 7.5])
     tag(doc, "{%p endif %}")
     para(doc, "{{ charts.severity }}", style="无缩进", align=WD_ALIGN_PARAGRAPH.CENTER)
+    para(doc, "问题管理：{{ policy.problems.window_days }} 天内同一系统摘要相近的故障事件发生 "
+         "{{ policy.problems.min_count }} 次及以上的，列为疑似问题，乙方应开展根因分析并在下期报告说明结论。"
+         "{% if not m.problems %}本月无疑似问题。{% endif %}")
+    tag(doc, "{%p if m.problems %}")
+    table(doc, ["系统", "事件摘要", "次数", "相关工单"], [
+        ["{%tr for p in m.problems %}"],
+        ["{{ p.system }}", "{{ p.summary }}", "{{ p.tickets|length }}", "{{ p.tickets|join('、') }}"],
+        ["{%tr endfor %}"],
+    ], widths_cm=[2.8, 4.6, 1.2, 6.4])
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p if m.carried %}")
     caption(doc, "上期未关闭工单处理结果：")
     table(doc, ["工单号", "级别", "摘要", "报障时间", "处理结果"], [
@@ -197,10 +207,19 @@ def monthly() -> None:
          "{% endfor %}{% endfor %}。")
     tag(doc, "{%p endif %}")
 
-    heading(doc, "六、满意度")
+    heading(doc, "六、满意度与投诉")
     para(doc, "{% if m.satisfaction_responses %}本月收回有效评价 {{ m.satisfaction_responses }} 份，满意（4 分及以上）"
          "{{ m.satisfied }} 份，满意度 {{ m.satisfaction_pct|percent }}，平均 {{ m.satisfaction_avg }} 分。"
-         "{% else %}本月无有效评价。{% endif %}")
+         "{% else %}本月无有效评价。{% endif %}"
+         "本月经核实的用户投诉 {{ m.complaints|length }} 起{% if m.complaints %}，列于下表，"
+         "并按管理办法计入第七节违约金{% endif %}。")
+    tag(doc, "{%p if m.complaints %}")
+    table(doc, ["记录号", "日期", "人员", "投诉内容"], [
+        ["{%tr for c in m.complaints %}"],
+        ["{{ c.record }}", "{{ c.date|cn_month_day }}", "{{ c.staff_name }}", "{{ c.note }}"],
+        ["{%tr endfor %}"],
+    ], widths_cm=[3.3, 1.8, 1.6, 8.3])
+    tag(doc, "{%p endif %}")
 
     heading(doc, "七、不符合项与违约金明细")
     para(doc, "依据《{{ policy.title }}》，下列考勤不符合事项按乙方违约金计收，从当月服务费中扣除；"

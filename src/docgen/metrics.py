@@ -16,6 +16,7 @@ HUNDRED = Decimal(100)
 ZERO = Decimal("0.00")
 SECURITY_CATEGORY = "安全事件"
 SERVICE_REQUEST_CATEGORY = "咨询与服务请求"  # not an incident: left out of MTTR
+COMPLAINT = "complaint"  # the deduction code of a substantiated user complaint (被投诉)
 SERVICE_LEVEL = "P4"  # 四级事件 (minor faults, questions and routine requests): not an incident
 MAJOR = ("P1", "P2")
 METRICS: tuple[tuple[str, str, str], ...] = (
@@ -90,6 +91,17 @@ class CarriedTicket:
     closed_in_period: bool
     decided: list[LimitOutcome]
     """its limits decided in this period"""
+
+
+@dataclass(frozen=True)
+class CandidateProblem:
+    """Incidents on one system with similar summaries, repeated within the policy's window."""
+
+    system: str
+    summary: str
+    tickets: list[str]
+    first: datetime
+    last: datetime
 
 
 @dataclass(frozen=True)
@@ -230,6 +242,10 @@ class MonthMetrics:
     """why the grade was capped (the caps the period triggered), in the report's words"""
     settlement: Settlement | None = None
     """what the period's figures mean for the fee (see settle)"""
+    problems: list[CandidateProblem] = field(default_factory=list)
+    """repeated incidents up to the period's end (candidate_problems)"""
+    complaints: list[DeductionLine] = field(default_factory=list)
+    """the period's complaint records (deduction code `complaint`)"""
     partial_months: list[str] = field(default_factory=list)
     """the months only partly inside the period, e.g. '2026年6月（15日至30日，16天）' (see _partial_months)"""
 
@@ -451,6 +467,31 @@ def _unfinished_leave(data: m.Dataset, event: m.AttendanceEvent) -> str:
     ended = [r for r in data.leave if r.staff == event.staff and r.returned is None
              and 0 <= (event.date - r.end.date()).days <= 7]
     return max(ended, key=lambda r: r.end).id if ended else ""
+
+
+def candidate_problems(data: m.Dataset, agreement_id: str, start: date, end: date,
+                       rules: m.ProblemRules) -> list[CandidateProblem]:
+    """Incidents of the agreement reported within `rules.window_days` up to `end`, grouped by
+    system and by summary (difflib ratio ≥ rules.similarity to the group's first summary);
+    groups of at least `rules.min_count` with an incident in [start, end] are candidate problems."""
+    from difflib import SequenceMatcher
+
+    since = datetime.combine(end - timedelta(days=rules.window_days - 1), time.min)
+    until = datetime.combine(end, time.max)
+    incidents = sorted((t for t in data.tickets if t.agreement == agreement_id and _is_incident(t)
+                        and since <= t.opened <= until), key=lambda t: (t.opened, t.id))
+    groups: list[list[m.Ticket]] = []
+    for t in incidents:
+        for group in groups:
+            if group[0].system == t.system and \
+                    Decimal(str(SequenceMatcher(None, group[0].summary, t.summary).ratio())) >= rules.similarity:
+                group.append(t)
+                break
+        else:
+            groups.append([t])
+    return [CandidateProblem(system=g[0].system, summary=g[0].summary, tickets=[t.id for t in g],
+                             first=g[0].opened, last=g[-1].opened)
+            for g in groups if len(g) >= rules.min_count and any(start <= t.opened.date() <= end for t in g)]
 
 
 def _is_incident(ticket: m.Ticket) -> bool:
@@ -748,6 +789,8 @@ def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -
         deduction_cap=sum(month_caps.values(), ZERO), deduction_applied=applied, deduction_capped=capped,
         leave=leave, changes=changes, scores=scores, weighted=weighted, score=score, grade=grade,
         score_grade=score_grade, grade_caps=caps, basis={w.key: basis[w.key] for w in weights},
+        problems=candidate_problems(data, agreement_id, start, end, policy.problems),
+        complaints=[d for d in lines if d.rule_code == COMPLAINT],
         policy_version=policy.version, fee=sum(fees.values(), ZERO),
         settlement=settle(sum(fees.values(), ZERO), ag.fees.performance_share_pct, grade,
                           policy.assessment.performance_payout_pct, credit_amount, applied),

@@ -607,6 +607,14 @@ class CalendarYear(Model):
         return self
 
 
+class ProblemRules(Model):
+    """When repeated incidents are listed as a candidate problem (问题管理)."""
+
+    window_days: StrictInt = Field(default=30, ge=1, le=366)
+    min_count: StrictInt = Field(default=3, ge=2, le=100)
+    similarity: Annotated[Decimal, Field(ge=0, le=1)] = Decimal("0.8")
+
+
 class Policy(Model):
     version: Text
     effective_date: Date
@@ -615,6 +623,7 @@ class Policy(Model):
     leave: LeaveRules = LeaveRules()
     change: ChangeRules = ChangeRules()
     assessment: Assessment
+    problems: ProblemRules = ProblemRules()
     calendar: list[CalendarYear] = Field(default_factory=list, description="工作日历的补充或更正（按年）")
 
     @model_validator(mode="after")
