@@ -514,3 +514,62 @@ def test_complaints_are_listed_as_their_own_section(tmp_path: Path) -> None:
 
     _, text = render("monthly", "hx-2026-2026-10", data)
     assert "本月经核实的用户投诉 1 起" in text and "C1 | 10月8日 | 张伟 | 报修处理态度生硬，经核实属实" in text
+
+
+REVIEWS = """\
+reviews:
+  - ticket: INC-1
+    cause: 电源模块老化导致服务器宕机
+    impact: 核心业务系统中断 3 小时
+    fix: 更换电源模块并恢复服务
+    prevention: 对同批次电源模块开展巡检与更换
+    owner: 张伟
+    reviewed: 2026-10-08
+"""
+IMPROVEMENTS = """\
+improvements:
+  - {id: GJ-1, agreement: hx-2026, action: 电源模块巡检, owner: 张伟, raised: 2026-09-15, due: 2026-10-20}
+  - {id: GJ-2, agreement: hx-2026, action: 备份恢复演练, owner: 刘洋, raised: 2026-09-01, due: 2026-10-31, closed: 2026-10-10}
+  - {id: GJ-3, agreement: hx-2026, action: 更新值班表, owner: 刘洋, raised: 2026-08-01, due: 2026-08-31, closed: 2026-09-02}
+  - {id: GJ-4, agreement: hx-2026, action: 容量评估, owner: 张伟, raised: 2026-10-20, due: 2026-11-30, source: INC-1}
+  - {id: GJ-5, agreement: hx-2026, action: 下月新增, owner: 张伟, raised: 2026-11-02, due: 2026-11-30}
+"""
+
+
+def test_major_incidents_show_their_review_or_that_it_is_missing(tmp_path: Path) -> None:
+    from test_reports import render
+
+    bare = load_dataset(write_mini(tmp_path / "bare"))
+    assert [(x.ticket.id, x.review) for x in month_metrics(bare, AG, 2026, 10).major] == [("INC-1", None)]
+    _, text = render("monthly", "hx-2026-2026-10", bare)
+    assert "重大故障（一级）：本月 1 起" in text and "INC-1（核心业务系统，服务器宕机，10月3日 09:00）：故障分析报告尚未提交" in text
+    reviewed = load_dataset(write_mini(tmp_path / "reviewed", **{"reviews.yaml": REVIEWS}))
+    _, text = render("monthly", "hx-2026-2026-10", reviewed)
+    assert "原因：电源模块老化导致服务器宕机；影响：核心业务系统中断 3 小时" in text and "2026年10月8日复盘" in text
+
+
+def test_improvement_actions_are_followed_until_closed(tmp_path: Path) -> None:
+    from test_reports import render
+
+    data = load_dataset(write_mini(tmp_path / "data", **{"improvements.yaml": IMPROVEMENTS}))
+    mm = month_metrics(data, AG, 2026, 10)
+    # in order of raising; GJ-3 was closed in September, GJ-5 is raised in November: neither is October's
+    assert [(s.action.id, s.status) for s in mm.actions] == [
+        ("GJ-2", "已完成（10月10日）"), ("GJ-1", "已逾期"), ("GJ-4", "进行中")]
+    _, text = render("monthly", "hx-2026-2026-10", data)
+    assert "GJ-1 | 电源模块巡检 | 张伟 | 9月15日 | 10月20日 | 已逾期" in text
+    assert "GJ-4 | 容量评估（INC-1） | 张伟 | 10月20日 | 11月30日 | 进行中" in text
+    _, bare = render("monthly", "hx-2026-2026-10", load_dataset(write_mini(tmp_path / "bare")))
+    assert "改进措施台账 improvements.yaml 中尚无本合同的措施" in bare
+
+
+def test_reviews_and_actions_name_what_they_refer_to(tmp_path: Path) -> None:
+    from docgen.errors import InputError
+
+    wrong = {"reviews.yaml": REVIEWS.replace("ticket: INC-1", "ticket: INC-9"),
+             "improvements.yaml": IMPROVEMENTS.replace("{id: GJ-2, agreement: hx-2026", "{id: GJ-1, agreement: zz")}
+    with pytest.raises(InputError) as caught:
+        load_dataset(write_mini(tmp_path / "data", **wrong))
+    text = "\n".join(str(p) for p in caught.value.problems)
+    assert "reviews.yaml:2:" in text and "no ticket 'INC-9'" in text
+    assert "improvements.yaml:3:" in text and "GJ-1" in text and "'zz'" in text

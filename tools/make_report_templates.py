@@ -158,6 +158,15 @@ def monthly() -> None:
     para(doc, "问题管理：{{ policy.problems.window_days }} 天内同一系统摘要相近的故障事件发生 "
          "{{ policy.problems.min_count }} 次及以上的，列为疑似问题，乙方应开展根因分析并在下期报告说明结论。"
          "{% if not m.problems %}本月无疑似问题。{% endif %}")
+    para(doc, "重大故障（一级）：本月 {{ m.major|length }} 起{% if m.major %}，复盘情况如下"
+         "（乙方应在故障恢复后提交故障分析报告）{% endif %}。")
+    tag(doc, "{%p for x in m.major %}")
+    para(doc, "{{ x.ticket.id }}（{{ x.ticket.system }}，{{ x.ticket.summary }}，"
+         "{{ x.ticket.opened|cn_short_datetime }}）："
+         "{% if x.review %}原因：{{ x.review.cause }}；影响：{{ x.review.impact }}；处置：{{ x.review.fix }}；"
+         "预防：{{ x.review.prevention }}；责任人：{{ x.review.owner }}（{{ x.review.reviewed|cn_date }}复盘）。"
+         "{% else %}故障分析报告尚未提交，列为待办事项。{% endif %}")
+    tag(doc, "{%p endfor %}")
     tag(doc, "{%p if m.problems %}")
     table(doc, ["系统", "事件摘要", "次数", "相关工单"], [
         ["{%tr for p in m.problems %}"],
@@ -288,6 +297,18 @@ def monthly() -> None:
     para(doc, "{{ charts.trend }}", style="无缩进", align=WD_ALIGN_PARAGRAPH.CENTER)
 
     heading(doc, "十、改进措施与下月计划")
+    tag(doc, "{%p if m.actions %}")
+    caption(doc, "改进措施跟踪（逐月跟踪至完成）：")
+    table(doc, ["编号", "措施", "责任人", "提出", "期限", "状态"], [
+        ["{%tr for s in m.actions %}"],
+        ["{{ s.action.id }}", "{{ s.action.action }}{% if s.action.source %}（{{ s.action.source }}）{% endif %}",
+         "{{ s.action.owner }}", "{{ s.action.raised|cn_month_day }}", "{{ s.action.due|cn_month_day }}",
+         "{{ s.status }}"],
+        ["{%tr endfor %}"],
+    ], widths_cm=[2.0, 5.6, 1.8, 1.6, 1.6, 2.4])
+    tag(doc, "{%p endif %}")
+    caption(doc, "{% if m.actions %}本月指标提示的其他事项：{% else %}本月指标提示的改进事项"
+                 "（改进措施台账 improvements.yaml 中尚无本合同的措施）：{% endif %}")
     tag(doc, "{%p for item in improvements %}")
     para(doc, "{{ loop.index }}. {{ item }}")
     tag(doc, "{%p endfor %}")

@@ -1065,6 +1065,38 @@ def check(tickets: list[dict[str, Any]], attendance: list[dict[str, Any]]) -> No
         assert t["closed"] is None or (t["restored"] is not None and t["closed"] >= t["restored"])
 
 
+# ============================================================================ reviews and improvements
+
+REVIEWS = [  # some P1s reviewed; the others show as outstanding in their reports
+    {"ticket": "INC-202609-0033", "cause": "存储交换机固件缺陷导致光纤链路协商失败，数据库主机失去存储路径",
+     "impact": "核心业务系统停止服务 41 分钟，期间柜面与网银交易无法办理",
+     "fix": "切换至备用链路并重启多路径服务；厂商提供固件补丁后在变更窗口升级",
+     "prevention": "存储网络双链路分别接入不同交换机，固件升级纳入季度变更计划", "owner": "王磊（华信智维）",
+     "reviewed": date(2026, 9, 11)},
+    {"ticket": "INC-202610-0029", "cause": "存储阵列两个控制器同批次电池模块同时老化失效，缓存写保护触发卷组离线",
+     "impact": "数据仓库平台卷组离线约 3 小时，当日报表延迟生成",
+     "fix": "更换两个控制器的电池模块，恢复卷组并校验数据一致性",
+     "prevention": "建立电池模块寿命台账，到期前 30 天更换；同批次部件错峰更换", "owner": "王磊（华信智维）",
+     "reviewed": date(2026, 10, 16)},
+    {"ticket": "INC-202610-0055", "cause": "财务部终端打开伪装为报销单的邮件附件，勒索病毒加密本地文件",
+     "impact": "1 台终端本地文件被加密，未发现横向扩散，财务共享盘未受影响",
+     "fix": "断网隔离终端，重装系统并从备份恢复文件，全网排查同类样本",
+     "prevention": "邮件网关加强附件沙箱检测，开展全员钓鱼邮件演练", "owner": "周杰（青松安全）",
+     "reviewed": date(2026, 10, 23)},
+]
+
+IMPROVEMENTS = [
+    {"id": "GJ-2026-001", "agreement": "hx-2026", "action": "存储网络双链路改造，消除单交换机依赖", "owner": "王磊",
+     "raised": date(2026, 9, 11), "due": date(2026, 10, 31), "closed": date(2026, 10, 28), "source": "INC-202609-0033"},
+    {"id": "GJ-2026-002", "agreement": "hx-2026", "action": "建立存储部件寿命台账并制定更换计划", "owner": "王磊",
+     "raised": date(2026, 10, 16), "due": date(2026, 11, 30), "source": "INC-202610-0029"},
+    {"id": "GJ-2026-003", "agreement": "lc-2026", "action": "VPN 拨入后无法访问内网问题的根因分析", "owner": "赵敏",
+     "raised": date(2026, 8, 31), "due": date(2026, 9, 30), "source": "疑似问题（VPN 远程接入）"},
+    {"id": "GJ-2026-004", "agreement": "qs-2026", "action": "全员钓鱼邮件演练与邮件附件沙箱检测上线", "owner": "周杰",
+     "raised": date(2026, 10, 23), "due": date(2026, 12, 15), "source": "INC-202610-0055"},
+]
+
+
 def main() -> None:
     DATA.mkdir(exist_ok=True)
     tickets = make_tickets()
@@ -1081,6 +1113,8 @@ def main() -> None:
     write_yaml("staff.yaml", "驻场运维人员", "staff", [staff_record(s) for s in STAFF])
     write_yaml("leave.yaml", "请销假记录（超过4小时须附乙方函件，超过8小时须安排替岗人员）", "leave", leave_records())
     write_yaml("changes.yaml", "人员变更记录", "changes", CHANGES)
+    write_yaml("reviews.yaml", "重大故障复盘（按工单号；未复盘的一级故障在月报中列为待办）", "reviews", REVIEWS)
+    write_yaml("improvements.yaml", "改进措施台账（逐月跟踪至完成）", "improvements", IMPROVEMENTS)
     write_csv("tickets.csv", ["id", "agreement", "severity", "category", "system", "summary", "opened", "responded",
                               "arrived", "restored", "closed", "assignee", "satisfaction", "downtime_minutes"], tickets)
     write_csv("attendance.csv", ["id", "date", "staff", "kind", "count", "note"], attendance)

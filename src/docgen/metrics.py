@@ -105,6 +105,23 @@ class CandidateProblem:
 
 
 @dataclass(frozen=True)
+class MajorIncident:
+    """A 一级 (P1) ticket of the period and its review (None: not submitted yet)."""
+
+    ticket: m.Ticket
+    review: m.IncidentReview | None
+
+
+@dataclass(frozen=True)
+class ActionStatus:
+    """An improvement action open at some time in the period, and where it stands at its end."""
+
+    action: m.ImprovementAction
+    status: str
+    """已完成 / 进行中 / 已逾期"""
+
+
+@dataclass(frozen=True)
 class Settlement:
     """The fee of a period after its assessment, as the contract settles it.
 
@@ -246,6 +263,10 @@ class MonthMetrics:
     """repeated incidents up to the period's end (candidate_problems)"""
     complaints: list[DeductionLine] = field(default_factory=list)
     """the period's complaint records (deduction code `complaint`)"""
+    major: list[MajorIncident] = field(default_factory=list)
+    """the period's P1 tickets with their reviews (reviews.yaml)"""
+    actions: list[ActionStatus] = field(default_factory=list)
+    """improvement actions (improvements.yaml) raised by the period's end and not closed before it"""
     partial_months: list[str] = field(default_factory=list)
     """the months only partly inside the period, e.g. '2026年6月（15日至30日，16天）' (see _partial_months)"""
 
@@ -492,6 +513,21 @@ def candidate_problems(data: m.Dataset, agreement_id: str, start: date, end: dat
     return [CandidateProblem(system=g[0].system, summary=g[0].summary, tickets=[t.id for t in g],
                              first=g[0].opened, last=g[-1].opened)
             for g in groups if len(g) >= rules.min_count and any(start <= t.opened.date() <= end for t in g)]
+
+
+def _actions(data: m.Dataset, agreement_id: str, start: date, end: date) -> list[ActionStatus]:
+    out = []
+    for a in sorted(data.improvements, key=lambda a: (a.raised, a.id)):
+        if a.agreement != agreement_id or a.raised > end or (a.closed is not None and a.closed < start):
+            continue
+        if a.closed is not None and a.closed <= end:
+            status = f"已完成（{a.closed.month}月{a.closed.day}日）"
+        elif a.due < end:
+            status = "已逾期"
+        else:
+            status = "进行中"
+        out.append(ActionStatus(action=a, status=status))
+    return out
 
 
 def _is_incident(ticket: m.Ticket) -> bool:
@@ -791,6 +827,9 @@ def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -
         score_grade=score_grade, grade_caps=caps, basis={w.key: basis[w.key] for w in weights},
         problems=candidate_problems(data, agreement_id, start, end, policy.problems),
         complaints=[d for d in lines if d.rule_code == COMPLAINT],
+        major=[MajorIncident(ticket=t, review=next((r for r in data.reviews if r.ticket == t.id), None))
+               for t in tickets if t.severity == MAJOR[0]],
+        actions=_actions(data, agreement_id, start, end),
         policy_version=policy.version, fee=sum(fees.values(), ZERO),
         settlement=settle(sum(fees.values(), ZERO), ag.fees.performance_share_pct, grade,
                           policy.assessment.performance_payout_pct, credit_amount, applied),

@@ -607,6 +607,39 @@ class CalendarYear(Model):
         return self
 
 
+class IncidentReview(Model):
+    """The review of a major incident (重大故障复盘), keyed by its ticket (reviews.yaml)."""
+
+    ticket: Id
+    cause: Text
+    impact: Text
+    fix: Text
+    prevention: Text
+    owner: Text
+    reviewed: Date
+
+
+class ImprovementAction(Model):
+    """An improvement action (改进措施) followed from month to month until closed (improvements.yaml)."""
+
+    id: Id
+    agreement: Id
+    action: Text
+    owner: Text
+    raised: Date
+    due: Date
+    closed: Date | None = None
+    source: Text | None = Field(default=None, description="what it answers: a ticket, a problem or an audit")
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> ImprovementAction:
+        if self.due < self.raised:
+            raise ValueError(f"due {self.due} is before raised {self.raised}")
+        if self.closed is not None and self.closed < self.raised:
+            raise ValueError(f"closed {self.closed} is before raised {self.raised}")
+        return self
+
+
 class ProblemRules(Model):
     """When repeated incidents are listed as a candidate problem (问题管理)."""
 
@@ -679,6 +712,8 @@ class Dataset(Model):
     leave: list[LeaveRequest]
     changes: list[PersonnelChange]
     bundles: list[BundleSpec] = Field(default_factory=lambda: list(DEFAULT_BUNDLES))
+    reviews: list[IncidentReview] = Field(default_factory=list)  # reviews.yaml (optional)
+    improvements: list[ImprovementAction] = Field(default_factory=list)  # improvements.yaml (optional)
     # every revision of the policy, by effective date (one without data/policy/); `policy` is the newest
     policies: list[Policy] = Field(default_factory=list)
     policy_files: dict[str, str] = Field(default_factory=dict)  # version → "policy.yaml" or "policy/<v>.yaml"

@@ -172,6 +172,10 @@ def _records_of(data: m.Dataset, agreement_id: str, months: list[tuple[int, int]
                                            and (e.date.year, e.date.month) in inside],
         f"leave.yaml:{agreement_id}": [r for r in data.leave if r.staff in ids
                                        and any((y, mo) in inside for y, mo in _months_of(r.start, r.end))],
+        f"reviews.yaml:{agreement_id}": [r for r in data.reviews if r.ticket in {
+            t.id for t in data.tickets if t.agreement == agreement_id and (t.opened.year, t.opened.month) in inside}],
+        f"improvements.yaml:{agreement_id}": [a for a in data.improvements if a.agreement == agreement_id
+                                              and (a.raised.year, a.raised.month) <= max(inside, default=(0, 0))],
         # changes up to the last month: they say who is on post in it
         f"changes.yaml:{agreement_id}": [c for c in data.changes if c.agreement == agreement_id
                                          and (c.effective.year, c.effective.month) <= max(inside, default=(0, 0))],

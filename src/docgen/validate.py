@@ -46,6 +46,8 @@ SOURCES: tuple[Source, ...] = (
     Source("tickets", "tickets.csv", m.Ticket),
     Source("attendance", "attendance.csv", m.AttendanceEvent),
     Source("bundles", "bundles.yaml", m.BundleSpec, required=False),
+    Source("reviews", "reviews.yaml", m.IncidentReview, required=False),
+    Source("improvements", "improvements.yaml", m.ImprovementAction, required=False),
 )
 
 
@@ -310,12 +312,26 @@ def _cross_check(recs: dict[str, list[Record]], files: dict[str, str], problems:
     for rec in recs.get("bundles", []):
         _bundle_kinds(rec, problems)
         _safe_title(rec, problems)
+    _duplicates(recs.get("improvements", []), "improvements", problems)
+    ticket_ids = {r.model.id for r in recs["tickets"]}
+    seen_reviews: set[str] = set()
+    for rec in recs.get("reviews", []):
+        line, col = rec.where("ticket")
+        if not ("tickets" in unusable or rec.model.ticket in ticket_ids or rec.model.ticket in invalid_ids["tickets"]):
+            problems.append(Problem(rec.file, line, col, "ticket",
+                                    f"no ticket {rec.model.ticket!r} in {files['tickets']}"))
+        elif rec.model.ticket in seen_reviews:
+            problems.append(Problem(rec.file, line, col, "ticket",
+                                    f"ticket {rec.model.ticket!r} already has a review above"))
+        seen_reviews.add(rec.model.ticket)
     vendors = Targets(recs["vendors"], invalid_ids["vendors"], "vendors" in unusable)
     agreements = Targets(recs["agreements"], invalid_ids["agreements"], "agreements" in unusable)
     staff = Targets(recs["staff"], invalid_ids["staff"], "staff" in unusable)
 
     for rec in recs["agreements"]:
         _ref(rec, "vendor", rec.model.vendor, vendors, files["vendors"], "vendor", problems)
+    for rec in recs.get("improvements", []):
+        _ref(rec, "agreement", rec.model.agreement, agreements, files["agreements"], "agreement", problems)
     for rec in recs["staff"]:
         _ref(rec, "vendor", rec.model.vendor, vendors, files["vendors"], "vendor", problems)
         ag = _ref(rec, "agreement", rec.model.agreement, agreements, files["agreements"], "agreement", problems)
@@ -559,6 +575,8 @@ def _load_dataset(data_dir: Path) -> m.Dataset:
                          for r in recs["policy"]},
         **{s.kind: [r.model for r in recs[s.kind]] for s in SOURCES if s.many and s.required},
         "bundles": optional.get("bundles") or list(m.DEFAULT_BUNDLES),
+        "reviews": optional.get("reviews", []),
+        "improvements": optional.get("improvements", []),
     }
     return m.Dataset.model_construct(**values)
 
