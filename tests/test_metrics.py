@@ -573,3 +573,17 @@ def test_reviews_and_actions_name_what_they_refer_to(tmp_path: Path) -> None:
     text = "\n".join(str(p) for p in caught.value.problems)
     assert "reviews.yaml:2:" in text and "no ticket 'INC-9'" in text
     assert "improvements.yaml:3:" in text and "GJ-1" in text and "'zz'" in text
+
+
+def test_the_annual_report_settles_every_month_and_totals_them(data) -> None:
+    from test_reports import render
+
+    _, text = render("annual", "hx-2026-2026", data)
+    # September: fee 100,000, performance 20,000 unpaid (不合格), no credit, deductions 40,000 capped
+    # at 20,000 → 60,000; October 55,000 (above). Totals: 200,000; 40,000; 0; 5,000; 40,000; 115,000
+    assert "2026年9月 | 100,000.00 | 20,000.00 | 0.00 | 0.00 | 20,000.00 | 60,000.00" in text
+    assert "2026年10月 | 100,000.00 | 20,000.00 | 0.00 | 5,000.00 | 20,000.00 | 55,000.00" in text
+    assert "合计 | 200,000.00 | 40,000.00 | 0.00 | 5,000.00 | 40,000.00 | 115,000.00" in text
+    assert "统计期内应付服务费合计人民币（大写）壹拾壹万伍仟元整" in text
+    assert "年度复核分（按统计期内 2 个月的数据计）" in text and "按全年数据计" not in text
+    assert "2026年10月 | 4 | 53.85% | 99.90% | 5,000.00 | 20,000.00 | 46.31 | 不合格" in text

@@ -305,7 +305,7 @@ def monthly() -> None:
          "{{ s.action.owner }}", "{{ s.action.raised|cn_month_day }}", "{{ s.action.due|cn_month_day }}",
          "{{ s.status }}"],
         ["{%tr endfor %}"],
-    ], widths_cm=[2.0, 5.6, 1.8, 1.6, 1.6, 2.4])
+    ], widths_cm=[2.7, 5.3, 1.4, 1.8, 1.8, 2.0])
     tag(doc, "{%p endif %}")
     caption(doc, "{% if m.actions %}本月指标提示的其他事项：{% else %}本月指标提示的改进事项"
                  "（改进措施台账 improvements.yaml 中尚无本合同的措施）：{% endif %}")
@@ -336,14 +336,30 @@ def annual() -> None:
     tag(doc, "{%p endif %}")
 
     heading(doc, "二、月度考核结果")
-    table(doc, ["月份", "工单数", "SLA 达成率", "可用率", "违约金（元）", "得分", "等级"], [
+    table(doc, ["月份", "工单数", "时限达成率", "可用率", "服务抵扣（元）", "违约金（元）", "得分", "等级"], [
         ["{%tr for t in months %}"],
-        ["{{ t.label }}", "{{ t.tickets }}", "{{ t.attainment }}", "{{ t.availability }}", "{{ t.deductions|money }}",
-         "{{ t.score }}", "{{ t.grade }}"],
+        ["{{ t.label }}", "{{ t.tickets }}", "{{ t.attainment }}", "{{ t.availability }}", "{{ t.credits|money }}",
+         "{{ t.deductions|money }}", "{{ t.score }}", "{{ t.grade }}"],
         ["{%tr endfor %}"],
-    ], widths_cm=[2.8, 1.5, 2.3, 2.3, 2.3, 1.6, 1.6])
+    ], widths_cm=[2.4, 1.3, 2.0, 1.9, 2.2, 2.0, 1.6, 1.6])
     para(doc, "{{ charts.trend }}", style="无缩进", align=WD_ALIGN_PARAGRAPH.CENTER)
     para(doc, "{{ charts.deductions }}", style="无缩进", align=WD_ALIGN_PARAGRAPH.CENTER)
+    caption(doc, "各月服务费结算（绩效服务费按当月考核等级支付）：")
+    table(doc, ["月份", "服务费", "绩效服务费", "其中应付", "服务抵扣", "违约金", "应付服务费"], [
+        ["{%tr for r in settlements %}"],
+        ["{{ r.label }}", "{{ r.fee|money }}", "{{ r.performance|money }}",
+         "{% if r.performance_paid is not none %}{{ r.performance_paid|money }}" + NA,
+         "{{ r.credit|money }}", "{{ r.deductions|money }}",
+         "{% if r.payable is not none %}{{ r.payable|money }}" + NA],
+        ["{%tr endfor %}"],
+        ["{{ settlement_total.label }}", "{{ settlement_total.fee|money }}", "{{ settlement_total.performance|money }}",
+         "{% if settlement_total.performance_paid is not none %}{{ settlement_total.performance_paid|money }}" + NA,
+         "{{ settlement_total.credit|money }}", "{{ settlement_total.deductions|money }}",
+         "{% if settlement_total.payable is not none %}{{ settlement_total.payable|money }}" + NA],
+    ], widths_cm=[2.2, 2.2, 2.1, 2.1, 2.0, 2.0, 2.4])
+    para(doc, "{% if settlement_total.payable is not none %}统计期内应付服务费合计人民币（大写）"
+         "{{ settlement_total.payable|rmb_upper }}；绩效服务费 {{ settlement_total.performance|money }} 元中，"
+         "按各月考核等级应付 {{ settlement_total.performance_paid|money }} 元。{% endif %}")
 
     heading(doc, "三、季度考核结果")
     table(doc, ["季度", "月数", "季度得分", "等级"], [
@@ -354,7 +370,8 @@ def annual() -> None:
 
     heading(doc, "四、年度评价")
     para(doc, "年度得分 = 季度平均分 × {{ policy.assessment.annual_quarters_pct|percent(0) }} + 年度复核分 × "
-         "{{ review_pct|percent(0) }}。季度平均分 {{ quarter_mean }} 分，年度复核分（按全年数据计）"
+         "{{ review_pct|percent(0) }}。季度平均分 {{ quarter_mean }} 分，年度复核分（按统计期内 "
+         "{{ y.months|length }} 个月的数据计）"
          "{{ y.review_score }} 分，"
          "年度得分 {{ y.annual_score }} 分，等级“{{ y.annual_grade }}”。")
 

@@ -36,8 +36,19 @@ class TrendRow(TypedDict):
     attainment: str
     availability: str
     deductions: Decimal
+    credits: Decimal
     score: Decimal
     grade: str
+
+
+class SettlementRow(TypedDict):
+    label: str
+    fee: Decimal
+    performance: Decimal
+    performance_paid: Decimal | None
+    credit: Decimal
+    deductions: Decimal
+    payable: Decimal | None
 
 
 class MonthlyCharts(TypedDict):
@@ -78,6 +89,8 @@ class AnnualContext(TypedDict):
     quarter_mean: Decimal
     review_pct: Decimal
     charts: AnnualCharts
+    settlements: list[SettlementRow]
+    settlement_total: SettlementRow
 
 
 def plain(value: Any) -> Any:
@@ -99,7 +112,27 @@ def _row(mm: PeriodMetrics) -> TrendRow:
     return TrendRow(
         label=f"{mm.period_start.year}年{mm.period_start.month}月", tickets=mm.ticket_count,
         attainment=percent(mm.overall_attainment_pct) if mm.overall_attainment_pct is not None else "—",
-        availability=percent(mm.availability_pct), deductions=mm.deduction_applied, score=mm.score, grade=mm.grade)
+        availability=percent(mm.availability_pct), deductions=mm.deduction_applied, credits=mm.credit_amount,
+        score=mm.score, grade=mm.grade)
+
+
+def _settlement_row(label: str, mm: PeriodMetrics) -> SettlementRow:
+    s = mm.settlement
+    assert s is not None  # every period is settled
+    return SettlementRow(label=label, fee=s.fee, performance=s.performance, performance_paid=s.performance_paid,
+                         credit=s.credit, deductions=s.deductions, payable=s.payable)
+
+
+def _settlement_total(rows: list[SettlementRow]) -> SettlementRow:
+    """The sum of the months; a figure some month could not compute (no payout for its grade) is None."""
+    zero = Decimal("0.00")
+    paid = [r["performance_paid"] for r in rows]
+    payable = [r["payable"] for r in rows]
+    return SettlementRow(
+        label="合计", fee=sum((r["fee"] for r in rows), zero), performance=sum((r["performance"] for r in rows), zero),
+        performance_paid=None if None in paid else sum((p for p in paid if p is not None), zero),
+        credit=sum((r["credit"] for r in rows), zero), deductions=sum((r["deductions"] for r in rows), zero),
+        payable=None if None in payable else sum((p for p in payable if p is not None), zero))
 
 
 def improvements(mm: PeriodMetrics, policy: m.Policy) -> list[str]:
@@ -160,6 +193,7 @@ def annual_context(data: m.Dataset, agreement: m.Agreement, year: int) -> dict[s
                                   "考核得分": [x.score for x in y.months]}, title="月度趋势", ylabel="百分比 / 分"),
         deductions=bar_chart(labels, [x.deduction_applied for x in y.months], title="各月违约金（元）", ylabel="元"),
     )
+    settlements = [_settlement_row(r["label"], x) for r, x in zip(rows, y.months, strict=True)]
     cy = contract_year(data, agreement.id, year)
     start = y.months[0].period_start if y.months else cy.start
     end = y.months[-1].period_end if y.months else cy.end
@@ -169,4 +203,5 @@ def annual_context(data: m.Dataset, agreement: m.Agreement, year: int) -> dict[s
         "policy": policy, "period": Period(label=cy.label, start=start, end=end), "y": y,
         "months": rows, "quarters": y.quarters, "quarter_mean": y.quarter_mean,
         "review_pct": Decimal(100) - policy.assessment.annual_quarters_pct, "charts": charts,
+        "settlements": settlements, "settlement_total": _settlement_total(settlements),
     })
