@@ -235,7 +235,8 @@ def _repeat_header(row) -> None:
     tr_pr.append(cant)
 
 
-def table(doc, header: list[str], rows: list[list[str]], *, widths_cm: list[float] | None = None):
+def table(doc, header: list[str], rows: list[list[str]], *, widths_cm: list[float] | None = None,
+          font_pt: float | None = None):
     """A bordered table whose first row repeats on every page.
 
     For a row loop, pass rows such as [["{%tr for x in xs %}"], [...cells...], ["{%tr endfor %}"]]:
@@ -269,6 +270,11 @@ def table(doc, header: list[str], rows: list[list[str]], *, widths_cm: list[floa
             cell.paragraphs[0].add_run(text)
     if widths_cm:
         set_widths(t, widths_cm)
+    if font_pt is not None:  # a wide table of figures: smaller type keeps each amount on one line
+        for row in t.rows:
+            for cell in row.cells:
+                for run in cell.paragraphs[0].runs:
+                    run.font.size = Pt(font_pt)
     return t
 
 
@@ -314,6 +320,12 @@ def seal_box(doc, party_label: str, name_expr: str) -> None:
     for _ in range(5):
         right.add_paragraph(style="表格文字")
     left.width, right.width = Cm(9.5), Cm(5.5)
+    # the block is never parted: its row does not split, and it stays with what follows (the other
+    # party's block) and with the heading before it
+    t.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    for cell in (left, right):
+        for p in cell.paragraphs:
+            p.paragraph_format.keep_with_next = True
 
 
 def save(doc, path: Path) -> None:

@@ -356,7 +356,7 @@ def annual() -> None:
          "{% if settlement_total.performance_paid is not none %}{{ settlement_total.performance_paid|money }}" + NA,
          "{{ settlement_total.credit|money }}", "{{ settlement_total.deductions|money }}",
          "{% if settlement_total.payable is not none %}{{ settlement_total.payable|money }}" + NA],
-    ], widths_cm=[2.2, 2.2, 2.1, 2.1, 2.0, 2.0, 2.4])
+    ], widths_cm=[2.3, 2.1, 2.1, 2.1, 2.1, 2.1, 2.1], font_pt=9)
     para(doc, "{% if settlement_total.payable is not none %}统计期内应付服务费合计人民币（大写）"
          "{{ settlement_total.payable|rmb_upper }}；绩效服务费 {{ settlement_total.performance|money }} 元中，"
          "按各月考核等级应付 {{ settlement_total.performance_paid|money }} 元。{% endif %}")
