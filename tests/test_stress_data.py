@@ -140,3 +140,22 @@ def test_a_one_cent_deduction_is_reported_to_the_cent(stress_build):
     out, _ = stress_build
     texts = [re.sub(r"\s+", "", pdftotext(p)) for p in out.glob("reports/*/月度运维服务报告_*.pdf")]
     assert any("0.01" in t for t in texts)
+
+
+def test_no_signature_block_is_parted_from_the_other(stress_build):
+    """Every document that is signed keeps both parties' blocks on one page."""
+    import subprocess
+
+    out, _ = stress_build
+    signed = 0
+    for pdf in sorted(out.glob("**/*.pdf")):
+        if "bundles" in pdf.parts:
+            continue
+        pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                               check=True).stdout.split("\f")
+        where = {i for i, page in enumerate(pages) if "（盖章）：" in page}
+        if where:
+            signed += 1
+            both = [i for i in where if "甲方（盖章）" in pages[i] and "乙方（盖章）" in pages[i]]
+            assert both, f"{pdf.name}: the signature blocks are on pages {sorted(where)}"
+    assert signed >= 10

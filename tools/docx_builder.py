@@ -300,32 +300,26 @@ def _shade(cell, fill: str) -> None:
     tc_pr.append(shd)
 
 
-def seal_box(doc, party_label: str, name_expr: str) -> None:
-    """Signature block with an empty bordered box for the seal; never a drawn seal."""
-    t = doc.add_table(rows=1, cols=2)
+def signature_table(doc, parties: list[tuple[str, str]]) -> None:
+    """Every party's signature block side by side in one table row that never splits, so the
+    blocks always share a page (LibreOffice does not keep two tables together, whatever the
+    keep-with-next of their paragraphs). Each block has an empty area for the seal; never a
+    drawn seal."""
+    t = doc.add_table(rows=1, cols=len(parties))
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
     _borders(t)
-    left, right = t.rows[0].cells
-    left.text = ""
-    lines = [f"{party_label}（盖章）：{name_expr}", "", "法定代表人或授权代表（签字）：", "",
-             "日期：　　　　年　　月　　日"]
-    for i, line in enumerate(lines):
-        p = left.paragraphs[0] if i == 0 else left.add_paragraph()
-        p.style = doc.styles["表格文字"]
-        p.add_run(line)
-    right.text = ""
-    p = right.paragraphs[0]
-    p.style = doc.styles["表格文字"]
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    p.add_run("（盖章处）")
-    for _ in range(5):
-        right.add_paragraph(style="表格文字")
-    left.width, right.width = Cm(9.5), Cm(5.5)
-    # the block is never parted: its row does not split, and it stays with what follows (the other
-    # party's block) and with the heading before it
+    for cell, (label, name_expr) in zip(t.rows[0].cells, parties, strict=True):
+        lines = [f"{label}（盖章）：{name_expr}", "", "法定代表人或授权代表（签字）：", "", "",
+                 "日期：　　　　年　　月　　日", "", "（盖章处）", "", ""]
+        cell.text = ""
+        for i, line in enumerate(lines):
+            p = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
+            p.style = doc.styles["表格文字"]
+            if line == "（盖章处）":
+                p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            p.add_run(line)
     t.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-    for cell in (left, right):
-        for p in cell.paragraphs:
-            p.paragraph_format.keep_with_next = True
+    set_widths(t, [15.0 / len(parties)] * len(parties))
 
 
 def save(doc, path: Path) -> None:

@@ -16,7 +16,6 @@ from pathlib import Path
 
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from docx_builder import (  # noqa: E402
@@ -27,8 +26,8 @@ from docx_builder import (  # noqa: E402
     new_document,
     para,
     save,
-    seal_box,
     set_core_properties,
+    signature_table,
     table,
     tag,
     title,
@@ -88,14 +87,7 @@ def signatures(doc) -> None:
     so the signature page never stands alone."""
     _keep_with_next(doc.paragraphs[-1:])
     _keep_with_next([para(doc, "（以下无正文）", style="无缩进", align=CENTER), para(doc, style="无缩进")])
-    seal_box(doc, "甲方", "{{ client.name }}")
-    first = doc.tables[-1]
-    _keep_with_next([p for cell in first.rows[0].cells for p in cell.paragraphs])
-    _keep_with_next([para(doc, style="无缩进")])
-    seal_box(doc, "乙方", "{{ vendor.name }}")
-    for t in doc.tables[-2:]:
-        for row in t.rows:
-            row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    signature_table(doc, [("甲方", "{{ client.name }}"), ("乙方", "{{ vendor.name }}")])
 
 
 # --------------------------------------------------------------------------- 附件二 服务等级协议

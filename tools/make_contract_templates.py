@@ -16,8 +16,8 @@ from docx_builder import (  # noqa: E402
     page_break,
     para,
     save,
-    seal_box,
     set_core_properties,
+    signature_table,
     table,
     tag,
     title,
@@ -42,9 +42,7 @@ def parties(doc, *, client_role: str = "甲方（委托方）", vendor_role: str
 
 
 def signatures(doc) -> None:
-    seal_box(doc, "甲方", "{{ client.name }}")
-    para(doc, style="无缩进")
-    seal_box(doc, "乙方", "{{ vendor.name }}")
+    signature_table(doc, [("甲方", "{{ client.name }}"), ("乙方", "{{ vendor.name }}")])
 
 
 def disputes_clause(doc) -> None:

@@ -16,8 +16,8 @@ from docx_builder import (  # noqa: E402
     page_break,
     para,
     save,
-    seal_box,
     set_core_properties,
+    signature_table,
     table,
     tag,
     title,
@@ -314,9 +314,7 @@ def monthly() -> None:
     tag(doc, "{%p endfor %}")
 
     heading(doc, "十一、确认")
-    seal_box(doc, "乙方", "{{ vendor.name }}")
-    para(doc, style="无缩进")
-    seal_box(doc, "甲方", "{{ client.name }}")
+    signature_table(doc, [("乙方", "{{ vendor.name }}"), ("甲方", "{{ client.name }}")])
     save(doc, ROOT / "templates/forms/monthly_report.docx")
 
 
@@ -382,9 +380,7 @@ def annual() -> None:
          "{{ y.consecutive_fail_quarters }}。")
 
     heading(doc, "六、确认")
-    seal_box(doc, "乙方", "{{ vendor.name }}")
-    para(doc, style="无缩进")
-    seal_box(doc, "甲方", "{{ client.name }}")
+    signature_table(doc, [("乙方", "{{ vendor.name }}"), ("甲方", "{{ client.name }}")])
     save(doc, ROOT / "templates/forms/annual_report.docx")
 
 
