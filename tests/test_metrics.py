@@ -249,20 +249,20 @@ def test_all_six_dimensions(tmp_path: Path) -> None:
         "sla": D("53.85"),
         "staffing": D("35.00"),
         "security": D("80.00"),  # 100 − 20 × 1 (T4: P2 安全事件)
-        "process": D("66.67"),  # closure rows: 2 met of 3 measured
+        "process": D("46.67"),  # closure rows: 2 met of 3 measured = 66.67, − 10 × 2 P1s without a review
         "satisfaction": D("66.67"),
         "improvement": D("90.00"),  # 100 − 10 × 1 (T2 missed its restore limit)
     }
     # parts, each half up to 0.01: 0.35×53.85 = 18.8475 → 18.85; 0.20×35 = 7.00; 0.15×80 = 12.00;
-    # 0.10×66.67 = 6.667 → 6.67; 0.15×66.67 = 10.0005 → 10.00; 0.05×90 = 4.50 → sum 59.02
-    assert mm.score == D("59.02") and mm.grade == "不合格"
+    # 0.10×46.67 = 4.667 → 4.67; 0.15×66.67 = 10.0005 → 10.00; 0.05×90 = 4.50 → sum 57.02
+    assert mm.score == D("57.02") and mm.grade == "不合格"
     assert mm.basis == {
         "sla": "按工单计的时限达成率 53.85%",
         "staffing": "100 − 5 × 考勤不符合事项 13 次",
         "security": "100 − 20 × 一级、二级安全事件 1 起",
-        "process": "闭环时限达成 2 ÷ 计量 3 × 100",
+        "process": "闭环时限达成 2 ÷ 计量 3 × 100 − 10 × 未提交复盘的一级故障 2 起",
         "satisfaction": "满意评价（4 分及以上）2 ÷ 有效评价 3 × 100",
-        "improvement": "100 − 10 × 超出恢复时限的一级、二级工单 1 张",
+        "improvement": "100 − 10 × 超出恢复时限的一级、二级工单 1 张 − 10 × 逾期未完成的改进措施 0 项",
     }
     from test_reports import render
 
@@ -587,3 +587,12 @@ def test_the_annual_report_settles_every_month_and_totals_them(data) -> None:
     assert "统计期内应付服务费合计人民币（大写）壹拾壹万伍仟元整" in text
     assert "年度复核分（按统计期内 2 个月的数据计）" in text and "按全年数据计" not in text
     assert "2026年10月 | 4 | 53.85% | 99.90% | 5,000.00 | 20,000.00 | 46.31 | 不合格" in text
+
+
+def test_missing_reviews_and_overdue_actions_cost_points(tmp_path: Path) -> None:
+    reviewed = REVIEWS.replace("INC-1", "T1") + REVIEWS.replace("INC-1", "T2").replace("reviews:\n", "")
+    mm = month_metrics(load(tmp_path, **{"policy.yaml": FULL_WEIGHTS, "reviews.yaml": reviewed,
+                                         "improvements.yaml": IMPROVEMENTS}), AG, 2026, 10)
+    # both P1s reviewed: process is the closure attainment alone, 66.67; one action overdue (GJ-1,
+    # due 10-20): improvement 100 − 10 × 1 restore miss − 10 × 1 = 80
+    assert (mm.scores["process"], mm.scores["improvement"]) == (D("66.67"), D("80.00"))

@@ -678,9 +678,11 @@ def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -
                      missed its target;
       staffing     = 100 − 5 × Σ attendance event counts;
       security     = 100 − 20 × P1/P2 tickets in category '安全事件';
-      process      = closure (闭环) attainment over the closure rows (100 when nothing measured);
+      process      = closure (闭环) attainment over the closure rows (100 when nothing measured)
+                     − 10 × P1 tickets of the period without a review (reviews.yaml);
       satisfaction = satisfied (score ≥ 4) ÷ responses × 100 (100 when there are no responses);
-      improvement  = 100 − 10 × P1/P2 tickets that missed their restore limit.
+      improvement  = 100 − 10 × P1/P2 tickets that missed their restore limit
+                     − 10 × improvement actions overdue at the period's end (improvements.yaml).
     Only the keys in policy.assessment.weights are scored. Each weighted part = weight ×
     dimension ÷ 100, rounded half up to 0.01, and score = Σ of the parts (so the printed parts add
     up to the printed score); grade = the first band whose min_score ≤ score. Over a range of N
@@ -781,13 +783,18 @@ def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -
     restore_misses = sum(1 for t, r in restored if t.severity in MAJOR and t.severity in restore_limits
                          and not elapsed_within(t, r, restore_limits[t.severity], sla, calendar))
     satisfaction = pct(satisfied, len(votes))
+    major = [MajorIncident(ticket=t, review=next((r for r in data.reviews if r.ticket == t.id), None))
+             for t in tickets if t.severity == MAJOR[0]]
+    unreviewed = sum(1 for x in major if x.review is None)
+    actions = _actions(data, agreement_id, start, end)
+    overdue = sum(1 for a in actions if a.status == "已逾期")
     dimensions: dict[str, Decimal] = {
         "sla": (HUNDRED if overall is None else overall) - (0 if availability_ok else 10),
         "staffing": HUNDRED - 5 * events / n_months,
         "security": HUNDRED - 20 * security_incidents / n_months,
-        "process": HUNDRED if closure is None else closure,
+        "process": (HUNDRED if closure is None else closure) - 10 * unreviewed / n_months,
         "satisfaction": HUNDRED if satisfaction is None else satisfaction,
-        "improvement": HUNDRED - 10 * restore_misses / n_months,
+        "improvement": HUNDRED - 10 * restore_misses / n_months - 10 * overdue / n_months,
     }
     per = "" if n_months == 1 else f" ÷ {n_months} 个月"
     closure_met = sum(r.met for r in closure_rows)
@@ -798,10 +805,12 @@ def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -
         "staffing": f"100 − 5 × 考勤不符合事项 {events} 次{per}",
         "security": f"100 − 20 × 一级、二级安全事件 {security_incidents} 起{per}",
         "process": (f"闭环时限达成 {closure_met} ÷ 计量 {closure_measured} × 100" if closure is not None
-                    else "无结果确定的闭环时限，按 100 计"),
+                    else "无结果确定的闭环时限，按 100 计")
+                   + f" − 10 × 未提交复盘的一级故障 {unreviewed} 起{per}",
         "satisfaction": (f"满意评价（4 分及以上）{satisfied} ÷ 有效评价 {len(votes)} × 100" if votes
                          else "无有效评价，按 100 计"),
-        "improvement": f"100 − 10 × 超出恢复时限的一级、二级工单 {restore_misses} 张{per}",
+        "improvement": f"100 − 10 × 超出恢复时限的一级、二级工单 {restore_misses} 张{per}"
+                       f" − 10 × 逾期未完成的改进措施 {overdue} 项{per}",
     }
     weights = policy.assessment.weights
     scores: dict[str, Decimal] = {w.key: q2(_clamp(dimensions[w.key])) for w in weights}
@@ -827,9 +836,7 @@ def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -
         score_grade=score_grade, grade_caps=caps, basis={w.key: basis[w.key] for w in weights},
         problems=candidate_problems(data, agreement_id, start, end, policy.problems),
         complaints=[d for d in lines if d.rule_code == COMPLAINT],
-        major=[MajorIncident(ticket=t, review=next((r for r in data.reviews if r.ticket == t.id), None))
-               for t in tickets if t.severity == MAJOR[0]],
-        actions=_actions(data, agreement_id, start, end),
+        major=major, actions=actions,
         policy_version=policy.version, fee=sum(fees.values(), ZERO),
         settlement=settle(sum(fees.values(), ZERO), ag.fees.performance_share_pct, grade,
                           policy.assessment.performance_payout_pct, credit_amount, applied),
