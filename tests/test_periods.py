@@ -214,6 +214,9 @@ def test_downtime_across_a_month_end_is_split_by_month(tmp_path: Path) -> None:
     assert (oct_.systems[0].downtime_minutes, nov.systems[0].downtime_minutes) == (50, 100)
     assert oct_.systems[0].tickets == nov.systems[0].tickets == ["INC-1"]
     assert oct_.systems[0].short == ["INC-1"]  # 150 recorded < 180 from report to restore
+    assert [(o.ticket, o.downtime_minutes, o.recorded_minutes, o.span_minutes, o.short) for o in oct_.outages] == [
+        ("INC-1", 50, 150, 180, True)]
+    assert [(o.ticket, o.downtime_minutes) for o in nov.outages] == [("INC-1", 100)]
 
 
 # --------------------------------------------------------------------------- invariants

@@ -82,7 +82,9 @@ def test_availability_is_per_system_and_the_lowest_decides() -> None:
     assert "核心业务系统 | 41 | 99.91% | 达标 | INC-202609-0033" in text
     assert "统一身份认证平台 | 11 | 99.97% | 达标 | INC-202609-0083" in text
     assert "本月最低系统可用率 99.91%，目标 99.9%，达标。本月无服务抵扣。" in text
-    assert "INC-202609-0083（统一身份认证平台）" in text
+    assert "INC-202609-0033 | 核心业务系统 | 9月8日 10:42 | 9月8日 11:23 | 41 | 41" in text
+    assert "INC-202609-0083 | 统一身份认证平台 | 9月23日 20:15 | 9月23日 21:29 | 11 | 74*" in text
+    assert "* 记录的停机时长短于报障至恢复的时长" in text
 
 
 def test_open_tickets_are_listed() -> None:
@@ -139,3 +141,13 @@ def test_policy_change_of_one_amount_changes_report_totals(tmp_path: Path) -> No
     assert after.deduction_total - before.deduction_total == Decimal(100) * late_events
     _, text = render("monthly", "hx-2026-2026-10", data)
     assert f"违约金合计 {money(after.deduction_total)} 元" in text
+
+
+def test_the_summary_compares_the_month_with_the_one_before() -> None:
+    before, now = month_metrics(DATA, "hx-2026", 2026, 9), month_metrics(DATA, "hx-2026", 2026, 10)
+    _, text = render("monthly", "hx-2026-2026-10")
+    tickets = now.ticket_count - before.ticket_count
+    assert f"与上月（2026年9月）相比：工单 {now.ticket_count} 张（{'减少' if tickets < 0 else '增加'} {abs(tickets)} 张）" in text
+    assert f"得分 {now.score} 分（{'下降' if now.score < before.score else '提高'} {abs(now.score - before.score)} 分）" in text
+    _, first = render("monthly", "hx-2026-2026-07")
+    assert "与上月" not in first

@@ -70,7 +70,8 @@ def monthly() -> None:
          "（目标 {{ m.availability_target_pct|target }}，"
          "{% if m.availability_ok %}达标{% else %}未达标{% endif %}）；"
          "考勤违约金 {{ m.deduction_applied|money }} 元；月度考核得分 {{ m.score }} 分，等级为“{{ m.grade }}”。"
-         "{% if m.open_tickets %}截至月末仍有 {{ m.open_tickets|length }} 张工单未关闭，列于第四节。{% endif %}")
+         "{% if m.open_tickets %}截至月末仍有 {{ m.open_tickets|length }} 张工单未关闭，列于第四节。{% endif %}"
+         "{{ compare }}")
     tag(doc, "{%p if m.partial_months %}")
     para(doc, "本月仅部分日期在合同服务期内：统计区间为{{ period.start|cn_date }}至{{ period.end|cn_date }}"
          "（{{ m.days }}天）。可用率按该区间的分钟数计算；月度服务费按天折算为 {{ m.fee|money }} 元"
@@ -210,10 +211,20 @@ def monthly() -> None:
          "{% if m.availability_ok %}达标{% else %}未达标{% endif %}。"
          "{% if m.credit_pct > 0 %}按服务等级协议，本月服务抵扣比例为 {{ m.credit_pct|percent(0) }}，抵扣金额 "
          "{{ m.credit_amount|money }} 元（{{ m.credit_amount|rmb_upper }}）。{% else %}本月无服务抵扣。{% endif %}")
-    tag(doc, "{%p if m.systems|selectattr('short')|list %}")
-    para(doc, "下列工单记录的停机时长短于报障至恢复的时长，按记录计入，甲乙双方可据监控记录核对："
-         "{% for s in m.systems %}{% for t in s.short %}{{ t }}（{{ s.system }}）{% if not loop.last %}、{% endif %}"
-         "{% endfor %}{% endfor %}。")
+    tag(doc, "{%p if m.outages %}")
+    caption(doc, "计入可用率的停机工单（乙方有异议的，应在收到本报告后 5 个工作日内书面提出）：")
+    table(doc, ["工单号", "系统", "报障时间", "恢复时间", "记录停机（分钟）", "报障至恢复（分钟）"], [
+        ["{%tr for o in m.outages %}"],
+        ["{{ o.ticket }}", "{{ o.system }}", "{{ o.opened|cn_short_datetime }}",
+         "{% if o.restored %}{{ o.restored|cn_short_datetime }}{% else %}未恢复{% endif %}",
+         "{{ o.downtime_minutes }}{% if o.downtime_minutes != o.recorded_minutes %}（共 {{ o.recorded_minutes }}）"
+         "{% endif %}",
+         "{% if o.span_minutes is not none %}{{ o.span_minutes }}{% else %}—{% endif %}{% if o.short %}*{% endif %}"],
+        ["{%tr endfor %}"],
+    ], widths_cm=[3.2, 2.8, 2.6, 2.6, 1.9, 1.9], font_pt=9)
+    tag(doc, "{%p if m.outages|selectattr('short')|list %}")
+    para(doc, "* 记录的停机时长短于报障至恢复的时长：按记录计入，甲乙双方可据监控记录核对。")
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p endif %}")
 
     heading(doc, "六、满意度与投诉")

@@ -154,6 +154,22 @@ def settle(fee: Decimal, share_pct: Decimal, grade: str, payouts: dict[str, Deci
 
 
 @dataclass(frozen=True)
+class Outage:
+    """A ticket whose recorded downtime counts in the period: the times a vendor can check."""
+
+    ticket: str
+    system: str
+    opened: datetime
+    restored: datetime | None
+    downtime_minutes: int
+    """of its recorded downtime, the minutes in the period"""
+    recorded_minutes: int
+    span_minutes: int | None
+    """report → restore, whole minutes (None: not restored)"""
+    short: bool
+
+
+@dataclass(frozen=True)
 class SystemAvailability:
     """The availability of one system the SLA lists, over a period."""
 
@@ -240,6 +256,8 @@ class MonthMetrics:
     """days of the period"""
     systems: list[SystemAvailability] = field(default_factory=list)
     """availability per listed system, in the SLA's order"""
+    outages: list[Outage] = field(default_factory=list)
+    """every ticket whose downtime counts in the period's availability, by report time"""
     breaches: list[LimitOutcome] = field(default_factory=list)
     """every limit missed in the period (decided in it), by deadline"""
     carried: list[CarriedTicket] = field(default_factory=list)
@@ -731,6 +749,14 @@ def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -
     outages = [t for t in data.tickets if t.agreement == agreement_id and t.downtime_minutes
                and t.system in sla.availability_systems]
     systems = _systems(sla, outages, spanned, start, end)
+    outage_rows = []
+    for t in sorted(outages, key=lambda t: (t.opened, t.id)):
+        here = sum(downtime_by_month(t).get(ym, 0) for ym in spanned)
+        if here:
+            span = int(_minutes(t.restored - t.opened)) if t.restored is not None else None
+            outage_rows.append(Outage(ticket=t.id, system=t.system, opened=t.opened, restored=t.restored,
+                                      downtime_minutes=here, recorded_minutes=t.downtime_minutes,
+                                      span_minutes=span, short=_short_downtime(t)))
     availability = min(s.availability_pct for s in systems)
     availability_ok = availability >= sla.availability_target_pct
     fees: dict[tuple[int, int], Decimal] = {}
@@ -825,7 +851,7 @@ def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -
         period_start=start, period_end=end, ticket_count=len(tickets), by_severity=by_severity,
         by_category=dict(sorted(by_category.items(), key=lambda kv: (-kv[1], kv[0]))),
         sla_rows=rows, overall_attainment_pct=overall, mttr_minutes=mttr, open_tickets=open_tickets,
-        breaches=breaches, carried=carried, targets_met=targets_met, targets_total=len(judged),
+        outages=outage_rows, breaches=breaches, carried=carried, targets_met=targets_met, targets_total=len(judged),
         target_attainment_pct=pct(targets_met, len(judged)), mttr_by_level=mttr_by_level,
         availability_pct=availability, availability_target_pct=sla.availability_target_pct, systems=systems,
         availability_ok=availability_ok, credit_pct=credit_pct, credit_amount=credit_amount,

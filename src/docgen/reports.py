@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from . import models as m
 from .charts import Chart, bar_chart, line_chart
-from .formatting import percent
+from .formatting import money, percent
 from .metrics import (
     PeriodMetrics,
     Quarter,
@@ -75,6 +75,7 @@ class MonthlyContext(TypedDict):
     charts: MonthlyCharts
     improvements: list[str]
     clock: str  # how time limits were counted (workdays.clock_text), as the SLA annex states
+    compare: str  # the month against the one before it ("" for the first month)
 
 
 class AnnualContext(TypedDict):
@@ -135,6 +136,26 @@ def _settlement_total(rows: list[SettlementRow]) -> SettlementRow:
         payable=None if None in payable else sum((p for p in payable if p is not None), zero))
 
 
+def _change(value: Decimal, unit: str, up: str = "增加", down: str = "减少", shown: str | None = None) -> str:
+    """'增加 3 张', '减少 1,000.00 元', '持平' (`shown`: the amount as printed, default the value)."""
+    if not value:
+        return "持平"
+    return f"{up if value > 0 else down} {shown if shown is not None else abs(value)}{unit}"
+
+
+def compare_months(before: PeriodMetrics, now: PeriodMetrics) -> str:
+    """One sentence: this month's main figures against the month before."""
+    label = f"{before.period_start.year}年{before.period_start.month}月"
+    parts = [f"工单 {now.ticket_count} 张（{_change(Decimal(now.ticket_count - before.ticket_count), ' 张')}）"]
+    if now.overall_attainment_pct is not None and before.overall_attainment_pct is not None:
+        moved = _change(now.overall_attainment_pct - before.overall_attainment_pct, " 个百分点", "提高", "下降")
+        parts.append(f"时限达成率 {percent(now.overall_attainment_pct)}（{moved}）")
+    delta = now.deduction_applied - before.deduction_applied
+    parts.append(f"违约金 {money(now.deduction_applied)} 元（{_change(delta, ' 元', shown=money(abs(delta)))}）")
+    parts.append(f"得分 {now.score} 分（{_change(now.score - before.score, ' 分', '提高', '下降')}）")
+    return f"与上月（{label}）相比：" + "，".join(parts) + "。"
+
+
 def improvements(mm: PeriodMetrics, policy: m.Policy) -> list[str]:
     """Improvement actions that follow from the month's figures."""
     out = []
@@ -180,6 +201,7 @@ def monthly_context(data: m.Dataset, agreement: m.Agreement, year: int, month: i
         "weighted": mm.weighted,
         "trend": rows, "charts": charts, "improvements": improvements(mm, policy),
         "clock": clock_text(agreement.sla),
+        "compare": compare_months(history[-2], mm) if len(history) > 1 else "",
     })
 
 
