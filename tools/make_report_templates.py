@@ -213,7 +213,7 @@ def monthly() -> None:
          "{{ m.credit_amount|money }} 元（{{ m.credit_amount|rmb_upper }}）。{% else %}本月无服务抵扣。{% endif %}")
     tag(doc, "{%p if m.outages %}")
     caption(doc, "计入可用率的停机工单（乙方有异议的，应在收到本报告后 5 个工作日内书面提出）：")
-    table(doc, ["工单号", "系统", "报障时间", "恢复时间", "记录停机（分钟）", "报障至恢复（分钟）"], [
+    table(doc, ["工单号", "系统", "报障时间", "恢复时间", "记录停机", "报障至恢复"], [
         ["{%tr for o in m.outages %}"],
         ["{{ o.ticket }}", "{{ o.system }}", "{{ o.opened|cn_short_datetime }}",
          "{% if o.restored %}{{ o.restored|cn_short_datetime }}{% else %}未恢复{% endif %}",
@@ -221,9 +221,9 @@ def monthly() -> None:
          "{% endif %}",
          "{% if o.span_minutes is not none %}{{ o.span_minutes }}{% else %}—{% endif %}{% if o.short %}*{% endif %}"],
         ["{%tr endfor %}"],
-    ], widths_cm=[3.2, 2.8, 2.6, 2.6, 1.9, 1.9], font_pt=9)
+    ], widths_cm=[3.2, 2.6, 2.8, 2.8, 1.8, 1.8], font_pt=9)
     tag(doc, "{%p if m.outages|selectattr('short')|list %}")
-    para(doc, "* 记录的停机时长短于报障至恢复的时长：按记录计入，甲乙双方可据监控记录核对。")
+    para(doc, "时长单位为分钟。* 记录的停机时长短于报障至恢复的时长：按记录计入，甲乙双方可据监控记录核对。")
     tag(doc, "{%p endif %}")
     tag(doc, "{%p endif %}")
 
