@@ -596,3 +596,23 @@ def test_missing_reviews_and_overdue_actions_cost_points(tmp_path: Path) -> None
     # both P1s reviewed: process is the closure attainment alone, 66.67; one action overdue (GJ-1,
     # due 10-20): improvement 100 − 10 × 1 restore miss − 10 × 1 = 80
     assert (mm.scores["process"], mm.scores["improvement"]) == (D("66.67"), D("80.00"))
+
+
+def test_weighted_parts_round_half_up_and_add_up_to_the_score(tmp_path: Path) -> None:
+    # eight P1 tickets, every limit met (sla 100), seven of eight votes satisfied: 87.50
+    # → 15 × 87.50 ÷ 100 = 13.125 → 13.13 half up (half-even would print 13.12)
+    rows = "".join(f"S{i},hx-2026,P1,硬件故障,核心业务系统,告警,2026-10-{i + 10:02d} 09:00,2026-10-{i + 10:02d} 09:05,"
+                   f"2026-10-{i + 10:02d} 09:30,2026-10-{i + 10:02d} 10:00,2026-10-{i + 10:02d} 12:00,s1,"
+                   f"{2 if i == 0 else 5},0\n" for i in range(8))
+    mm = month_metrics(load(tmp_path, **{"policy.yaml": FULL_WEIGHTS, "tickets.csv": HEADER + rows,
+                                         "attendance.csv": "id,date,staff,kind,count,note\n"}), AG, 2026, 10)
+    assert mm.scores["satisfaction"] == D("87.50") and mm.weighted["satisfaction"] == D("13.13")
+    assert mm.score == sum(mm.weighted.values())
+
+
+def test_the_sample_qs_october_satisfaction_part_is_13_13() -> None:
+    from conftest import SAMPLE_DATA
+
+    mm = month_metrics(load_dataset(SAMPLE_DATA), "qs-2026", 2026, 10)
+    assert (mm.scores["satisfaction"], mm.weighted["satisfaction"]) == (D("87.50"), D("13.13"))
+    assert mm.score == sum(mm.weighted.values())

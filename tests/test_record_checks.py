@@ -50,3 +50,16 @@ def test_every_record_the_agreement_cannot_know_is_one_located_problem(sample_co
         assert key in found, (key, sorted(found))
         assert message in found[key], (key, found[key])
     assert all(p.col for p in caught.value.problems if Path(p.file).name in {"tickets.csv", "attendance.csv"})
+
+
+def test_a_short_recorded_downtime_is_a_warning_not_an_error(sample_copy: Path, runner) -> None:
+    from docgen.cli import cli
+
+    result = runner.invoke(cli, ["validate", "--data", str(sample_copy)])
+    assert result.exit_code == 0, result.output
+    tickets = (sample_copy / "tickets.csv").read_text(encoding="utf-8")
+    line = line_of(tickets, "INC-202609-0083,")
+    assert (f"warning: {sample_copy / 'tickets.csv'}:{line}:14: downtime_minutes: 11 minutes recorded, "
+            "74 from report to restore") in result.output
+    assert result.output.count("warning: ") == 4  # the four outages of the sample the audit found
+    assert "all data valid" in result.output

@@ -88,6 +88,8 @@ def validate(project: Project) -> None:
     Example: docgen validate --data data
     """
     dataset = project.validate()
+    for warning in dataset.warnings:
+        click.echo(f"warning: {project.config.data_dir / warning}", err=True)
     for kind, n in project.counts(dataset).items():
         click.echo(f"{kind:<12}{n:>6}")
     click.echo(f"{project.config.data_dir}: all data valid (policy version {dataset.policy.version}).")

@@ -713,6 +713,9 @@ class Dataset(Model):
     changes: list[PersonnelChange]
     bundles: list[BundleSpec] = Field(default_factory=lambda: list(DEFAULT_BUNDLES))
     reviews: list[IncidentReview] = Field(default_factory=list)  # reviews.yaml (optional)
+    # things that are valid but worth a look, as FILE:LINE:COL: FIELD: MESSAGE with FILE inside the
+    # data folder (validate prints them)
+    warnings: list[str] = Field(default_factory=list)
     improvements: list[ImprovementAction] = Field(default_factory=list)  # improvements.yaml (optional)
     # every revision of the policy, by effective date (one without data/policy/); `policy` is the newest
     policies: list[Policy] = Field(default_factory=list)

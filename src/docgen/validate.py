@@ -413,6 +413,24 @@ def _cross_check(recs: dict[str, list[Record]], files: dict[str, str], problems:
                                     f"not {rec.model.agreement!r} ({files['staff']})"))
 
 
+def _warnings(recs: dict[str, list[Record]]) -> list[Problem]:
+    """Valid records a reader should look at, named by the file's name inside the data folder
+    (valid data is kept by content, whatever folder it was read from): a recorded downtime
+    shorter than the ticket's report → restore time (the report counts the record, as the SLA
+    annex's monitoring rule says)."""
+    out = []
+    for rec in recs["tickets"]:
+        t = rec.model
+        if t.downtime_minutes and t.restored is not None:
+            span = int((t.restored - t.opened).total_seconds() // 60)
+            if t.downtime_minutes < span:
+                line, col = rec.where("downtime_minutes")
+                out.append(Problem("tickets.csv", line, col, "downtime_minutes",
+                                   f"{t.downtime_minutes} minutes recorded, {span} from report to restore: "
+                                   "the report counts the record; check it against the monitoring log"))
+    return out
+
+
 ABSENCE = "absence"  # the deduction code of 旷工, which approved leave excludes
 
 
@@ -563,6 +581,7 @@ def _load_dataset(data_dir: Path) -> m.Dataset:
     _cross_check(recs, files, problems, invalid_ids, unusable)
     if problems:
         raise InputError(problems)
+    warnings = [str(w) for w in _warnings(recs)]
     optional = {s.kind: [r.model for r in recs[s.kind]] for s in SOURCES if not s.required and s.kind in recs}
     # the same keyword arguments in the same order, gathered in one dict typed like model_construct's
     # `**values: Any` (mypy took a spread dict of lists as a possible value of its `_fields_set` parameter)
@@ -577,6 +596,7 @@ def _load_dataset(data_dir: Path) -> m.Dataset:
         "bundles": optional.get("bundles") or list(m.DEFAULT_BUNDLES),
         "reviews": optional.get("reviews", []),
         "improvements": optional.get("improvements", []),
+        "warnings": warnings,
     }
     return m.Dataset.model_construct(**values)
 
