@@ -616,3 +616,16 @@ def test_the_sample_qs_october_satisfaction_part_is_13_13() -> None:
     mm = month_metrics(load_dataset(SAMPLE_DATA), "qs-2026", 2026, 10)
     assert (mm.scores["satisfaction"], mm.weighted["satisfaction"]) == (D("87.50"), D("13.13"))
     assert mm.score == sum(mm.weighted.values())
+
+
+def test_a_weighted_sla_part_ending_in_half_a_cent_rounds_up(tmp_path: Path) -> None:
+    # two P1 tickets, eight limits, one response a minute late: 7 ÷ 8 = 87.50
+    # → 35 × 87.50 ÷ 100 = 30.625 → 30.63 half up (half-even: 30.62), like the audit's 32.585
+    rows = ("U1,hx-2026,P1,硬件故障,核心业务系统,告警,2026-10-10 09:00,2026-10-10 09:16,2026-10-10 09:30,"
+            "2026-10-10 10:00,2026-10-10 12:00,s1,5,0\n"
+            "U2,hx-2026,P1,硬件故障,核心业务系统,告警,2026-10-11 09:00,2026-10-11 09:05,2026-10-11 09:30,"
+            "2026-10-11 10:00,2026-10-11 12:00,s1,5,0\n")
+    mm = month_metrics(load(tmp_path, **{"policy.yaml": FULL_WEIGHTS, "tickets.csv": HEADER + rows,
+                                         "attendance.csv": "id,date,staff,kind,count,note\n"}), AG, 2026, 10)
+    assert mm.scores["sla"] == D("87.50") and mm.weighted["sla"] == D("30.63")
+    assert mm.score == sum(mm.weighted.values())
