@@ -139,3 +139,23 @@ def test_render_command_writes_docx_and_pdf_with_amount_in_words(tmp_path: Path,
     text = re.sub(r"\s+", "", pdftotext(pdf))
     assert DATA.vendor(ag.vendor).name in text
     assert f"人民币（大写）{rmb_upper(ag.fees.total)}" in text
+
+
+def test_grade_bands_are_ranges_and_the_policy_is_bound_at_its_version() -> None:
+    _, text = rendered("contract", "hx-2027")
+    assert ("考核等级按得分划分为优秀（90 分及以上）、良好（80 分及以上、不满 90 分）、"
+            "合格（60 分及以上、不满 80 分）、不合格（60 分以下）。") in text
+    assert "不合格（0 分及以上）" not in text
+    assert "及其后续修订版本" not in text and "管理办法此后的修订，经双方签订补充协议后方适用于本合同" in text
+    assert "本合同正文与附件约定不一致的，以本合同正文为准" in text
+
+
+def test_grade_bands_follow_the_policy(tmp_path: Path) -> None:
+    from docgen.context import grade_bands
+
+    policy = load_dataset(write_mini(tmp_path / "data")).policy
+    assert grade_bands(policy) == ["优秀（90 分及以上）", "良好（80 分及以上、不满 90 分）",
+                                   "合格（60 分及以上、不满 80 分）", "不合格（60 分以下）"]
+    two = policy.model_copy(update={"assessment": policy.assessment.model_copy(update={"grades": [
+        policy.assessment.grades[0], policy.assessment.grades[-1]]})})
+    assert grade_bands(two) == ["优秀（90 分及以上）", "不合格（90 分以下）"]

@@ -87,8 +87,8 @@ def contract() -> None:
             "响应、到场、恢复、闭环：含义以附件二《服务等级协议》的定义为准。",
             "驻场人员：指乙方派驻甲方指定地点提供服务、并列入附件五《驻场人员清单》的人员。",
             "管理办法：指甲方发布的《{{ policy.title }}》（{{ policy.version }} 版，"
-            "自{{ policy.effective_date|cn_date }}起施行）"
-            "及其后续修订版本。")
+            "自{{ policy.effective_date|cn_date }}起施行）。管理办法此后的修订，"
+            "经双方签订补充协议后方适用于本合同。")
 
     c("服务内容与范围")
     para(doc, "乙方为甲方提供下列运维服务，具体系统与设备以附件一《服务清单》为准：")
@@ -154,8 +154,7 @@ def contract() -> None:
         ["{{ w.name }}", "{{ w.weight|percent(0) }}"],
         ["{%tr endfor %}"],
     ], widths_cm=[10.0, 5.0])
-    para(doc, "考核等级按得分划分为{% for g in policy.assessment.grades %}{{ g.name }}（{{ g.min_score }} 分及以上）"
-         "{% if not loop.last %}、{% endif %}{% endfor %}。绩效服务费按考核等级支付："
+    para(doc, "考核等级按得分划分为{{ calc.grade_bands|join('、') }}。绩效服务费按考核等级支付："
          "{% for g, p in policy.assessment.performance_payout_pct.items() %}{{ g }}"
          "{% if p == 100 %}全额支付{% elif p == 0 %}不予支付{% else %}支付 {{ p|target }}{% endif %}"
          "{% if not loop.last %}，{% endif %}{% endfor %}。"
@@ -250,7 +249,8 @@ def contract() -> None:
          "甲方执 {{ (agreement.counterparts + 1) // 2 }} 份、乙方执 {{ agreement.counterparts // 2 }} 份，"
          "具有同等法律效力。"
          "本合同附件为本合同不可分割的组成部分，"
-         "与本合同具有同等法律效力。")
+         "与本合同具有同等法律效力。本合同正文与附件约定不一致的，以本合同正文为准；附件之间约定不一致的，"
+         "依次以服务等级协议、保密协议、其他附件为准；本合同与管理办法约定不一致的，以本合同为准。")
     heading(doc, "附件清单")
     for line in ("附件一　服务清单", "附件二　服务等级协议（编号 {{ agreement.contract_no }}-SLA）",
                  "附件三　保密协议（编号 {{ agreement.contract_no }}-NDA）", "附件四　考核办法",

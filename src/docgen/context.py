@@ -40,6 +40,7 @@ class AgreementFigures(TypedDict):
     deduction_cap_amount: Decimal
     credit_cap_amount: Decimal
     payments: list[Payment]
+    grade_bands: list[str]
 
 
 class AgreementContext(TypedDict):
@@ -98,6 +99,21 @@ def months_between(start: date, end: date) -> int:
     return months if after.day >= start.day else months - 1
 
 
+def grade_bands(policy: m.Policy) -> list[str]:
+    """Each grade with its score range: '优秀（90 分及以上）', '良好（80 分及以上、不满 90 分）', …,
+    '不合格（60 分以下）' (the last band starts at 0, as validation requires)."""
+    grades = policy.assessment.grades
+    out = []
+    for i, g in enumerate(grades):
+        if i == 0:
+            out.append(f"{g.name}（{g.min_score} 分及以上）")
+        elif i == len(grades) - 1:
+            out.append(f"{g.name}（{grades[i - 1].min_score} 分以下）")
+        else:
+            out.append(f"{g.name}（{g.min_score} 分及以上、不满 {grades[i - 1].min_score} 分）")
+    return out
+
+
 def agreement_figures(agreement: m.Agreement, policy: m.Policy) -> dict[str, Any]:
     """Derived amounts shown in the contract, the SLA annex and the NDA."""
     fees = agreement.fees
@@ -119,6 +135,7 @@ def agreement_figures(agreement: m.Agreement, policy: m.Policy) -> dict[str, Any
         "deduction_cap_amount": pct_of(fees.monthly, policy.deductions.monthly_cap_pct),
         "credit_cap_amount": pct_of(fees.monthly, agreement.sla.credit_cap_pct),
         "payments": payments,
+        "grade_bands": grade_bands(policy),
     }
 
 
