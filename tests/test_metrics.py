@@ -629,3 +629,29 @@ def test_a_weighted_sla_part_ending_in_half_a_cent_rounds_up(tmp_path: Path) -> 
                                          "attendance.csv": "id,date,staff,kind,count,note\n"}), AG, 2026, 10)
     assert mm.scores["sla"] == D("87.50") and mm.weighted["sla"] == D("30.63")
     assert mm.score == sum(mm.weighted.values())
+
+
+def test_a_later_export_that_decides_a_limit_remakes_the_month_it_falls_in(tmp_path: Path) -> None:
+    """October alone, exported 10-30 20:30: T3's restore limit (until 10-31 04:00) is still open.
+    A November ticket moves the export on: the limit has run out, in October, so October's
+    report must be made again although none of its own tickets changed."""
+    from conftest import TEMPLATES
+
+    from docgen.manifest import fingerprint
+    from docgen.plan import documents
+
+    october = OCT.replace("2026-11-02 08:00", "")  # T4 not closed yet: the export is T3's response
+    early = load(tmp_path / "a", **{"tickets.csv": HEADER + october})
+    november = ("T5,hx-2026,P1,硬件故障,核心业务系统,风扇告警,2026-11-10 09:00,2026-11-10 09:10,2026-11-10 10:00,"
+                "2026-11-10 10:30,2026-11-10 10:30,s1,5,0\n")
+    later = load(tmp_path / "b", **{"tickets.csv": HEADER + october + november})
+    assert rows(month_metrics(early, AG, 2026, 10))["P2", "恢复"][1:4] == (1, 1, 1)  # T3 pending
+    assert rows(month_metrics(later, AG, 2026, 10))["P2", "恢复"][1:4] == (2, 1, 0)  # T3 missed
+
+    def october_inputs(data: Dataset) -> dict[str, str]:
+        job = next(j for j in documents(data, TEMPLATES, ["monthly"]) if j.key == "hx-2026-2026-10")
+        return {k: fingerprint(v) for k, v in job.inputs.items()}
+
+    before, after = october_inputs(early), october_inputs(later)
+    assert before["tickets.csv:hx-2026"] == after["tickets.csv:hx-2026"]  # the month's own tickets
+    assert before["tickets.csv:hx-2026:limits"] != after["tickets.csv:hx-2026:limits"]

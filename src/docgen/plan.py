@@ -160,11 +160,20 @@ def _change_jobs(data: m.Dataset, templates: Path) -> Iterator[Job]:
 
 
 def _records_of(data: m.Dataset, agreement_id: str, months: list[tuple[int, int]]) -> dict[str, Any]:
-    """The records a report over `months` reads, labelled by file, so a change names its source."""
+    """The records a report over `months` reads, labelled by file, so a change names its source.
+
+    Besides the tickets themselves, the outcome of each of their time limits: whether a limit
+    without a timestamp has run out depends on how far the export reaches (metrics.export_moment),
+    so a later export can decide a limit of a month whose own tickets did not change."""
+    from .metrics import limit_outcomes
+
     staff = [s for s in data.staff if s.agreement == agreement_id]
     ids = {s.id for s in staff}
     inside = set(months)
+    mine = [t for t in data.tickets if t.agreement == agreement_id and (t.opened.year, t.opened.month) in inside]
     return {
+        f"tickets.csv:{agreement_id}:limits": [(o.ticket, o.metric, o.met, o.decided) for t in mine
+                                               for o in limit_outcomes(data, t)],
         f"staff.yaml:{agreement_id}": staff,
         f"tickets.csv:{agreement_id}": [t for t in data.tickets if t.agreement == agreement_id
                                         and (t.opened.year, t.opened.month) in inside],
