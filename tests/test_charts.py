@@ -79,3 +79,10 @@ def test_a_tiny_bar_next_to_a_huge_one_is_visible():
     blue = _rgb(COLOURS[0])
     heights = sorted({_column_height(image, x, blue) for x in range(image.width)} - {0})
     assert heights and heights[0] >= 1
+
+
+def test_a_subnormal_value_gets_ticks() -> None:
+    """5e-324 ÷ 5 underflows to 0, whose logarithm does not exist."""
+    assert nice_ticks(5e-324) == [0.0, 1.0]
+    chart = bar_chart(["L0"], [5e-324], title="违约金", ylabel="元")
+    assert Image.open(BytesIO(chart.png)).size == SIZE

@@ -46,6 +46,8 @@ def nice_ticks(top: float, count: int = 5) -> list[float]:
     if top <= 0 or not math.isfinite(top):
         return [0.0, 1.0]
     raw = top / count
+    if raw <= 0:  # a top so small (a subnormal float) that dividing it gives 0
+        return [0.0, 1.0]
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
     n = math.ceil(top / step - 1e-9)
