@@ -75,3 +75,57 @@ def test_template_needs_kind(tmp_path: Path, runner) -> None:
     shutil.copy(KINDS["leave"].template_in(TEMPLATES), copy)
     result = runner.invoke(cli, ["templates", "check", "--template", str(copy)])
     assert result.exit_code == 2
+
+
+def test_every_syntax_error_is_reported_not_only_the_first(tmp_path: Path) -> None:
+    damaged = _mutate(tmp_path, [("{{ leave.reason }}", "{{ leave.reason }"), ("{{ person.name }}", "{{ person.name + }}")])
+    problems = [p for p in check_template(damaged, LeaveContext) if "syntax error" in p.message]
+    assert len(problems) >= 2 and len({p.paragraph for p in problems}) >= 2, problems
+    assert any("leave.reason" in p.near for p in problems) and any("person.name" in p.near for p in problems)
+
+
+def test_entities_inside_tags_read_as_quotes(tmp_path: Path) -> None:
+    """LibreOffice and Word save quotes in text as &apos; / &quot;: inside a tag they are jinja's quotes."""
+    quoted = _mutate(tmp_path, [("{{ leave.reason }}", "{{ leave.reason or &apos;—&apos; }}{{ &quot;x&quot; }}")])
+    assert check_template(quoted, LeaveContext) == []
+
+
+def test_render_offers_every_one_document_kind() -> None:
+    from docgen.cli import ONE_DOCUMENT_KINDS
+
+    assert set(ONE_DOCUMENT_KINDS) == set(KINDS) - {"monthly", "annual"}
+
+
+@pytest.mark.soffice
+def test_a_template_saved_by_libreoffice_passes_the_check_and_builds(tmp_path: Path, runner, monkeypatch) -> None:
+    """The templates are the lawyers' files: one opened and saved again in LibreOffice (which
+    writes quotes as &apos; and its own document properties) still checks and renders."""
+    import subprocess
+    from io import BytesIO
+
+    from conftest import SAMPLE_DATA, have_soffice
+    from docx import Document
+
+    if not have_soffice():
+        pytest.skip("LibreOffice is not installed")
+    project = tmp_path / "p"
+    shutil.copytree(SAMPLE_DATA, project / "data")
+    shutil.copytree(TEMPLATES, project / "templates")
+    target = project / "templates/contracts/scope_annex.docx"
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to",
+                    "docx:MS Word 2007 XML", "--outdir", str(tmp_path / "saved"), str(target)],
+                   check=True, capture_output=True, timeout=180)
+    saved = (tmp_path / "saved/scope_annex.docx").read_bytes()
+    assert b"&apos;" in zipfile.ZipFile(BytesIO(saved)).read("word/document.xml")  # what made the check fail
+    target.write_bytes(saved)
+    monkeypatch.chdir(project)
+    checked = runner.invoke(cli, ["templates", "check"])
+    assert checked.exit_code == 0, checked.output
+    built = runner.invoke(cli, ["render", "hx-2026", "scope", "--out", "out"])
+    assert built.exit_code == 0, built.output
+    docx = next((project / "out/contracts/hx-2026").glob("*-SCOPE_服务清单.docx"))
+    names = zipfile.ZipFile(docx).namelist()
+    assert len(names) == len(set(names))  # no part twice (docProps/core.xml)
+    inventory = next(t for t in Document(str(docx)).tables if t.rows[0].cells[1].text == "名称")
+    assert len(inventory.rows) == 1 + 7 and inventory.rows[1].cells[3].text == "集团数据中心"
+    assert "—" in [r.cells[5].text for r in inventory.rows[1:]]

@@ -23,7 +23,7 @@ import jinja2
 from jinja2 import nodes
 from pydantic import BaseModel
 
-from .render import environment, preflight
+from .render import _patched, environment, preflight
 
 ANY = object()
 _DICT_METHODS = frozenset(name for name in dir(dict) if not name.startswith("_"))
@@ -272,14 +272,37 @@ def _word_damage(template: str, part: str, xml: str) -> list[TagProblem]:
     return found
 
 
+MAX_SYNTAX_ERRORS = 20
+
+
+def _parse_all(env: jinja2.Environment, name: str, part: str, lines: list[str],
+               problems: list[TagProblem]) -> nodes.Template | None:
+    """Parse a part, reporting every syntax error rather than the first: the paragraph of each
+    error is left out and the rest parsed again (a removed opening tag may then report its
+    closing one as well). None when the part has a syntax error; its names are then checked
+    once the syntax is fixed."""
+    source = list(lines)
+    failed = False
+    for _ in range(MAX_SYNTAX_ERRORS):
+        try:
+            tree = env.parse("\n".join(source))
+        except jinja2.TemplateSyntaxError as e:
+            failed = True
+            line = e.lineno if e.lineno and 0 < e.lineno <= len(lines) else len(lines)
+            problems.append(TagProblem(name, part, line, f"syntax error: {e.message}", _visible(lines[line - 1])[:120]))
+            if not source[line - 1]:
+                break  # the error is not in this paragraph's own text (e.g. a block left open)
+            source[line - 1] = ""
+        else:
+            return None if failed else tree
+    return None
+
+
 def check_template(path: Path, context_type: type) -> list[TagProblem]:
     """All problems of one template, checked against `context_type` (a TypedDict of the context)."""
-    from docxtpl import DocxTemplate
-
     name = str(path)
     preflight(path)
     env = environment()
-    patcher = DocxTemplate(name)
     problems: list[TagProblem] = []
     root_scope = dict(typing.get_type_hints(context_type)) if typing.is_typeddict(context_type) else {}
     with zipfile.ZipFile(path) as z:
@@ -293,14 +316,10 @@ def check_template(path: Path, context_type: type) -> list[TagProblem]:
                                            "save the template again with Word", ""))
                 continue
             problems += _word_damage(name, short, xml)
-            source = re.sub(r"<w:p([ >])", r"\n<w:p\1", patcher.patch_xml(xml))
+            source = re.sub(r"<w:p([ >])", r"\n<w:p\1", _patched(xml))
             lines = source.split("\n")
-            try:
-                tree = env.parse(source)
-            except jinja2.TemplateSyntaxError as e:
-                line = e.lineno or 1
-                near = _visible(lines[line - 1])[:120] if 0 < line <= len(lines) else ""
-                problems.append(TagProblem(name, short, line, f"syntax error: {e.message}", near))
+            tree = _parse_all(env, name, short, lines, problems)
+            if tree is None:
                 continue
             checker = _Checker(name, short, lines, env)
             scope = dict(root_scope)

@@ -175,11 +175,21 @@ def environment() -> SandboxedEnvironment:
 _LISTING = re.compile("[\t\a\n\f]")
 
 
+_IN_TAG = re.compile(r"(?<=\{[{%])(.*?)(?=[}%]\})", re.DOTALL)
+
+
+def _unescape_tag(m: re.Match[str]) -> str:
+    # LibreOffice and Word write quotes in text as entities; inside a tag they are jinja's quotes
+    return m.group(0).replace("&apos;", "'").replace("&quot;", '"').replace("&#39;", "'").replace("&amp;", "&")
+
+
 @lru_cache(maxsize=64)
 def _patched(xml: str) -> str:
     """docxtpl's tag clean-up of one part, a pure function of the XML: done once per template
-    part in a build rather than once per document."""
-    return str(DocxTemplate.patch_xml(None, xml))
+    part in a build rather than once per document; `templates check` reads tags through it too.
+    Besides docxtpl's own clean-up, the XML entities that LibreOffice and Word write for quotes
+    (`&apos;`, `&quot;`) are turned back into quotes inside tags."""
+    return _IN_TAG.sub(_unescape_tag, str(DocxTemplate.patch_xml(None, xml)))
 
 
 class _Template(DocxTemplate):
