@@ -72,10 +72,11 @@ def test_build_then_noop_then_policy_change_rebuilds_only_dependents(project: Pa
     assert first.exit_code == 0, first.output
     before = _manifest(project)
     assert set(before) == {"leave:L1", "leave:L2", "change:C1", "bundle:forms-pack-2026-10", "contract:hx-2026",
-                           "sla:hx-2026", "nda:hx-2026", "monthly:hx-2026-2026-10", "annual:hx-2026-2026"}
+                           "scope:hx-2026", "sla:hx-2026", "nda:hx-2026", "assessment:hx-2026", "staffing:hx-2026",
+                           "pricing:hx-2026", "monthly:hx-2026-2026-10", "annual:hx-2026-2026"}
     second = _build(runner)
     assert second.exit_code == 0
-    assert "Everything is up to date (9 outputs)" in second.output
+    assert "Everything is up to date (13 outputs)" in second.output
     # raise the vendor-letter threshold: the leave forms, their bundle and the contract (which quotes
     # the leave rules) depend on policy.leave; the SLA annex, NDA, reports and change form do not
     policy = (project / "data/policy.yaml").read_text()
@@ -170,13 +171,13 @@ def test_noop_build_compares_content_not_file_times(project: Path, runner) -> No
 
     assert _build(runner).exit_code == 0
     manifest = json.loads((project / "out" / MANIFEST_NAME).read_text())
-    assert manifest["version"] == 2 and "snapshot" not in manifest and len(manifest["outputs"]) == 9
-    assert "Everything is up to date (9 outputs)" in _build(runner).output
+    assert manifest["version"] == 2 and "snapshot" not in manifest and len(manifest["outputs"]) == 13
+    assert "Everything is up to date (13 outputs)" in _build(runner).output
     os.utime(project / "data/staff.yaml", ns=(10**18, 10**18))  # same content, another time
     (project / "data/notes.txt").write_text("a new file in the data folder\n")
-    assert "Everything is up to date (9 outputs)" in _build(runner).output
+    assert "Everything is up to date (13 outputs)" in _build(runner).output
     next((project / "out/forms").rglob("请销假_L2.pdf")).unlink()
-    assert "2 made, 7 unchanged" in _build(runner).output  # the form and its bundle
+    assert "2 made, 11 unchanged" in _build(runner).output  # the form and its bundle
     assert "up to date" not in _build(runner, "--draft").output
 
 

@@ -80,7 +80,11 @@ def test_sla_table_has_one_row_per_level_and_policy_deductions(agreement: str) -
     assert [r.cells[0].text for r in levels_table.rows[1:]] == [lv.level for lv in ag.sla.levels]
     deductions = next(t for t in doc.tables if t.rows[0].cells[1].text == "事项")
     rows = [(r.cells[1].text, r.cells[3].text) for r in deductions.rows[1:]]
-    assert rows == [(r.name, money(r.amount)) for r in DATA.policy.deductions.rules]
+    window = ag.sla.service_window
+    assert rows == [(r.name, money(r.amount)) for r in DATA.policy.deductions.rules
+                    if not r.windows or window in r.windows]
+    # a 5×8 agreement carries no duty of a 7×24 post (值守, 交接班)
+    assert any("值守" in name for name, _ in rows) == (window == "7×24")
     assert f"编号：{ag.contract_no}-SLA" in text
 
 
@@ -113,7 +117,7 @@ def test_special_characters_render_exactly(tmp_path: Path) -> None:
     assert props.subject.startswith(name)
 
 
-@pytest.mark.parametrize("kind", ["contract", "sla", "nda"])
+@pytest.mark.parametrize("kind", ["contract", "scope", "sla", "nda", "assessment", "staffing", "pricing"])
 def test_golden_text(kind: str, request: pytest.FixtureRequest) -> None:
     """Catches unintended wording changes; refresh with --update-golden after a deliberate edit."""
     _, text = rendered(kind, DATA.agreements[0].id)
@@ -142,10 +146,12 @@ def test_render_command_writes_docx_and_pdf_with_amount_in_words(tmp_path: Path,
 
 
 def test_grade_bands_are_ranges_and_the_policy_is_bound_at_its_version() -> None:
-    _, text = rendered("contract", "hx-2027")
-    assert ("考核等级按得分划分为优秀（90 分及以上）、良好（80 分及以上、不满 90 分）、"
-            "合格（60 分及以上、不满 80 分）、不合格（60 分以下）。") in text
-    assert "不合格（0 分及以上）" not in text
+    data, text = rendered("contract", "hx-2027")
+    table = next(t for t in Document(BytesIO(data)).tables if t.rows[0].cells[0].text == "考核等级")
+    assert [[c.text for c in r.cells] for r in table.rows[1:]] == [
+        ["优秀", "90 分及以上", "100%"], ["良好", "80 分及以上、不满 90 分", "100%"],
+        ["合格", "60 分及以上、不满 80 分", "80%"], ["不合格", "60 分以下", "0%"]]
+    assert "不合格（0 分及以上）" not in text and "| 0 分及以上" not in text
     assert "及其后续修订版本" not in text and "管理办法此后的修订，经双方签订补充协议后方适用于本合同" in text
     assert "本合同正文与附件约定不一致的，以本合同正文为准" in text
 

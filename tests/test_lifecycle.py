@@ -52,7 +52,7 @@ def test_a_policy_revision_leaves_signed_documents_byte_identical(signed: Path, 
     _raise_late_fee(signed)
     dry = _build(runner, "--dry-run")
     assert dry.exit_code == 0
-    assert "份已签合同文件保持原样（hx-2026：运维外包服务合同、服务等级协议）" in dry.output
+    assert "份已签合同文件保持原样（hx-2026：运维外包服务合同、服务等级协议、考核办法）" in dry.output
     assert "policy.yaml:deductions changed" in dry.output and "docgen reissue hx-2026" in dry.output
     built = _build(runner)
     assert built.exit_code == 0, built.output

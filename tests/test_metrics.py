@@ -449,9 +449,10 @@ def test_the_report_shows_the_settlement_in_figures_and_words(data) -> None:
     from test_reports import render
 
     _, text = render("monthly", "hx-2026-2026-10", data)
-    assert "本月应付服务费 | 55,000.00" in text
-    assert "本月应付服务费为人民币（大写）伍万伍仟元整。" in text
-    assert "绩效服务费按考核等级“不合格”支付 0% | 0.00" in text
+    assert "本月预计应付服务费 | 55,000.00" in text
+    assert "本月预计应付服务费为人民币（大写）伍万伍仟元整。" in text
+    assert "绩效服务费按本月等级“不合格”预计支付 0% | 0.00" in text
+    assert "以季度考核结果为准" in text
 
 
 CAPS = "    grade_caps:\n      - {when: late, max_grade: 良好}\n      - {when: availability_missed, max_grade: 合格}\n"
@@ -575,15 +576,16 @@ def test_reviews_and_actions_name_what_they_refer_to(tmp_path: Path) -> None:
     assert "improvements.yaml:3:" in text and "GJ-1" in text and "'zz'" in text
 
 
-def test_the_annual_report_settles_every_month_and_totals_them(data) -> None:
+def test_the_annual_report_settles_every_quarter_and_totals_them(data) -> None:
     from test_reports import render
 
     _, text = render("annual", "hx-2026-2026", data)
-    # September: fee 100,000, performance 20,000 unpaid (不合格), no credit, deductions 40,000 capped
-    # at 20,000 → 60,000; October 55,000 (above). Totals: 200,000; 40,000; 0; 5,000; 40,000; 115,000
-    assert "2026年9月 | 100,000.00 | 20,000.00 | 0.00 | 0.00 | 20,000.00 | 60,000.00" in text
-    assert "2026年10月 | 100,000.00 | 20,000.00 | 0.00 | 5,000.00 | 20,000.00 | 55,000.00" in text
-    assert "合计 | 200,000.00 | 40,000.00 | 0.00 | 5,000.00 | 40,000.00 | 115,000.00" in text
+    # the third quarter holds September only: fee 100,000, performance 20,000 unpaid (不合格), no
+    # credit, deductions 40,000 capped at 20,000 → 60,000; the fourth holds October: 55,000 (above).
+    # Totals: 200,000; 40,000; 0; 5,000; 40,000; 115,000
+    assert "2026年第三季度 | 不合格 | 100,000.00 | 20,000.00 | 0.00 | 0.00 | 20,000.00 | 60,000.00" in text
+    assert "2026年第四季度 | 不合格 | 100,000.00 | 20,000.00 | 0.00 | 5,000.00 | 20,000.00 | 55,000.00" in text
+    assert "合计 |  | 200,000.00 | 40,000.00 | 0.00 | 5,000.00 | 40,000.00 | 115,000.00" in text
     assert "统计期内应付服务费合计人民币（大写）壹拾壹万伍仟元整" in text
     assert "年度复核分（按统计期内 2 个月的数据计）" in text and "按全年数据计" not in text
     assert "2026年10月 | 4 | 53.85% | 99.90% | 5,000.00 | 20,000.00 | 46.31 | 不合格" in text
@@ -655,3 +657,26 @@ def test_a_later_export_that_decides_a_limit_remakes_the_month_it_falls_in(tmp_p
     before, after = october_inputs(early), october_inputs(later)
     assert before["tickets.csv:hx-2026"] == after["tickets.csv:hx-2026"]  # the month's own tickets
     assert before["tickets.csv:hx-2026:limits"] != after["tickets.csv:hx-2026:limits"]
+
+
+def test_the_quarter_grade_decides_the_performance_part_not_the_month_grade(tmp_path: Path) -> None:
+    """The contract pays the performance share by the quarterly grade (第八条, 附件四)."""
+    from test_reports import render
+
+    from docgen.metrics import contract_year, settle_quarters, year_metrics
+
+    data = load_dataset(write_mini(tmp_path / "data", **{
+        "attendance.csv": "id,date,staff,kind,count,note\nA1,2026-10-05,s2,late,12,迟到\nA2,2026-11-03,s2,late,1,迟到\n"}))
+    october, november = month_metrics(data, AG, 2026, 10), month_metrics(data, AG, 2026, 11)
+    # October 76.00 (合格, 80 %), November 0.6 × 100 + 0.4 × 95 = 98.00 (优秀): the quarter's mean
+    # 87.00 is 良好, which pays the whole performance part of both months
+    assert (october.score, october.grade, november.score, november.grade) == (D("76.00"), "合格", D("98.00"), "优秀")
+    y = year_metrics(data, AG, 2026)
+    [(quarter, s)] = settle_quarters(data, data.agreement(AG), contract_year(data, AG, 2026), y.months, y.quarters)
+    assert (quarter.score, quarter.grade) == (D("87.00"), "良好")
+    # fee 2 × 100,000; performance 40,000 paid at 100 %; deductions 12 × 500 + 500 = 6,500
+    assert (s.fee, s.performance, s.payout_pct, s.performance_paid, s.credit, s.deductions, s.payable) == (
+        D("200000.00"), D("40000.00"), D("100"), D("40000.00"), D("0.00"), D("6500.00"), D("193500.00"))
+    assert october.settlement.performance_paid == D("16000.00")  # the month alone would pay 80 %
+    _, text = render("annual", "hx-2026-2026", data)
+    assert "2026年第四季度 | 良好 | 200,000.00 | 40,000.00 | 40,000.00 | 0.00 | 6,500.00 | 193,500.00" in text

@@ -110,13 +110,14 @@ def test_a_revision_from_december_rewrites_no_report_and_no_signed_contract(samp
     (sample_copy / "policy/2026.2.yaml").write_text(revision(policy, "2026.2", "2026-12-01"), encoding="utf-8")
     result = runner.invoke(cli, args)
     assert result.exit_code == 0, result.output
-    assert "3 made," in result.output, result.output  # hx-2027's contract, SLA annex and its pack
+    assert "4 made," in result.output, result.output  # hx-2027's contract, SLA annex, 考核办法 and its pack
     assert result.output.count("份已签合同文件保持原样") == 3 and "policy/2026.2.yaml (" in result.output
     after = _all_files(out)
     changed = sorted(k for k in before if after.get(k) != before[k])
     assert changed == sorted([
         "bundles/contract-pack-hx-2027_合同文本汇编.pdf",
         "contracts/hx-2027/CH-YW-2027-001-SLA_服务等级协议.docx", "contracts/hx-2027/CH-YW-2027-001-SLA_服务等级协议.pdf",
+        "contracts/hx-2027/CH-YW-2027-001-KPI_考核办法.docx", "contracts/hx-2027/CH-YW-2027-001-KPI_考核办法.pdf",
         "contracts/hx-2027/CH-YW-2027-001_运维外包服务合同.docx", "contracts/hx-2027/CH-YW-2027-001_运维外包服务合同.pdf",
     ]), changed
     assert set(after) == set(before)

@@ -72,7 +72,8 @@ def test_plan_is_pure_and_typed(tmp_path: Path) -> None:
     assert contract.path == "contracts/hx-2026/CH-YW-2026-001_运维外包服务合同"
     assert "agreements.yaml:hx-2026" in contract.inputs and "tool:docgen" in contract.inputs
     pack = next(o for o in plan.outputs if o.id == "bundle:contract-pack-hx-2026")
-    assert pack.members == ["contract:hx-2026", "sla:hx-2026", "nda:hx-2026"]
+    assert pack.members == [f"{k}:hx-2026" for k in ("contract", "scope", "sla", "nda", "assessment", "staffing",
+                                                       "pricing")]
     again = Plan.model_validate_json(plan.model_dump_json())  # the plan is data: it can be saved and read
     assert again.outputs == plan.outputs
     with pytest.raises(Exception, match="plan again from the data"):
@@ -85,7 +86,7 @@ def test_templates_come_from_the_project_not_from_the_installed_package(tmp_path
     with pytest.raises(TemplateError, match="templates init"):
         project.plan(project.validate())
     copied = project.init_templates()
-    assert len(copied) == 7 and all(p.is_relative_to(root / "my-templates") for p in copied)
+    assert len(copied) == 11 and all(p.is_relative_to(root / "my-templates") for p in copied)
     edited = root / "my-templates/contracts/nda.docx"
     lawyers = edited.read_bytes() + b"\0"  # stands for a lawyer's edit
     edited.write_bytes(lawyers)

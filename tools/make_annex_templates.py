@@ -90,6 +90,24 @@ def signatures(doc) -> None:
     signature_table(doc, [("甲方", "{{ client.name }}"), ("乙方", "{{ vendor.name }}")])
 
 
+def restore_credits(doc, number: str) -> None:
+    """The credit per ticket whose restore limit is missed, for the levels that set one."""
+    tag(doc, "{%p if calc.restore_credits %}")
+    para(doc, f"{number}　故障恢复超过约定恢复时限的，每张工单按下表抵扣当月月度服务费，"
+              "在恢复时限届满的当月计算：")
+    t = table(doc, ["级别", "名称", "恢复时限", "每张工单抵扣比例（月度服务费）"], [
+        ["{%tr for lv in calc.restore_credits %}"],
+        ["{{ lv.level }}", "{{ lv.name }}", "{{ lv.restore|duration }}", pct("lv.restore_credit_pct")],
+        ["{%tr endfor %}"],
+    ], widths_cm=[2.0, 3.0, 3.0, 7.0])
+    style_columns(t, {0: CENTER, 1: CENTER, 2: CENTER, 3: CENTER})
+    para(doc, style="无缩进")
+    tag(doc, "{%p else %}")
+    para(doc, f"{number}　响应、到场、恢复与闭环时限未达成的，不单独计算服务抵扣，"
+              "按主合同附件四《考核办法》计入考核得分。")
+    tag(doc, "{%p endif %}")
+
+
 # --------------------------------------------------------------------------- 附件二 服务等级协议
 
 def sla() -> None:
@@ -103,7 +121,7 @@ def sla() -> None:
     c.items("本协议是{{ client.name }}（以下简称“甲方”）与{{ vendor.name }}（以下简称“乙方”）于"
             "{{ agreement.signing_date|cn_date }}签订的《运维外包服务合同》（合同编号：{{ agreement.contract_no }}，"
             "以下简称“主合同”）的附件二，是主合同不可分割的组成部分，与主合同具有同等法律效力。",
-            "本协议约定乙方在主合同服务期限内就《{{ agreement.project_name }}》项目应达到的服务级别、"
+            "本协议约定乙方在主合同服务期限内就{{ agreement.project_name }}项目应达到的服务级别、"
             "服务级别的度量与报告方法，以及未达到服务级别时的服务抵扣与违约金。本协议基本信息如下：")
     t = table(doc, ["项目", "内容"], [
         ["合同编号", "{{ agreement.contract_no }}"],
@@ -152,9 +170,11 @@ def sla() -> None:
     for i, text in enumerate((
             "各项时限自甲方工单系统记录的报障时间或告警时间起算。到场时限为“按需”的，乙方可远程处理；"
             "甲方要求到场的，乙方应在双方商定的时间内到场。",
-            "故障级别由甲方根据影响范围初步认定，乙方有异议的，应先按甲方认定的级别处理，事后由双方复核。",
+            "**故障级别由甲方根据影响范围初步认定**，乙方有异议的，应先按甲方认定的级别处理，事后由双方复核；"
+            "复核后级别降低的，按复核后的级别计算时限与服务抵扣。",
             "故障处理过程中任一时限未能达成的，该故障自超时之时起自动升级一级，乙方应按升级后级别的要求增派资源、"
-            "加快处理，并同时启动第八条约定的升级通报；一级故障超时的，直接通报至最高层级。时限达成情况仍按故障原级别统计。",
+            "加快处理，并同时启动第八条约定的升级通报；一级故障任一时限未达成的，直接启动第三级通报。"
+            "时限达成情况仍按故障原级别统计。",
             "各级故障每项时限的月度达成率（按时完成的工单数 ÷ 该级工单总数 × 100%）应不低于 "
             + pct("agreement.sla.attainment_target_pct") + "。"), start=3):
         para(doc, f"{c.n}.{i}　{text}")
@@ -185,18 +205,24 @@ def sla() -> None:
     para(doc, style="无缩进")
     para(doc, f"{c.n}.2　月度可用率同时低于多档标准的，按其中最高的抵扣比例计算，不累加；多个系统未达标的，"
               "按最低的系统可用率计算。")
-    para(doc, f"{c.n}.3　每月服务抵扣合计不超过月度服务费的 " + pct("agreement.sla.credit_cap_pct")
-         + "，即{{ calc.credit_cap_amount|rmb_full }}。")
-    para(doc, f"{c.n}.4　服务抵扣从当期应付服务费中扣除，不免除乙方的整改义务。")
+    restore_credits(doc, f"{c.n}.3")
+    para(doc, f"{c.n}.4　每月服务抵扣合计（含可用率抵扣与恢复超时抵扣）不超过月度服务费的 "
+         + pct("agreement.sla.credit_cap_pct") + "，即{{ calc.credit_cap_amount|rmb_full }}。")
+    para(doc, f"{c.n}.5　服务抵扣从当期应付服务费中扣除，不免除乙方的整改义务。")
     tag(doc, "{%p else %}")
     c.items("本协议不约定可用率服务抵扣；可用率未达到目标的，乙方应提交整改报告，并按主合同的考核办法处理。")
+    restore_credits(doc, f"{c.n}.2")
+    tag(doc, "{%p if calc.restore_credits %}")
+    para(doc, f"{c.n}.3　每月恢复超时抵扣合计不超过月度服务费的 " + pct("agreement.sla.credit_cap_pct")
+         + "，即{{ calc.credit_cap_amount|rmb_full }}，从当期应付服务费中扣除。")
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p endif %}")
 
     c("考勤违约金")
     c.items("依据甲方《{{ policy.title }}》（版本 {{ policy.version }}，自{{ policy.effective_date|cn_date }}起施行），"
             "乙方驻场人员发生下列不符合事项的，乙方应按下表向甲方支付违约金：")
     t = table(doc, ["序号", "事项", "认定标准", "违约金（元）", "计量单位"], [
-        ["{%tr for r in policy.deductions.rules %}"],
+        ["{%tr for r in calc.rules %}"],
         ["{{ loop.index }}", "{{ r.name }}", "{{ r.basis }}", "{{ r.amount|money }}", "{{ r.unit }}"],
         ["{%tr endfor %}"],
     ], widths_cm=[1.3, 3.0, 5.9, 2.9, 1.9])
@@ -209,8 +235,8 @@ def sla() -> None:
             + "，即{{ calc.deduction_cap_amount|rmb_full }}。",
             "双方确认，上述违约金标准系综合考虑驻场服务对甲方业务的影响、协商一致确定。任何一方认为违约金过分高于"
             "或者低于造成的损失的，可依照《中华人民共和国民法典》第五百八十五条的规定请求调整。",
-            "考勤事项以甲方考勤系统及检查记录为准。乙方对当月明细有异议的，应在收到明细之日起五个工作日内"
-            "书面提出并提供证据，逾期视为确认。"), start=2):
+            "考勤事项以乙方的考勤记录为基础，经甲方核对的考勤系统及检查记录为准。乙方对当月明细有异议的，"
+            "应在收到明细之日起五个工作日内书面提出并提供证据，逾期视为确认。"), start=2):
         para(doc, f"{c.n}.{i}　{text}")
 
     c("度量与报告")
@@ -275,7 +301,7 @@ def nda() -> None:
 
     heading(doc, "鉴于")
     enumerate_cn(doc,
-                 "甲乙双方已于{{ agreement.signing_date|cn_date }}就《{{ agreement.project_name }}》项目签订"
+                 "甲乙双方已于{{ agreement.signing_date|cn_date }}就{{ agreement.project_name }}项目签订"
                  "《运维外包服务合同》（合同编号：{{ agreement.contract_no }}，以下简称“主合同”），"
                  "由乙方自{{ agreement.start|cn_date }}至{{ agreement.end|cn_date }}以{{ agreement.service_mode }}方式"
                  "为甲方提供信息系统运行维护服务；",
@@ -328,7 +354,8 @@ def nda() -> None:
     c.items("甲方委托乙方处理个人信息的，双方依照《中华人民共和国个人信息保护法》第二十一条约定如下：")
     enumerate_cn(doc,
                  "处理目的：仅限于履行主合同所需的信息系统运行维护；",
-                 "处理期限：不超过主合同的服务期限，委托关系提前终止的，以终止之日为准；",
+                 "处理期限：主合同的服务期限及其后不超过 {{ agreement.exit_transition_months }} 个月的退出过渡期，"
+                 "委托关系提前终止的，以终止之日为准；",
                  "处理方式：仅限于运维所必需的存储、查询、备份、恢复及迁移，不得进行与运维无关的分析、加工或使用；",
                  "个人信息种类：甲方信息系统中存储的员工、客户及其他相关人员的个人信息，具体以甲方书面确认的范围为准；",
                  "保护措施：乙方应采取访问控制、加密、去标识化、操作审计等必要措施，保障个人信息安全。")
@@ -348,8 +375,9 @@ def nda() -> None:
          "仅在被要求的范围内披露，并配合甲方采取必要的保护措施。")
 
     c("资料返还与销毁")
-    c.items("主合同期满、解除或终止，或者甲方书面要求时，乙方应在十个工作日内将全部保密信息及其载体（包括副本、备份）"
-            "返还甲方，或按甲方要求予以销毁；电子数据应以不可恢复的方式删除。",
+    c.items("主合同约定的退出过渡期届满之日（无过渡期的，为主合同期满、解除或终止之日）起十个工作日内，"
+            "或者甲方书面要求时，乙方应将全部保密信息及其载体（包括副本、备份）"
+            "返还甲方，或按甲方要求予以销毁；电子数据应以不可恢复的方式删除。过渡期内，乙方仅可为完成交接使用保密信息。",
             "乙方完成返还或销毁后，应向甲方出具经乙方盖章的书面销毁证明，列明返还或销毁的资料、方式和时间。"
             "甲方有权对销毁情况进行核查。")
 
@@ -364,12 +392,21 @@ def nda() -> None:
             "包括专利权、著作权、商标权及商业秘密。乙方仅在履行主合同所必需的范围内使用保密信息。")
 
     c("违约责任")
-    c.items("乙方或其人员违反本协议任何约定的，"
-            "乙方应向甲方支付违约金人民币{{ agreement.nda.liquidated_damages|money }}元"
-            "（大写：人民币{{ agreement.nda.liquidated_damages|rmb_upper }}）。",
+    c.items("乙方或其人员违反本协议的，按违约情节向甲方支付违约金：")
+    enumerate_cn(doc,
+                 "违反第二条至第五条约定的管理性义务（如未按期备案保密承诺书、未按时报告安全事件、未通过受控通道访问），"
+                 "但未造成保密信息泄露的，每次人民币（大写）{{ calc.nda_minor|rmb_upper }}"
+                 "（¥{{ calc.nda_minor|money }}）；",
+                 "因过失造成保密信息泄露、被非法获取或个人信息泄露的，每次人民币（大写）{{ calc.nda_leak|rmb_upper }}"
+                 "（¥{{ calc.nda_leak|money }}）；",
+                 "故意泄露、出售或非法提供保密信息或个人信息的，人民币（大写）"
+                 "{{ agreement.nda.liquidated_damages|rmb_upper }}（¥{{ agreement.nda.liquidated_damages|money }}）。")
+    for i, text in enumerate((
             "前款违约金不足以弥补甲方损失的，乙方还应赔偿超出部分的损失，包括甲方因此遭受的直接损失、"
             "向第三方承担的赔偿，以及为处置事件和维权支出的调查费、鉴定费、公证费、律师费、诉讼费或仲裁费等合理费用。",
-            "乙方违反本协议情节严重的，甲方有权解除主合同。乙方违反本协议构成违法犯罪的，甲方有权依法追究其法律责任。")
+            "乙方违反本协议情节严重的，甲方有权解除主合同。乙方违反本协议构成违法犯罪的，甲方有权依法追究其法律责任。"),
+            start=2):
+        para(doc, f"{c.n}.{i}　{text}")
 
     c("争议解决")
     disputes_clause(doc, c)

@@ -209,8 +209,21 @@ def monthly() -> None:
     para(doc, "本月{% if m.systems|length > 1 %}最低系统{% endif %}可用率 {{ m.availability_pct|percent }}，"
          "目标 {{ m.availability_target_pct|target }}，"
          "{% if m.availability_ok %}达标{% else %}未达标{% endif %}。"
-         "{% if m.credit_pct > 0 %}按服务等级协议，本月服务抵扣比例为 {{ m.credit_pct|percent(0) }}，抵扣金额 "
-         "{{ m.credit_amount|money }} 元（{{ m.credit_amount|rmb_upper }}）。{% else %}本月无服务抵扣。{% endif %}")
+         "{% if m.credit_amount > 0 %}按服务等级协议，本月服务抵扣 {{ m.credit_amount|money }} 元"
+         "（{{ m.credit_amount|rmb_upper }}）：可用率抵扣比例 {{ m.credit_pct|percent(0) }}，"
+         "金额 {{ m.availability_credit|money }} 元"
+         "{% if m.limit_credits %}；恢复超时 {{ m.limit_credits|length }} 张，抵扣 {{ m.limit_credit_total|money }} 元"
+         "{% endif %}{% if m.credit_capped %}；合计超过每月上限，按上限计{% endif %}。"
+         "{% else %}本月无服务抵扣。{% endif %}")
+    tag(doc, "{%p if m.limit_credits %}")
+    caption(doc, "恢复超时的服务抵扣（服务等级协议第五条）：")
+    table(doc, ["工单号", "级别", "恢复时限届满", "抵扣比例", "抵扣金额（元）"], [
+        ["{%tr for c in m.limit_credits %}"],
+        ["{{ c.ticket }}", "{{ c.level }}", "{{ c.deadline|cn_short_datetime }}", "{{ c.pct|target }}",
+         "{{ c.amount|money }}"],
+        ["{%tr endfor %}"],
+    ], widths_cm=[3.6, 1.6, 4.0, 2.4, 3.4])
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p if m.outages %}")
     caption(doc, "计入可用率的停机工单（乙方有异议的，应在收到本报告后 5 个工作日内书面提出）：")
     table(doc, ["工单号", "系统", "报障时间", "恢复时间", "记录停机", "报障至恢复"], [
@@ -271,22 +284,22 @@ def monthly() -> None:
          "{% if m.grade_caps %}{% if m.grade == m.score_grade %}（{% endif %}依管理办法，"
          "{{ m.grade_caps|join('；') }}。）{% endif %}")
     tag(doc, "{%p if m.settlement %}")
-    caption(doc, "本月服务费结算（按月计算，随分期付款结算）：")
+    caption(doc, "本月服务费结算（绩效服务费按季度考核等级支付；下表按本月等级预计，以季度考核结果为准）：")
     table(doc, ["项目", "金额（元）"], [
         ["月度服务费{% if m.partial_months %}（按天折算）{% endif %}", "{{ m.settlement.fee|money }}"],
         ["其中：基础服务费", "{{ m.settlement.base|money }}"],
         ["　　　绩效服务费（{{ agreement.fees.performance_share_pct|target }}）",
          "{{ m.settlement.performance|money }}"],
-        ["绩效服务费按考核等级“{{ m.grade }}”支付"
+        ["绩效服务费按本月等级“{{ m.grade }}”预计支付"
          "{% if m.settlement.payout_pct is not none %} {{ m.settlement.payout_pct|target }}{% endif %}",
          "{% if m.settlement.performance_paid is not none %}{{ m.settlement.performance_paid|money }}"
          "{% else %}按合同约定{% endif %}"],
         ["减：服务抵扣", "{{ m.settlement.credit|money }}"],
         ["减：考勤违约金", "{{ m.settlement.deductions|money }}"],
-        ["本月应付服务费", "{% if m.settlement.payable is not none %}{{ m.settlement.payable|money }}"
+        ["本月预计应付服务费", "{% if m.settlement.payable is not none %}{{ m.settlement.payable|money }}"
          "{% else %}—{% endif %}"],
     ], widths_cm=[9.0, 6.0])
-    para(doc, "{% if m.settlement.payable is not none %}本月应付服务费为人民币（大写）"
+    para(doc, "{% if m.settlement.payable is not none %}本月预计应付服务费为人民币（大写）"
          "{{ m.settlement.payable|rmb_upper }}。{% else %}本月考核等级在管理办法中没有对应的绩效支付比例，"
          "应付金额按合同约定结算。{% endif %}")
     tag(doc, "{%p endif %}")
@@ -353,22 +366,23 @@ def annual() -> None:
     ], widths_cm=[2.4, 1.3, 2.0, 1.9, 2.2, 2.0, 1.6, 1.6])
     para(doc, "{{ charts.trend }}", style="无缩进", align=WD_ALIGN_PARAGRAPH.CENTER)
     para(doc, "{{ charts.deductions }}", style="无缩进", align=WD_ALIGN_PARAGRAPH.CENTER)
-    caption(doc, "各月服务费结算（绩效服务费按当月考核等级支付）：")
-    table(doc, ["月份", "服务费", "绩效服务费", "其中应付", "服务抵扣", "违约金", "应付服务费"], [
+    caption(doc, "各季度服务费结算（绩效服务费按季度考核等级支付，见合同第八条）：")
+    table(doc, ["季度", "等级", "服务费", "绩效服务费", "其中应付", "服务抵扣", "违约金", "应付服务费"], [
         ["{%tr for r in settlements %}"],
-        ["{{ r.label }}", "{{ r.fee|money }}", "{{ r.performance|money }}",
+        ["{{ r.label }}", "{{ r.grade }}", "{{ r.fee|money }}", "{{ r.performance|money }}",
          "{% if r.performance_paid is not none %}{{ r.performance_paid|money }}" + NA,
          "{{ r.credit|money }}", "{{ r.deductions|money }}",
          "{% if r.payable is not none %}{{ r.payable|money }}" + NA],
         ["{%tr endfor %}"],
-        ["{{ settlement_total.label }}", "{{ settlement_total.fee|money }}", "{{ settlement_total.performance|money }}",
+        ["{{ settlement_total.label }}", "", "{{ settlement_total.fee|money }}",
+         "{{ settlement_total.performance|money }}",
          "{% if settlement_total.performance_paid is not none %}{{ settlement_total.performance_paid|money }}" + NA,
          "{{ settlement_total.credit|money }}", "{{ settlement_total.deductions|money }}",
          "{% if settlement_total.payable is not none %}{{ settlement_total.payable|money }}" + NA],
-    ], widths_cm=[2.3, 2.1, 2.1, 2.1, 2.1, 2.1, 2.1], font_pt=9)
+    ], widths_cm=[2.9, 1.0, 1.9, 1.9, 1.9, 1.8, 1.8, 1.9], font_pt=8)
     para(doc, "{% if settlement_total.payable is not none %}统计期内应付服务费合计人民币（大写）"
          "{{ settlement_total.payable|rmb_upper }}；绩效服务费 {{ settlement_total.performance|money }} 元中，"
-         "按各月考核等级应付 {{ settlement_total.performance_paid|money }} 元。{% endif %}")
+         "按各季度考核等级应付 {{ settlement_total.performance_paid|money }} 元。{% endif %}")
 
     heading(doc, "三、季度考核结果")
     table(doc, ["季度", "月数", "季度得分", "等级"], [

@@ -55,6 +55,7 @@ CLIENT = {
     "short_name": "澄湖集团",
     "city": "澄湖市",
     "department": "信息中心",
+    "arbitration_commissions": ["澄湖仲裁委员会"],
 }
 
 VENDORS = [
@@ -63,7 +64,7 @@ VENDORS = [
         "uscc": uscc("91320594MA1MQ7NX2"),
         "legal_rep": "王建国",
         "address": "江苏省澄湖市工业园区星湖街328号",
-        "contact": {"name": "李强", "phone": "13800001111"},
+        "contact": {"name": "李强", "phone": "13800001111", "email": "liqiang@hxzw.example.cn"},
         "bank": {"bank": "中国银行澄湖工业园区支行", "account": "5123 0078 6611 0021 8834"},
         "id": "hx",
         "short_name": "华信智维",
@@ -78,12 +79,13 @@ VENDORS = [
         "uscc": uscc("91320505MA27WQ8H0"),
         "legal_rep": "孙丽华",
         "address": "江苏省澄湖市高新区长江路168号",
-        "contact": {"name": "周涛", "phone": "13912345678"},
+        "contact": {"name": "周涛", "phone": "13912345678", "email": "zhoutao@chlc.example.cn"},
         "bank": {"bank": "中国建设银行澄湖高新区支行", "account": "3205 0186 5361 0000 0457"},
         "id": "lc",
         "short_name": "联创网络",
         "tier": "常规级",
         "categories": ["网络运维", "网络安全"],
+        "sme": True,
         "qualifications": ["ISO 9001:2015 质量管理体系认证", "ISO/IEC 27001:2022 信息安全管理体系认证",
                            "ITSS 信息技术服务标准符合性证书（运行维护 三级）"],
     },
@@ -92,12 +94,13 @@ VENDORS = [
         "uscc": uscc("91320508MA25RT3K6"),
         "legal_rep": "吴志刚",
         "address": "江苏省澄湖市姑苏区人民路905号",
-        "contact": {"name": "郑凯", "phone": "13706219988"},
+        "contact": {"name": "郑凯", "phone": "13706219988", "email": "zhengkai@qingsong.example.cn"},
         "bank": {"bank": "招商银行澄湖分行营业部", "account": "5129 0221 8710 301"},
         "id": "qs",
         "short_name": "青松安全",
         "tier": "临时级",
         "categories": ["网络安全", "桌面运维"],
+        "sme": True,
         "qualifications": ["ISO 9001:2015 质量管理体系认证", "ISO/IEC 27001:2022 信息安全管理体系认证",
                            "CCRC 信息安全服务资质（安全运维类 三级）"],
     },
@@ -106,7 +109,7 @@ VENDORS = [
 # ============================================================================ policy
 
 DEDUCTIONS = [
-    # code, name, amount, unit, basis
+    # code, name, amount, unit, basis (the rules of 值守 and 交接班 apply to 7×24 agreements only: WINDOWS)
     # (the templates add their own punctuation after these texts, so they end without 。)
     ("late", "迟到", "500", "人/次",
      "驻场人员晚于甲方规定的上班签到时间到岗的，按每人每次计"),
@@ -125,9 +128,10 @@ DEDUCTIONS = [
     ("unrelated_work", "从事与运维项目无关工作", "1000", "人/次",
      "甲方检查发现驻场人员在工作时间处理与本运维项目无关事务的，按每人每次计"),
     ("complaint", "被投诉", "1000", "人/次",
-     "驻场人员因服务态度或服务质量被甲方机关或基层人员投诉，经核实属实的，按每人每次计"),
+     "驻场人员因服务态度或服务质量被甲方工作人员投诉，经核实属实的，按每人每次计"),
 ]
 RULE_AMOUNT = {code: Decimal(amount) for code, _, amount, _, _ in DEDUCTIONS}
+WINDOWS = {"unmanned_post": ["7×24"], "missing_handover": ["7×24"]}
 MONTHLY_CAP_PCT = Decimal(20)
 
 POLICY = {
@@ -135,7 +139,8 @@ POLICY = {
     "effective_date": date(2026, 1, 1),
     "title": "运维外包服务商管理办法",
     "deductions": {
-        "rules": [{"code": c, "name": n, "amount": money(a), "unit": u, "basis": b} for c, n, a, u, b in DEDUCTIONS],
+        "rules": [{"code": c, "name": n, "amount": money(a), "unit": u, "basis": b,
+                   **({"windows": WINDOWS[c]} if c in WINDOWS else {})} for c, n, a, u, b in DEDUCTIONS],
         "monthly_cap_pct": MONTHLY_CAP_PCT,
     },
     "leave": {"form_max_hours": 4, "letter_over_hours": 4, "substitute_over_hours": 8},
@@ -169,7 +174,7 @@ POLICY = {
 
 # ============================================================================ agreements
 
-QUARTERLY = "经甲方季度考核确认并收到乙方开具的合法有效发票后30日内支付"
+QUARTERLY = "该季度考核结果确认且甲方收到乙方开具的发票"
 
 AGREEMENTS = [
     {
@@ -195,12 +200,28 @@ AGREEMENTS = [
              "description": "法定节假日及集团重大活动期间的驻场值守、应急演练与应急处置"},
         ],
         "service_mode": "驻场",
+        "inventory": [
+            {"name": "核心业务系统", "kind": "业务系统", "location": "集团数据中心", "quantity": 1,
+             "note": "含应用服务器 6 台、数据库集群 1 套"},
+            {"name": "统一身份认证平台", "kind": "业务系统", "location": "集团数据中心", "quantity": 1},
+            {"name": "x86 服务器", "kind": "服务器", "location": "集团数据中心 A 区", "quantity": 42},
+            {"name": "存储阵列", "kind": "存储设备", "location": "集团数据中心 A 区", "quantity": 3},
+            {"name": "UPS 不间断电源", "kind": "机房设备", "location": "集团数据中心配电室", "quantity": 2,
+             "note": "200 kVA，并机运行"},
+            {"name": "精密空调", "kind": "机房设备", "location": "集团数据中心", "quantity": 6},
+            {"name": "动环监控系统", "kind": "机房设备", "location": "集团数据中心监控室", "quantity": 1},
+        ],
         "fees": {
             "total": money("1680000"),
             "monthly": money("140000"),
             "tax_rate_pct": 6,
             "performance_share_pct": 20,
             "payment": [{"stage": f"第{q}季度服务费", "percent": 25, "condition": QUARTERLY} for q in "一二三四"],
+            "extra_rates": [
+                {"item": "范围外系统的现场技术支持", "unit": "人·天", "price": money("2400"), "note": "工作日 8 小时"},
+                {"item": "节假日及夜间应急支持", "unit": "人·小时", "price": money("600")},
+                {"item": "数据迁移与割接实施", "unit": "人·天", "price": money("3200"), "note": "按甲方确认的方案计量"},
+            ],
         },
         "performance_bond_pct": 10,
         "exit_transition_months": 3,
@@ -216,6 +237,7 @@ AGREEMENTS = [
             "availability_systems": ["核心业务系统", "统一身份认证平台"],
             "credits": [("99.9", 5), ("99.5", 10), ("99", 20)],
             "credit_cap_pct": 30,
+            "restore_credits": {"P1": 5, "P2": 2},
             "attainment_target_pct": 95,
         },
         "nda": {"years_after_term": 3, "liquidated_damages": money("500000"), "incident_report_hours": 24},
@@ -263,6 +285,7 @@ AGREEMENTS = [
             "availability_systems": ["园区核心网络", "互联网出口"],
             "credits": [("99.5", 5), ("99", 10), ("98", 20)],
             "credit_cap_pct": 20,
+            "restore_credits": {"P1": 5, "P2": 2},
             "attainment_target_pct": 95,
         },
         "nda": {"years_after_term": 3, "liquidated_damages": money("200000"), "incident_report_hours": 24},
@@ -299,7 +322,7 @@ AGREEMENTS = [
                 {"stage": "第一期服务费（2026年6月至8月）", "percent": 40, "condition": QUARTERLY},
                 {"stage": "第二期服务费（2026年9月至11月）", "percent": 40, "condition": QUARTERLY},
                 {"stage": "第三期服务费（2026年12月及期末考核）", "percent": 20,
-                 "condition": "服务期满、期末考核确认且退出交接完成，并收到乙方开具的合法有效发票后30日内支付"},
+                 "condition": "服务期满、2026年12月考核结果确认且甲方收到乙方开具的发票"},
             ],
         },
         "performance_bond_pct": 5,
@@ -315,9 +338,10 @@ AGREEMENTS = [
             "availability_systems": ["终端安全管理平台"],
             "credits": [("99", 5), ("98", 10)],
             "credit_cap_pct": 15,
+            "restore_credits": {"P1": 5, "P2": 2},
             "attainment_target_pct": 95,
         },
-        "nda": {"years_after_term": 5, "liquidated_damages": money("300000"), "incident_report_hours": 12},
+        "nda": {"years_after_term": 5, "liquidated_damages": money("100000"), "incident_report_hours": 12},
         "disputes": {"method": "诉讼"},
         "counterparts": 4,
     },
@@ -992,12 +1016,15 @@ def write_csv(name: str, header: list[str], rows: list[dict[str, Any]]) -> None:
 
 def agreement_record(a: dict[str, Any]) -> dict[str, Any]:
     sla = a["sla"]
+    credits = sla.get("restore_credits", {})
     levels = [{"level": lv, "name": name, "definition": definition, "response": resp, "arrival": arr,
-               "restore": rest, "closure": close} for lv, name, definition, resp, arr, rest, close in sla["levels"]]
+               "restore": rest, "closure": close, **({"restore_credit_pct": credits[lv]} if lv in credits else {})}
+              for lv, name, definition, resp, arr, rest, close in sla["levels"]]
     return {
         **{k: a[k] for k in ("id", "contract_no", "vendor", "project_name", "signing_date", "signing_place",
                              "status", "start", "end", "scope", "service_mode", "fees", "performance_bond_pct",
                              "exit_transition_months")},
+        **({"inventory": a["inventory"]} if "inventory" in a else {}),
         "sla": {
             "service_window": sla["service_window"],
             "levels": levels,
@@ -1013,8 +1040,8 @@ def agreement_record(a: dict[str, Any]) -> dict[str, Any]:
 
 def vendor_record(v: dict[str, Any]) -> dict[str, Any]:
     order = ("id", "name", "short_name", "tier", "uscc", "legal_rep", "address", "contact", "bank", "categories",
-             "qualifications")
-    return {k: v[k] for k in order}
+             "qualifications", "sme")
+    return {k: v[k] for k in order if k in v}
 
 
 def staff_record(s: tuple) -> dict[str, Any]:
@@ -1103,7 +1130,8 @@ def main() -> None:
     attendance = make_attendance()
     check(tickets, attendance)
 
-    client_order = ("name", "short_name", "uscc", "legal_rep", "address", "city", "department", "contact", "bank")
+    client_order = ("name", "short_name", "uscc", "legal_rep", "address", "city", "department", "contact", "bank",
+                    "arbitration_commissions")
     write_yaml("client.yaml", "甲方（委托方）", "client", {k: CLIENT[k] for k in client_order})
     write_yaml("policy.yaml", "运维外包服务商管理办法：考勤违约金、请销假、人员变更与考核规则", "policy", POLICY)
     write_yaml("vendors.yaml", "乙方（服务商）：战略级、常规级、临时级各一家", "vendors",

@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # rendering and bundling are imported when first needed
 
 
 # Relative cost of making one document of a kind (pages to lay out); anything else counts 1.
-COST = {"annual": 4, "monthly": 3, "contract": 3, "sla": 3, "nda": 2}
+COST = {"annual": 4, "monthly": 3, "contract": 3, "sla": 3, "nda": 2, "assessment": 2}
 
 
 @dataclass

@@ -21,6 +21,9 @@ if TYPE_CHECKING:  # the pipeline is imported when a command runs, so `--help` s
     from .project import Project
 
 F = TypeVar("F", bound=Callable[..., Any])
+# the kinds `render` makes one document of (plan.KINDS without the reports, which `report` makes);
+# spelled out so that `--help` does not import the pipeline
+ONE_DOCUMENT_KINDS = ("contract", "scope", "sla", "nda", "assessment", "staffing", "pricing", "leave", "change")
 
 class _Group(click.Group):
     """Maps every DocgenError to one 'Error: …' message and exit code 1: the one place where
@@ -112,15 +115,16 @@ def schema(out_dir: Path, project: Project) -> None:
 
 @cli.command()
 @click.argument("key")
-@click.argument("kind", type=click.Choice(["contract", "sla", "nda", "leave", "change"]))
+@click.argument("kind", type=click.Choice(ONE_DOCUMENT_KINDS))
 @click.option("--format", "fmt", type=click.Choice(["docx", "pdf", "both"]), default="both", show_default=True,
               help="Which files to write.")
 @with_project("data", "templates", "out")
 def render(key: str, kind: str, fmt: str, project: Project) -> None:
     """Render one document, made again even if it is up to date.
 
-    KEY is an agreement id (agreements.yaml) for contract, sla and nda, a leave record id
-    (leave.yaml) for leave, or a change record id (changes.yaml) for change.
+    KEY is an agreement id (agreements.yaml) for the contract and its annexes (scope, sla, nda,
+    assessment, staffing, pricing), a leave record id (leave.yaml) for leave, or a change record
+    id (changes.yaml) for change.
 
     Example: docgen render hx-2026 contract --format pdf
     """

@@ -15,6 +15,8 @@ from . import models as m
 from .workdays import WorkCalendar
 
 CENT = Decimal("0.01")
+NDA_MINOR_PCT = Decimal(5)   # of nda.liquidated_damages: a breach of a duty that disclosed nothing
+NDA_LEAK_PCT = Decimal(50)   # … a disclosure by negligence; an intentional one owes the full amount
 
 
 # Declared shapes of each context, used by `docgen templates check` to type-check every tag.
@@ -28,6 +30,21 @@ class Payment(TypedDict):
     percent: Decimal
     condition: str
     amount: Decimal
+    base: Decimal
+    performance: Decimal
+
+
+class Payout(TypedDict):
+    grade: str
+    band: str
+    pct: Decimal
+
+
+class AnnexRef(TypedDict):
+    kind: str
+    label: str
+    title: str
+    number: str
 
 
 class AgreementFigures(TypedDict):
@@ -41,6 +58,12 @@ class AgreementFigures(TypedDict):
     credit_cap_amount: Decimal
     payments: list[Payment]
     grade_bands: list[str]
+    payouts: list[Payout]
+    deemed_grade: str
+    rules: list[m.DeductionRule]
+    restore_credits: list[m.SlaLevel]
+    nda_minor: Decimal
+    nda_leak: Decimal
 
 
 class AgreementContext(TypedDict):
@@ -51,6 +74,8 @@ class AgreementContext(TypedDict):
     calc: AgreementFigures
     cap_text: dict[str, str]
     doc: DocInfo
+    annexes: list[AnnexRef]
+    staff: list[m.StaffMember]
 
 
 class LeaveFigures(TypedDict):
@@ -115,16 +140,30 @@ def grade_bands(policy: m.Policy) -> list[str]:
 
 
 def agreement_figures(agreement: m.Agreement, policy: m.Policy) -> dict[str, Any]:
-    """Derived amounts shown in the contract, the SLA annex and the NDA."""
+    """Derived amounts shown in the contract and its annexes.
+
+    Each instalment is split into its base part and its performance part (the performance
+    share of the instalment, paid by the grade of the quarters it covers); the last instalment
+    and the last performance part take the rest, so the parts add up to the fen."""
     fees = agreement.fees
     performance = pct_of(fees.total, fees.performance_share_pct)
     payments = []
-    remaining = fees.total
+    remaining, remaining_perf = fees.total, performance
     for i, inst in enumerate(fees.payment):
-        amount = remaining if i == len(fees.payment) - 1 else pct_of(fees.total, inst.percent)
+        last = i == len(fees.payment) - 1
+        amount = remaining if last else pct_of(fees.total, inst.percent)
+        perf = remaining_perf if last else pct_of(amount, fees.performance_share_pct)
         remaining -= amount
-        payments.append({"stage": inst.stage, "percent": inst.percent, "condition": inst.condition, "amount": amount})
+        remaining_perf -= perf
+        payments.append({"stage": inst.stage, "percent": inst.percent, "condition": inst.condition,
+                         "amount": amount, "base": amount - perf, "performance": perf})
     tax = (fees.total * fees.tax_rate_pct / (Decimal(100) + fees.tax_rate_pct)).quantize(CENT, rounding=ROUND_HALF_UP)
+    bands = grade_bands(policy)
+    payout = policy.assessment.performance_payout_pct
+    grades = policy.assessment.grades
+    payouts = [{"grade": g.name, "band": band[len(g.name):].strip("（）"), "pct": payout.get(g.name, Decimal(0))}
+               for g, band in zip(grades, bands, strict=True)]
+    full = [p["grade"] for p in payouts if p["pct"] == 100]
     return {
         "term_months": months_between(agreement.start, agreement.end),
         "performance_amount": performance,
@@ -135,20 +174,63 @@ def agreement_figures(agreement: m.Agreement, policy: m.Policy) -> dict[str, Any
         "deduction_cap_amount": pct_of(fees.monthly, policy.deductions.monthly_cap_pct),
         "credit_cap_amount": pct_of(fees.monthly, agreement.sla.credit_cap_pct),
         "payments": payments,
-        "grade_bands": grade_bands(policy),
+        "grade_bands": bands,
+        "payouts": payouts,
+        # an assessment not given in time counts as the lowest grade that is paid in full
+        "deemed_grade": full[-1] if full else grades[0].name,
+        # the deduction rules that apply to this agreement's service window
+        "rules": [r.model_dump() for r in policy.deductions.rules
+                  if not r.windows or agreement.sla.service_window in r.windows],
+        "restore_credits": [lv.model_dump() for lv in agreement.sla.levels if lv.restore_credit_pct],
+        # NDA 违约金 by severity: a breach of a duty with no disclosure, a disclosure, an
+        # intentional disclosure or sale (the full amount the agreement sets)
+        "nda_minor": pct_of(agreement.nda.liquidated_damages, NDA_MINOR_PCT),
+        "nda_leak": pct_of(agreement.nda.liquidated_damages, NDA_LEAK_PCT),
     }
 
 
+# The annexes a contract lists, in their fixed numbering: (kind, label, title, number suffix).
+ANNEXES = (
+    ("scope", "附件一", "服务清单", "-SCOPE"),
+    ("sla", "附件二", "服务等级协议", "-SLA"),
+    ("nda", "附件三", "保密协议", "-NDA"),
+    ("assessment", "附件四", "考核办法", "-KPI"),
+    ("staffing", "附件五", "驻场人员清单", "-STAFF"),
+    ("pricing", "附件六", "报价明细", "-PRICE"),
+)
+
+
+def annexes_in_pack(dataset: m.Dataset, contract_no: str = "") -> list[AnnexRef]:
+    """The annexes the contract pack holds, in annex order: the contract's 附件清单 is made from
+    them, so the list and the pack cannot disagree. Without a per-agreement bundle that holds the
+    contract, every annex (each is made as a document of its own anyway)."""
+    packs = [b for b in dataset.bundles if b.per == "agreement" and "contract" in b.kinds]
+    held = {k for b in packs for k in b.kinds} if packs else {a[0] for a in ANNEXES}
+    return [{"kind": kind, "label": label, "title": title, "number": f"{contract_no}{suffix}"}
+            for kind, label, title, suffix in ANNEXES if kind in held]
+
+
+def initial_staff(dataset: m.Dataset, agreement: m.Agreement) -> list[m.StaffMember]:
+    """The staff the agreement starts with (附件五): its staff, less those who joined through a
+    recorded 新增 or 替换 (their 变更登记表 documents them)."""
+    joined = {(c.new_person.name) for c in dataset.changes
+              if c.agreement == agreement.id and c.new_person is not None}
+    return [s for s in dataset.staff if s.agreement == agreement.id and s.name not in joined]
+
+
 def agreement_context(dataset: m.Dataset, agreement: m.Agreement, doc_number: str) -> dict[str, Any]:
-    """Context of the contract, SLA annex and NDA of one agreement."""
+    """Context of the contract and its annexes of one agreement."""
+    policy = dataset.policy_for_agreement(agreement)
     return {
         "client": dataset.client.model_dump(),
         "vendor": dataset.vendor(agreement.vendor).model_dump(),
         "agreement": agreement.model_dump(),
-        "policy": dataset.policy_for_agreement(agreement).model_dump(),
-        "calc": agreement_figures(agreement, dataset.policy_for_agreement(agreement)),
-        "cap_text": cap_texts(dataset.policy_for_agreement(agreement)),
+        "policy": policy.model_dump(),
+        "calc": agreement_figures(agreement, policy),
+        "cap_text": cap_texts(policy),
         "doc": {"number": doc_number},
+        "annexes": annexes_in_pack(dataset, agreement.contract_no),
+        "staff": [s.model_dump() for s in initial_staff(dataset, agreement)],
     }
 
 

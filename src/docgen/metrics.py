@@ -27,6 +27,7 @@ METRICS: tuple[tuple[str, str, str], ...] = (
     ("闭环", "closed", "closure"),
 )
 QUARTER_NAMES = "一二三四"
+RESTORE_METRIC = "恢复"  # the limit whose miss carries a credit (SlaLevel.restore_credit_pct)
 
 
 def q2(value: Decimal) -> Decimal:
@@ -81,6 +82,18 @@ class LimitOutcome:
     """when it was decided: the stamp for a met limit, the deadline for a missed one"""
     remote: bool = False
     """到场 decided by a restore within the arrival limit, without anyone on site"""
+
+
+@dataclass(frozen=True)
+class LimitCredit:
+    """A service credit for a restore limit missed (decided) in the month: the level's
+    restore_credit_pct of the month's fee, rounded half up to the cent."""
+
+    ticket: str
+    level: str
+    deadline: datetime
+    pct: Decimal
+    amount: Decimal
 
 
 @dataclass(frozen=True)
@@ -227,6 +240,7 @@ class MonthMetrics:
     availability_ok: bool
     credit_pct: Decimal
     credit_amount: Decimal
+    """availability credit plus the time-limit credits, capped month by month"""
     satisfaction_responses: int
     satisfied: int
     satisfaction_pct: Decimal | None
@@ -276,6 +290,12 @@ class MonthMetrics:
     grade_caps: list[str] = field(default_factory=list)
     """why the grade was capped (the caps the period triggered), in the report's words"""
     settlement: Settlement | None = None
+    availability_credit: Decimal = Decimal("0.00")
+    """the availability credit before the cap"""
+    limit_credits: tuple[LimitCredit, ...] = ()
+    """the credits for missed restore limits (SlaLevel.restore_credit_pct), before the cap"""
+    limit_credit_total: Decimal = Decimal("0.00")
+    credit_capped: bool = False
     """what the period's figures mean for the fee (see settle)"""
     problems: list[CandidateProblem] = field(default_factory=list)
     """repeated incidents up to the period's end (candidate_problems)"""
@@ -685,8 +705,10 @@ def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -
     end is split by month (downtime_by_month), so an outage reported in one month and restored
     in the next counts in both. The lowest system decides: it is compared with the target and
     the credit tiers (SLA annex: 多个系统未达标的，按最低的系统可用率计算). Credit tier = the
-    smallest `below_pct` the availability is below; credit = the month's fee × credit_pct, capped at
-    credit_cap_pct of the month's fee. Deductions = policy amount of the event's kind × count,
+    smallest `below_pct` the availability is below; credit = the month's fee × credit_pct, plus, for
+    each restore limit missed (decided) in the month of a level with restore_credit_pct, the month's
+    fee × that pct; the sum is capped at credit_cap_pct of the month's fee.
+    Deductions = policy amount of the event's kind × count,
     capped at monthly_cap_pct of the month's fee (the month's fee: prorated_fee). Over a range
     of several months, credits and caps apply month by month and the amounts are summed
     (credit_pct = the highest month tier).
@@ -761,7 +783,10 @@ def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -
     availability_ok = availability >= sla.availability_target_pct
     fees: dict[tuple[int, int], Decimal] = {}
     credit_pct = Decimal(0)
-    credit_amount = ZERO
+    credit_amount = availability_credit = ZERO
+    credit_capped = False
+    limit_credits: list[LimitCredit] = []
+    restore_pct = {lv.level: lv.restore_credit_pct for lv in sla.levels if lv.restore_credit_pct}
     for year, month in spanned:
         first, last = month_bounds(year, month)
         lo, hi = max(first, start), min(last, end)
@@ -769,7 +794,17 @@ def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -
         lowest = min(s.availability_pct for s in _systems(sla, outages, [(year, month)], lo, hi))
         tier = _credit_tier(sla, lowest)
         credit_pct = max(credit_pct, tier)
-        credit_amount += min(q2(fee * tier / HUNDRED), q2(fee * sla.credit_cap_pct / HUNDRED))
+        missed = [LimitCredit(ticket=o.ticket, level=o.level, deadline=o.deadline, pct=restore_pct[o.level],
+                            amount=q2(fee * restore_pct[o.level] / HUNDRED))
+                for o in breaches if o.metric == RESTORE_METRIC and o.level in restore_pct
+                and o.decided is not None and lo <= o.decided.date() <= hi]
+        limit_credits += missed
+        month_credit = q2(fee * tier / HUNDRED)
+        availability_credit += month_credit
+        month_credit += sum((c.amount for c in missed), ZERO)
+        cap = q2(fee * sla.credit_cap_pct / HUNDRED)
+        credit_capped = credit_capped or month_credit > cap
+        credit_amount += min(month_credit, cap)
 
     # satisfaction
     votes = [t.satisfaction for t in tickets if t.satisfaction is not None]
@@ -855,6 +890,8 @@ def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -
         target_attainment_pct=pct(targets_met, len(judged)), mttr_by_level=mttr_by_level,
         availability_pct=availability, availability_target_pct=sla.availability_target_pct, systems=systems,
         availability_ok=availability_ok, credit_pct=credit_pct, credit_amount=credit_amount,
+        availability_credit=availability_credit, limit_credits=tuple(limit_credits), credit_capped=credit_capped,
+        limit_credit_total=sum((c.amount for c in limit_credits), ZERO),
         satisfaction_responses=len(votes), satisfied=satisfied, satisfaction_pct=satisfaction,
         satisfaction_avg=satisfaction_avg, deduction_lines=lines, deduction_total=total,
         deduction_cap=sum(month_caps.values(), ZERO), deduction_applied=applied, deduction_capped=capped,
@@ -931,6 +968,21 @@ def _quarter_span(cy: ContractYear, qi: int) -> str:
     first = _add_months(date(cy.start.year, cy.start.month, 1), 3 * qi)
     last = _add_months(first, 2)
     return f"{first.year}年{first.month}月—{last.year}年{last.month}月"
+
+
+def settle_quarters(data: m.Dataset, agreement: m.Agreement, cy: ContractYear, months: Sequence[MonthMetrics],
+                    quarters: Sequence[Quarter]) -> list[tuple[Quarter, Settlement]]:
+    """Each quarter's fee settled as the contract says: the performance part of the quarter's fees
+    is paid at the payout the policy gives the quarter's grade; credits and deductions are the
+    sums of its months. The payout is that of the version in force on the quarter's first month."""
+    out = []
+    for q in quarters:
+        in_q = [mm for mm in months if _months_between(cy.start, mm.period_start) // 3 + 1 == q.number]
+        payouts = data.policy_on(in_q[0].period_start).assessment.performance_payout_pct
+        out.append((q, settle(sum((mm.fee for mm in in_q), ZERO), agreement.fees.performance_share_pct, q.grade,
+                              payouts, sum((mm.credit_amount for mm in in_q), ZERO),
+                              sum((mm.deduction_applied for mm in in_q), ZERO))))
+    return out
 
 
 def _longest_fail_run(quarters: list[Quarter], fail_grade: str) -> int:

@@ -181,6 +181,8 @@ class Client(Party):
     short_name: Text
     city: Text = Field(description="甲方所在地, used for court jurisdiction")
     department: Text = Field(description="the unit that manages the vendors, e.g. 信息中心")
+    arbitration_commissions: list[Text] = Field(
+        default_factory=list, description="仲裁委员会的登记名称（补充 docgen 已知的名单）")
 
 
 VendorTier = Literal["战略级", "常规级", "临时级"]
@@ -196,6 +198,7 @@ class Vendor(Party):
     tier: VendorTier
     categories: list[ServiceCategory] = Field(min_length=1)
     qualifications: list[Text] = Field(default_factory=list)
+    sme: StrictBool = Field(default=False, description="中小企业（适用《保障中小企业款项支付条例》）")
 
 
 # --------------------------------------------------------------------------- agreements
@@ -211,6 +214,8 @@ class SlaLevel(Model):
     arrival: Minutes | None = Field(description="null when on-site arrival is not required (按需)")
     restore: Minutes
     closure: Minutes
+    restore_credit_pct: Percent | None = Field(
+        default=None, description="每张恢复超时的工单抵扣当月服务费的百分比（计入抵扣上限）；不写则恢复超时不抵扣")
 
 
 class CreditTier(Model):
@@ -260,12 +265,36 @@ class Installment(Model):
     condition: Text
 
 
+class Rate(Model):
+    """A unit price for work outside the scope (附件六《报价明细》)."""
+
+    item: Text = Field(description="服务项目，如 现场应急支持")
+    unit: Text = Field(description="计价单位，如 人·天")
+    price: Money = Field(description="含税单价（元）")
+    note: Text | None = Field(default=None, description="说明")
+
+
+InvoiceType = Literal["增值税专用发票", "增值税普通发票"]
+
+
 class Fees(Model):
     total: Money = Field(description="含税合同总价 for the whole term")
     monthly: Money = Field(description="monthly service fee, basis of credits and deduction caps")
     tax_rate_pct: Percent = Decimal("6")
     performance_share_pct: Percent = Field(default=Decimal("20"), description="share of the fee tied to assessment")
     payment: list[Installment] = Field(min_length=1)
+    invoice_type: InvoiceType = Field(default="增值税专用发票", description="发票类型")
+    assessment_workdays: StrictInt = Field(
+        default=10, ge=1, le=30,
+        description="甲方在每季度结束后多少个工作日内出具季度考核结果；逾期未出具的视为确认")
+    payment_days: StrictInt = Field(
+        default=30, ge=1, le=120,
+        description="甲方在收到发票且考核结果确认后多少日内付款（中小企业乙方不超过 60 日）")
+    late_interest_daily_pct: Percent = Field(
+        default=Decimal("0.05"), description="甲方逾期付款的利息，每日按逾期金额的百分比（默认万分之五）")
+    extra_rates: list[Rate] = Field(default_factory=list, description="附件六：范围外服务的单价")
+    total_basis: Text | None = Field(
+        default=None, description="合同总价不等于月度服务费 × 月数时的说明（如 含一次性实施费 50,000.00 元）")
 
     @field_validator("payment")
     @classmethod
@@ -279,6 +308,16 @@ class Fees(Model):
 class ScopeItem(Model):
     name: Text
     description: Text
+
+
+class InventoryItem(Model):
+    """A system or device under service (附件一《服务清单》)."""
+
+    name: Text = Field(description="系统或设备名称")
+    kind: Text = Field(description="类别，如 业务系统、服务器、网络设备、UPS")
+    location: Text | None = Field(default=None, description="所在位置")
+    quantity: StrictInt = Field(default=1, ge=1, le=100000, description="数量")
+    note: Text | None = Field(default=None, description="说明，如 型号、版本")
 
 
 class NdaTerms(Model):
@@ -320,6 +359,7 @@ class Agreement(Model):
     start: Date
     end: Date
     scope: list[ScopeItem] = Field(min_length=1)
+    inventory: list[InventoryItem] = Field(default_factory=list, description="附件一：纳入服务的系统与设备")
     service_mode: Literal["驻场", "远程", "驻场+远程"]
     fees: Fees
     performance_bond_pct: Percent = Field(default=Decimal("10"), le=10)
@@ -502,6 +542,9 @@ class DeductionRule(Model):
     amount: Money
     unit: Text = Field(description="e.g. 人/次 or 人/次/天")
     basis: Text = Field(description="the rule in words, quoted in the SLA annex")
+    windows: list[Literal["5×8", "7×24"]] = Field(
+        default_factory=list,
+        description="只适用于这些服务窗口的协议（如值守、交接班只适用于 7×24）；不写则适用于全部协议")
 
 
 class DeductionPolicy(Model):
@@ -691,7 +734,8 @@ class BundleSpec(Model):
 
 
 DEFAULT_BUNDLES = (
-    BundleSpec(name="contract-pack", title="合同文本汇编", per="agreement", kinds=["contract", "sla", "nda"]),
+    BundleSpec(name="contract-pack", title="合同文本汇编", per="agreement",
+               kinds=["contract", "scope", "sla", "nda", "assessment", "staffing", "pricing"]),
     BundleSpec(name="monthly-pack", title="月度运维服务报告汇编", per="month", kinds=["monthly"]),
     BundleSpec(name="annual-pack", title="年度运维服务报告汇编", per="year", kinds=["annual"]),
 )

@@ -90,7 +90,11 @@ def policy_parts(data: m.Dataset, policy: m.Policy, sections: tuple[str, ...]) -
 
 
 def _agreement_jobs(kind: str, template: str, title: str, suffix: str,
-                    policy_sections: tuple[str, ...] | None) -> Callable[[m.Dataset, Path], Iterator[Job]]:
+                    policy_sections: tuple[str, ...] | None,
+                    reads: Callable[[m.Dataset, m.Agreement], dict[str, Any]] | None = None,
+                    ) -> Callable[[m.Dataset, Path], Iterator[Job]]:
+    """The document of `kind` of every agreement; `reads` adds what it reads beyond the
+    agreement's terms, its vendor and its policy sections."""
     def instances(data: m.Dataset, templates: Path) -> Iterator[Job]:
         for ag in data.agreements:
             number = f"{ag.contract_no}{suffix}"
@@ -108,6 +112,7 @@ def _agreement_jobs(kind: str, template: str, title: str, suffix: str,
                     f"agreements.yaml:{ag.id}": terms_of(ag),
                     **(policy_parts(data, data.policy_for_agreement(ag), policy_sections)
                        if policy_sections is not None else {}),
+                    **(reads(data, ag) if reads is not None else {}),
                 },
                 tags={"agreement": ag.id, "vendor": vendor.id, "group": vendor.short_name},
                 vendor=vendor.id,
@@ -115,6 +120,15 @@ def _agreement_jobs(kind: str, template: str, title: str, suffix: str,
                 frozen_by=ag.id if ag.frozen else "",
             )
     return instances
+
+
+def _annex_list(data: m.Dataset, ag: m.Agreement) -> dict[str, Any]:
+    """The contract's 附件清单 is made from the contract pack's contents."""
+    return {"bundles.yaml:annexes": [a["kind"] for a in ctx.annexes_in_pack(data)]}
+
+
+def _initial_staff(data: m.Dataset, ag: m.Agreement) -> dict[str, Any]:
+    return {f"staff.yaml:{ag.id}:initial": ctx.initial_staff(data, ag)}
 
 
 def _form_job(data: m.Dataset, templates: Path, *, kind: str, key: str, title: str, stem: str,  # noqa: PLR0913
@@ -274,12 +288,24 @@ KINDS: dict[str, Kind] = {
     for k in (
         Kind("contract", "contracts/service_contract.docx", "运维外包服务合同", "contracts",
              _agreement_jobs("contract", "contracts/service_contract.docx", "运维外包服务合同", "",
-                             ("deductions", "leave", "change", "assessment")), ctx.AgreementContext),
+                             ("deductions", "leave", "change", "assessment"), _annex_list), ctx.AgreementContext),
+        Kind("scope", "contracts/scope_annex.docx", "服务清单", "contracts",
+             _agreement_jobs("scope", "contracts/scope_annex.docx", "服务清单", "-SCOPE", None),
+             ctx.AgreementContext),
         Kind("sla", "contracts/sla_annex.docx", "服务等级协议", "contracts",
              _agreement_jobs("sla", "contracts/sla_annex.docx", "服务等级协议", "-SLA", ("deductions",)),
              ctx.AgreementContext),
         Kind("nda", "contracts/nda.docx", "保密协议", "contracts",
              _agreement_jobs("nda", "contracts/nda.docx", "保密协议", "-NDA", None), ctx.AgreementContext),
+        Kind("assessment", "contracts/assessment_annex.docx", "考核办法", "contracts",
+             _agreement_jobs("assessment", "contracts/assessment_annex.docx", "考核办法", "-KPI",
+                             ("deductions", "assessment")), ctx.AgreementContext),
+        Kind("staffing", "contracts/staffing_annex.docx", "驻场人员清单", "contracts",
+             _agreement_jobs("staffing", "contracts/staffing_annex.docx", "驻场人员清单", "-STAFF", None,
+                             _initial_staff), ctx.AgreementContext),
+        Kind("pricing", "contracts/pricing_annex.docx", "报价明细", "contracts",
+             _agreement_jobs("pricing", "contracts/pricing_annex.docx", "报价明细", "-PRICE", None),
+             ctx.AgreementContext),
         Kind("leave", "forms/leave_form.docx", "运维人员请销假登记表", "forms", _leave_jobs, ctx.LeaveContext),
         Kind("change", "forms/change_form.docx", "运维人员变更登记表", "forms", _change_jobs, ctx.ChangeContext),
         Kind("monthly", "forms/monthly_report.docx", "月度运维服务报告", "reports", _monthly_jobs,

@@ -18,6 +18,7 @@ from .metrics import (
     YearMetrics,
     contract_year,
     month_metrics,
+    settle_quarters,
     trend,
     year_metrics,
 )
@@ -43,8 +44,10 @@ class TrendRow(TypedDict):
 
 class SettlementRow(TypedDict):
     label: str
+    grade: str
     fee: Decimal
     performance: Decimal
+    payout_pct: Decimal | None
     performance_paid: Decimal | None
     credit: Decimal
     deductions: Decimal
@@ -104,7 +107,7 @@ def plain(value: Any) -> Any:
         return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return [plain(v) for v in value]
     return value
 
@@ -117,20 +120,14 @@ def _row(mm: PeriodMetrics) -> TrendRow:
         score=mm.score, grade=mm.grade)
 
 
-def _settlement_row(label: str, mm: PeriodMetrics) -> SettlementRow:
-    s = mm.settlement
-    assert s is not None  # every period is settled
-    return SettlementRow(label=label, fee=s.fee, performance=s.performance, performance_paid=s.performance_paid,
-                         credit=s.credit, deductions=s.deductions, payable=s.payable)
-
-
 def _settlement_total(rows: list[SettlementRow]) -> SettlementRow:
-    """The sum of the months; a figure some month could not compute (no payout for its grade) is None."""
+    """The sum of the quarters; a figure some quarter could not compute (no payout for its grade) is None."""
     zero = Decimal("0.00")
     paid = [r["performance_paid"] for r in rows]
     payable = [r["payable"] for r in rows]
     return SettlementRow(
-        label="合计", fee=sum((r["fee"] for r in rows), zero), performance=sum((r["performance"] for r in rows), zero),
+        label="合计", grade="", payout_pct=None, fee=sum((r["fee"] for r in rows), zero),
+        performance=sum((r["performance"] for r in rows), zero),
         performance_paid=None if None in paid else sum((p for p in paid if p is not None), zero),
         credit=sum((r["credit"] for r in rows), zero), deductions=sum((r["deductions"] for r in rows), zero),
         payable=None if None in payable else sum((p for p in payable if p is not None), zero))
@@ -215,8 +212,11 @@ def annual_context(data: m.Dataset, agreement: m.Agreement, year: int) -> dict[s
                                   "考核得分": [x.score for x in y.months]}, title="月度趋势", ylabel="百分比 / 分"),
         deductions=bar_chart(labels, [x.deduction_applied for x in y.months], title="各月违约金（元）", ylabel="元"),
     )
-    settlements = [_settlement_row(r["label"], x) for r, x in zip(rows, y.months, strict=True)]
     cy = contract_year(data, agreement.id, year)
+    settlements = [SettlementRow(label=q.label, grade=q.grade, fee=s.fee, performance=s.performance,
+                                 payout_pct=s.payout_pct, performance_paid=s.performance_paid, credit=s.credit,
+                                 deductions=s.deductions, payable=s.payable)
+                   for q, s in settle_quarters(data, agreement, cy, y.months, y.quarters)]
     start = y.months[0].period_start if y.months else cy.start
     end = y.months[-1].period_end if y.months else cy.end
     policy = data.policy_version(y.policy_version)

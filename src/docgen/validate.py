@@ -8,6 +8,7 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -329,7 +330,13 @@ def _cross_check(recs: dict[str, list[Record]], files: dict[str, str], problems:
     staff = Targets(recs["staff"], invalid_ids["staff"], "staff" in unusable)
 
     for rec in recs["agreements"]:
-        _ref(rec, "vendor", rec.model.vendor, vendors, files["vendors"], "vendor", problems)
+        vendor = _ref(rec, "vendor", rec.model.vendor, vendors, files["vendors"], "vendor", problems)
+        if vendor is not None and vendor.model.sme and rec.model.fees.payment_days > SME_PAYMENT_DAYS:
+            line, col, _ = node_position(rec.node, ("fees", "payment_days"))
+            problems.append(Problem(rec.file, line, col, "fees.payment_days",
+                                    f"{rec.model.fees.payment_days} days: vendor {vendor.model.id!r} is an SME "
+                                    f"(sme: true in {files['vendors']}), and 《保障中小企业款项支付条例》 allows "
+                                    f"at most {SME_PAYMENT_DAYS} days"))
     for rec in recs.get("improvements", []):
         _ref(rec, "agreement", rec.model.agreement, agreements, files["agreements"], "agreement", problems)
     for rec in recs["staff"]:
@@ -378,11 +385,21 @@ def _cross_check(recs: dict[str, list[Record]], files: dict[str, str], problems:
                                         f"({files['leave']}); remove the record or correct the leave"))
         in_force = m.version_on(versions, rec.model.date)
         codes = [r.code for r in in_force.deductions.rules] if in_force else []
+        where = "" if in_force is None else (
+            files["policy"] if len(versions) == 1 else f"{files['policy']} (version {in_force.version})")
         if in_force is not None and rec.model.kind not in codes:
             line, col = rec.where("kind")
-            where = files["policy"] if len(versions) == 1 else f"{files['policy']} (version {in_force.version})"
             problems.append(Problem(rec.file, line, col, "kind",
                                     f"unknown deduction kind {rec.model.kind!r}; {where} defines: " + ", ".join(codes)))
+        elif in_force is not None and person is not None and person.model.agreement in agreements:
+            rule = next(r for r in in_force.deductions.rules if r.code == rec.model.kind)
+            window = agreements[person.model.agreement].model.sla.service_window
+            if rule.windows and window not in rule.windows:
+                line, col = rec.where("kind")
+                problems.append(Problem(rec.file, line, col, "kind",
+                                        f"{rule.name!r} applies only to {'/'.join(rule.windows)} agreements ({where}); "
+                                        f"{person.model.id!r} works under {person.model.agreement!r}, a {window} "
+                                        "agreement whose contract does not list it"))
     for rec in recs["leave"]:
         who = _ref(rec, "staff", rec.model.staff, staff, files["staff"], "staff member", problems)
         sub = _ref(rec, "substitute", rec.model.substitute, staff, files["staff"], "staff member", problems)
@@ -431,6 +448,68 @@ def _warnings(recs: dict[str, list[Record]]) -> list[Problem]:
     return out
 
 
+# Arbitration commissions by their registered names; a clause naming any other commission may be
+# void (仲裁法 第十八条), so validate warns unless client.yaml's arbitration_commissions adds it.
+ARBITRATION_COMMISSIONS = frozenset({
+    "中国国际经济贸易仲裁委员会", "中国海事仲裁委员会", "北京仲裁委员会", "上海仲裁委员会", "上海国际仲裁中心",
+    "深圳国际仲裁院", "广州仲裁委员会", "天津仲裁委员会", "重庆仲裁委员会", "南京仲裁委员会", "苏州仲裁委员会",
+    "杭州仲裁委员会", "武汉仲裁委员会", "成都仲裁委员会", "西安仲裁委员会", "厦门仲裁委员会", "青岛仲裁委员会",
+})
+
+
+def _contract_warnings(recs: dict[str, list[Record]]) -> list[Problem]:
+    """Contract terms that validate but that a lawyer would question before signing."""
+    out: list[Problem] = []
+    client = recs["client"][0].model if recs.get("client") else None
+    known = ARBITRATION_COMMISSIONS | set(client.arbitration_commissions if client else ())
+    for rec in recs["agreements"]:
+        ag: m.Agreement = rec.model
+        fees = ag.fees
+
+        def warn(path: tuple[str | int, ...], field: str, message: str, rec: Record = rec) -> None:
+            line, col, _ = node_position(rec.node, path)
+            out.append(Problem("agreements.yaml", line, col, field, message))
+
+        after = ag.end + timedelta(days=1)
+        whole = ag.start.day == 1 and after.day == 1
+        months = (after.year - ag.start.year) * 12 + after.month - ag.start.month
+        if whole and fees.total_basis is None and fees.monthly * months != fees.total:
+            warn(("fees", "total"), "fees.total",
+                 f"{ag.id}: {fees.total} is not the monthly fee {fees.monthly} × {months} months "
+                 f"= {fees.monthly * months}; correct it, or say why in fees.total_basis")
+        if ag.signing_date > ag.start:
+            warn(("signing_date",), "signing_date",
+                 f"{ag.id}: signed on {ag.signing_date}, after the term starts on {ag.start}; "
+                 "the services before signing have no contract")
+        if ag.nda.liquidated_damages > fees.total:
+            warn(("nda", "liquidated_damages"), "nda.liquidated_damages",
+                 f"{ag.id}: {ag.nda.liquidated_damages} exceeds the contract price {fees.total}; "
+                 "a tribunal is likely to reduce it (民法典 第五百八十五条)")
+        top = max((c.credit_pct for c in ag.sla.credits), default=None)
+        if top is not None and ag.sla.credit_cap_pct > top and not any(lv.restore_credit_pct for lv in ag.sla.levels):
+            warn(("sla", "credit_cap_pct"), "sla.credit_cap_pct",
+                 f"{ag.id}: the cap {ag.sla.credit_cap_pct}% can never be reached: credits do not add up "
+                 f"and the highest tier credits {top}%")
+        commission = ag.disputes.arbitration_commission
+        if commission is not None and commission not in known:
+            warn(("disputes", "arbitration_commission"), "disputes.arbitration_commission",
+                 f"{ag.id}: {commission!r} is not a registered arbitration commission docgen knows; "
+                 "write its exact registered name, or add it to arbitration_commissions in client.yaml")
+    from .context import ANNEXES
+
+    for rec in recs.get("bundles", []):
+        spec: m.BundleSpec = rec.model
+        if spec.per == "agreement" and "contract" in spec.kinds:
+            for kind, label, title, _ in ANNEXES:
+                if kind not in spec.kinds:
+                    line, col, _ = node_position(rec.node, ("kinds",))
+                    out.append(Problem("bundles.yaml", line, col, "kinds",
+                                       f"{spec.name} holds no {label}《{title}》 ({kind}): the contract's "
+                                       f"附件清单 leaves it out, while its clauses may still refer to it"))
+    return out
+
+
+SME_PAYMENT_DAYS = 60  # 《保障中小企业款项支付条例》: payment within 60 days of settlement
 ABSENCE = "absence"  # the deduction code of 旷工, which approved leave excludes
 
 
@@ -581,7 +660,7 @@ def _load_dataset(data_dir: Path) -> m.Dataset:
     _cross_check(recs, files, problems, invalid_ids, unusable)
     if problems:
         raise InputError(problems)
-    warnings = [str(w) for w in _warnings(recs)]
+    warnings = [str(w) for w in _warnings(recs) + _contract_warnings(recs)]
     optional = {s.kind: [r.model for r in recs[s.kind]] for s in SOURCES if not s.required and s.kind in recs}
     # the same keyword arguments in the same order, gathered in one dict typed like model_construct's
     # `**values: Any` (mypy took a spread dict of lists as a possible value of its `_fields_set` parameter)
