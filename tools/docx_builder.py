@@ -324,13 +324,41 @@ def signature_table(doc, parties: list[tuple[str, str]]) -> None:
     set_widths(t, [15.0 / len(parties)] * len(parties))
 
 
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+_DRAFTS: dict[str, Path] = {}  # "root": the folder drafts go to (draft_args --out)
+
+
+def draft_args(description: str) -> None:
+    """`--out DIR` for a script that writes first drafts of templates: the drafts go to DIR
+    (default: the repository's templates/ folder) under their usual names."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--out", type=Path, default=None,
+                        help="folder to write the drafts into, e.g. /tmp/drafts (default: templates/, "
+                             "where only files that do not exist yet are written)")
+    out = parser.parse_args().out
+    if out is not None:
+        _DRAFTS["root"] = out.resolve()
+
+
 def save(doc, path: Path) -> None:
-    """Save `doc` without the parts python-docx's blank document carries but no template uses."""
+    """Save `doc` without the parts python-docx's blank document carries but no template uses.
+
+    The templates are the lawyers' files: a file that exists is never overwritten. With
+    `--out DIR` (draft_args) the draft is written under DIR instead, to compare with the file
+    a lawyer edited."""
+    if "root" in _DRAFTS and path.resolve().is_relative_to(TEMPLATES):
+        path = _DRAFTS["root"] / path.resolve().relative_to(TEMPLATES)
+    if path.exists():
+        raise SystemExit(f"{path} exists and is kept: the templates are edited in Word or LibreOffice, not "
+                         "written again from this script. Write a fresh draft elsewhere with --out DIR.")
     _prune_styles(doc)
     buf = BytesIO()
     doc.save(buf)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(_without_unused_parts(buf.getvalue()))
+    print(f"wrote {path}")
 
 
 def _prune_styles(doc) -> None:

@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from docx_builder import (  # noqa: E402
     Clauses,
     cn_number,
+    draft_args,
     header_footer,
     heading,
     new_document,
@@ -422,6 +423,6 @@ def nda() -> None:
 
 
 if __name__ == "__main__":
+    draft_args('First drafts of the SLA annex and the NDA.')
     sla()
     nda()
-    print("templates/contracts/sla_annex.docx, nda.docx")

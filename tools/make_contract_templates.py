@@ -10,6 +10,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from docx_builder import (  # noqa: E402
     Clauses,
+    draft_args,
     header_footer,
     heading,
     new_document,
@@ -312,5 +313,5 @@ def contract() -> None:
 
 
 if __name__ == "__main__":
+    draft_args('First draft of templates/contracts/service_contract.docx.')
     contract()
-    print("templates/contracts/service_contract.docx (the SLA annex and NDA: tools/make_annex_templates.py)")

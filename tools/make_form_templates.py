@@ -13,6 +13,7 @@ from docx_builder import (  # noqa: E402
     _borders,
     _set_run_fonts,
     _shade,
+    draft_args,
     header_footer,
     new_document,
     para,
@@ -138,6 +139,6 @@ def change_form() -> None:
 
 
 if __name__ == "__main__":
+    draft_args('First drafts of the leave and change forms.')
     leave_form()
     change_form()
-    print("templates/forms/leave_form.docx, templates/forms/change_form.docx")

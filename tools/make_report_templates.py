@@ -10,6 +10,7 @@ from docx.shared import Pt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from docx_builder import (  # noqa: E402
+    draft_args,
     header_footer,
     heading,
     new_document,
@@ -410,6 +411,6 @@ def annual() -> None:
 
 
 if __name__ == "__main__":
+    draft_args('First drafts of the monthly and annual reports.')
     monthly()
     annual()
-    print("templates/forms/monthly_report.docx, templates/forms/annual_report.docx")

@@ -12,12 +12,22 @@ Run:  .venv/bin/python tools/make_schedule_templates.py [--out DIR]
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from docx_builder import Clauses, header_footer, new_document, para, save, set_core_properties, table, tag  # noqa: E402
+from docx_builder import (  # noqa: E402
+    TEMPLATES,
+    Clauses,
+    draft_args,
+    header_footer,
+    new_document,
+    para,
+    save,
+    set_core_properties,
+    table,
+    tag,
+)
 from make_annex_templates import CENTER, RIGHT, annex_title, pct, signatures, style_columns  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -241,19 +251,14 @@ DRAFTS = {"scope_annex.docx": scope, "assessment_annex.docx": assessment,
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "templates/contracts",
-                        help="folder to write into (default templates/contracts; existing files are kept)")
-    out = parser.parse_args().out
+    draft_args(__doc__.splitlines()[0])
     for name, write in DRAFTS.items():
-        target = out / name
-        if target.exists():
-            print(f"kept {target} (it exists; lawyers edit it; write a fresh draft with --out DIR)")
-            continue
         doc = new_document()
         write(doc)
-        save(doc, target)
-        print(f"wrote {target}")
+        try:
+            save(doc, TEMPLATES / "contracts" / name)
+        except SystemExit as kept:
+            print(kept)
     return 0
 
 
