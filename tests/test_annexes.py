@@ -232,9 +232,7 @@ def test_the_contract_pack_pdf_holds_every_annex(tmp_path: Path, runner, monkeyp
     monkeypatch.chdir(tmp_path)
     shutil.copytree(SAMPLE_DATA, tmp_path / "data")
     use_checkout_templates(tmp_path)
-    result = runner.invoke(cli, ["build", "--out", "out", "--only", "lc-2026"])
-    if result.exit_code != 0 and "--only" in result.output:
-        result = runner.invoke(cli, ["build", "--out", "out"])
+    result = runner.invoke(cli, ["build", "--out", "out"])
     assert result.exit_code == 0, result.output
     pack = next((tmp_path / "out/bundles").glob("contract-pack-lc-2026_*.pdf"))
     text = re.sub(r"\s+", "", pdftotext(pack))
@@ -242,3 +240,38 @@ def test_the_contract_pack_pdf_holds_every_annex(tmp_path: Path, runner, monkeyp
         assert f"{label}{title}" in text.replace("（《运维外包服务合同》附件", "")
     pages = sum(len(PdfReader(p).pages) for p in (tmp_path / "out/contracts/lc-2026").glob("*.pdf"))
     assert len(PdfReader(pack).pages) >= pages
+    for contract in (tmp_path / "out/contracts").glob("*/*_运维外包服务合同.pdf"):
+        reader = PdfReader(contract)
+        cover = re.sub(r"\s+", "", reader.pages[0].extract_text())
+        assert "运维外包服务合同" in cover and "第1页" not in cover and "合同编号：CH" not in cover  # no footer, header
+        last = re.sub(r"\s+", "", reader.pages[-1].extract_text())
+        # the seals share their page with the annex list and （以下无正文）
+        assert "附件六报价明细" in last and "（以下无正文）" in last and "乙方（盖章）" in last, contract
+
+
+def test_form_numbers_carry_their_prefix_once() -> None:
+    from docgen.context import form_number, leave_context
+
+    assert form_number("QJ", "QJ-001") == "QJ-001" and form_number("QJ", "7") == "QJ-7"
+    assert form_number("BG", "bg-2") == "bg-2"
+    leave = DATA.leave[0]
+    assert leave.id.startswith("QJ-") and leave_context(DATA, leave)["doc"]["number"] == leave.id
+
+
+@pytest.mark.parametrize("template", sorted(TEMPLATES.rglob("*.docx")), ids=lambda p: p.name)
+def test_named_fonts_are_not_overridden_by_theme_fonts(template: Path) -> None:
+    """Word lets w:eastAsiaTheme win over w:eastAsia (ECMA-376 17.3.2.26): a heading set to 黑体
+    would show in the theme's font in Word while LibreOffice prints 黑体."""
+    import zipfile
+
+    styles = zipfile.ZipFile(template).read("word/styles.xml").decode("utf-8")
+    for fonts in re.findall(r"<w:rFonts [^>]*>", styles):
+        assert not ("w:eastAsia=" in fonts and "w:eastAsiaTheme=" in fonts), fonts
+        assert not ("w:ascii=" in fonts and "w:asciiTheme=" in fonts), fonts
+
+
+def test_the_contract_cover_has_no_page_number() -> None:
+    data, _ = rendered("contract", "hx-2026")
+    section = Document(BytesIO(data)).sections[0]
+    assert section.different_first_page_header_footer
+    assert not "".join(p.text for p in section.first_page_footer.paragraphs).strip()

@@ -44,6 +44,10 @@ def _set_run_fonts(rpr, east_asia: str, latin: str = LATIN) -> None:
     for attr in ("w:ascii", "w:hAnsi", "w:cs"):
         fonts.set(qn(attr), latin)
     fonts.set(qn("w:eastAsia"), east_asia)
+    # a theme font wins over the named one in Word (ECMA-376 17.3.2.26): drop them, so Word shows
+    # 黑体 in headings as LibreOffice does
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
     lang = rpr.find(qn("w:lang"))
     if lang is None:
         lang = OxmlElement("w:lang")

@@ -62,6 +62,7 @@ def contract() -> None:
     doc = new_document()
     set_core_properties(doc, title="运维外包服务合同", subject="运维外包服务合同")
     header_footer(doc, "合同编号：{{ doc.number }}")
+    doc.sections[0].different_first_page_header_footer = True  # the cover carries no page number
     for _ in range(4):
         para(doc, style="无缩进")
     title(doc, "运维外包服务合同")
@@ -305,9 +306,11 @@ def contract() -> None:
          "乙方确认已充分理解上述条款的含义及法律后果。", bold=True)
     heading(doc, "附件清单")
     tag(doc, "{%p for a in annexes %}")
-    para(doc, "{{ a.label }}　{{ a.title }}（编号 {{ a.number }}）", style="无缩进")
+    # the list, （以下无正文） and the signature row stay on one page: the seals never stand alone
+    line = para(doc, "{{ a.label }}　{{ a.title }}（编号 {{ a.number }}）", style="无缩进")
+    line.paragraph_format.keep_with_next = True
     tag(doc, "{%p endfor %}")
-    para(doc, "（以下无正文）", style="无缩进", align=WD_ALIGN_PARAGRAPH.CENTER)
+    para(doc, "（以下无正文）", style="无缩进", align=WD_ALIGN_PARAGRAPH.CENTER).paragraph_format.keep_with_next = True
     signatures(doc)
     save(doc, OUT / "service_contract.docx")
 

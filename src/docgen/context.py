@@ -241,6 +241,12 @@ def cap_texts(policy: m.Policy) -> dict[str, str]:
             for cap in policy.assessment.grade_caps}
 
 
+def form_number(prefix: str, record_id: str) -> str:
+    """A form's number: its record id under the form's prefix, once ('QJ-001' stays 'QJ-001',
+    '7' becomes 'QJ-7')."""
+    return record_id if record_id.upper().startswith(f"{prefix}-") else f"{prefix}-{record_id}"
+
+
 def leave_context(dataset: m.Dataset, leave: m.LeaveRequest) -> dict[str, Any]:
     """Context of a 请销假登记表."""
     person = dataset.staff_member(leave.staff)
@@ -259,7 +265,7 @@ def leave_context(dataset: m.Dataset, leave: m.LeaveRequest) -> dict[str, Any]:
             "needs_letter": leave.hours > rules.letter_over_hours,
             "needs_substitute": leave.hours > rules.substitute_over_hours,
         },
-        "doc": {"number": f"QJ-{leave.id}"},
+        "doc": {"number": form_number("QJ", leave.id)},
     }
 
 
@@ -278,5 +284,5 @@ def change_context(dataset: m.Dataset, change: m.PersonnelChange) -> dict[str, A
         "old": old.model_dump() if old else None,
         "policy": policy.model_dump(),
         "calc": {"notice_workdays": notice, "required_workdays": required, "notice_ok": notice >= required},
-        "doc": {"number": f"BG-{change.id}"},
+        "doc": {"number": form_number("BG", change.id)},
     }
