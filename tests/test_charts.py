@@ -86,3 +86,17 @@ def test_a_subnormal_value_gets_ticks() -> None:
     assert nice_ticks(5e-324) == [0.0, 1.0]
     chart = bar_chart(["L0"], [5e-324], title="违约金", ylabel="元")
     assert Image.open(BytesIO(chart.png)).size == SIZE
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="运维外包服务合同（）、，。：ABC 12", max_size=80), st.integers(min_value=1, max_value=30))
+def test_cover_lines_wrap_without_losing_text(text: str, limit: int) -> None:
+    """A contract pack's subtitle wraps on the cover instead of running off the page."""
+    from docgen.bundle import NO_LINE_START, wrap
+
+    lines = wrap(text, lambda t: len(t) <= limit)
+    assert "".join(lines) == text
+    for line in lines:
+        # a line is over the width only by the punctuation it may not start the next line with
+        assert len(line.rstrip("".join(NO_LINE_START))) <= limit or len(line) == 1
+    assert all(line[0] not in NO_LINE_START for line in lines[1:])

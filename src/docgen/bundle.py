@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from io import BytesIO
@@ -168,6 +168,30 @@ def _draw(c: Any, tf: Typeface, x: float, y: float, text: str, size: float, alig
     c.setFont(tf.name, size)
 
 
+def wrap(text: str, fits: Callable[[str], bool]) -> list[str]:
+    """`text` cut into lines that each `fits`, at any character (Chinese has no spaces to break
+    at), never cutting before a closing bracket or punctuation mark (避头点)."""
+    lines: list[str] = []
+    line = ""
+    for ch in text:
+        if line and not fits(line + ch) and ch not in NO_LINE_START:
+            lines.append(line)
+            line = ch
+        else:
+            line += ch
+    return [*lines, line] if line else lines
+
+
+NO_LINE_START = frozenset("，。、；：？！）》」』】〕…—,.;:?!)]}%")
+
+
+def _draw_lines(c: Any, tf: Typeface, x: float, y: float, text: str, size: float, width: float) -> None:
+    """Centred lines of `text` from `y` down, wrapped to `width`: a long subtitle wraps rather
+    than running off the page."""
+    for i, line in enumerate(wrap(text, lambda t: _width(c, tf, t, size) <= width)):
+        _draw(c, tf, x, y - i * size * 1.35, line, size, "centre")
+
+
 def _canvas(buf: BytesIO, tf: Typeface, size: tuple[float, float] = A4) -> Any:
     from reportlab.pdfgen import canvas
 
@@ -187,9 +211,10 @@ def _front_pdf(info: BundleInfo, entries: list[tuple[int, Member, int]], tf: Typ
     buf = BytesIO()
     c = _canvas(buf, tf)
     width, height = A4
-    _draw(c, tf, width / 2, height - 7 * cm, info.organisation, 16, "centre")
-    _draw(c, tf, width / 2, height - 10 * cm, info.title, 28, "centre")
-    _draw(c, tf, width / 2, height - 12 * cm, info.period + ("（草稿）" if draft else ""), 16, "centre")
+    usable = width - 5 * cm
+    _draw_lines(c, tf, width / 2, height - 7 * cm, info.organisation, 16, usable)
+    _draw_lines(c, tf, width / 2, height - 10 * cm, info.title, 28, usable)
+    _draw_lines(c, tf, width / 2, height - 12 * cm, info.period + ("（草稿）" if draft else ""), 16, usable)
     for i, line in enumerate((f"编制日期：{info.date}", f"版本：{info.version}", f"共 {len(entries)} 份文件")):
         _draw(c, tf, width / 2, height - (19 + i * 0.9) * cm, line, 13, "centre")
     c.showPage()
@@ -256,7 +281,7 @@ def _fix_astral_tounicode(pdf: bytes) -> bytes:
 
 def _stamp_pdf(sizes: list[tuple[float, float]], tf: Typeface, draft: bool) -> bytes:
     """One overlay page per bundle page: 第 n 页 / 共 N 页 at the bottom right, below the documents'
-    own footers, and a light diagonal 草稿 when drafting."""
+    own footers (not on the cover), and a light diagonal 草稿 when drafting."""
     from reportlab.lib.units import cm
 
     buf = BytesIO()
@@ -266,7 +291,8 @@ def _stamp_pdf(sizes: list[tuple[float, float]], tf: Typeface, draft: bool) -> b
         c.setPageSize((width, height))
         c.setFont(tf.name, 8)
         c.setFillGray(0.25)
-        c.drawRightString(width - 1.5 * cm, 0.55 * cm, f"第 {n} 页 / 共 {total} 页")
+        if n > 1:  # the cover counts as page 1 and, like a contract's cover, carries no number
+            c.drawRightString(width - 1.5 * cm, 0.55 * cm, f"第 {n} 页 / 共 {total} 页")
         if draft:
             c.saveState()
             c.setFillGray(0.55)
