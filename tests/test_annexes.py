@@ -275,3 +275,30 @@ def test_the_contract_cover_has_no_page_number() -> None:
     section = Document(BytesIO(data)).sections[0]
     assert section.different_first_page_header_footer
     assert not "".join(p.text for p in section.first_page_footer.paragraphs).strip()
+
+
+UNIT_WORDS = {"m": "分钟", "h": "小时", "d": "天"}
+
+
+@pytest.mark.parametrize("agreement", AGREEMENTS)
+def test_time_limits_print_as_the_data_writes_them(agreement: str) -> None:
+    """'72h' stays 72小时 and '1d' 1天, in the SLA annex and after the dataset cache."""
+    from ruamel.yaml import YAML
+
+    raw = next(a for a in YAML(typ="safe").load((SAMPLE_DATA / "agreements.yaml").read_text(encoding="utf-8"))
+               ["agreements"] if a["id"] == agreement)
+    written = [[re.sub(r"^(\d+)([mhd])$", lambda m: m[1] + UNIT_WORDS[m[2]], lv[k]) if lv[k] else "按需"
+                for k in ("response", "arrival", "restore", "closure")] for lv in raw["sla"]["levels"]]
+    data, _ = rendered("sla", agreement)
+    assert [r[3:7] for r in table_rows(data, "级别") if len(r) == 7] == written
+    cached = m.Dataset.model_validate_json(DATA.model_dump_json())
+    assert [list(lv.written.values()) for lv in cached.agreement(agreement).sla.levels] == [
+        [w for w in row if w != "按需"] for row in written]
+
+
+def test_a_limit_given_in_minutes_prints_in_its_largest_whole_unit() -> None:
+    from docgen.models import as_written
+
+    assert [as_written(n, None) for n in (30, 90, 120, 1440, 4320, 0)] == [
+        "30分钟", "90分钟", "2小时", "1天", "3天", "0分钟"]
+    assert as_written(4320, "h") == "72小时" and as_written(1440, "d") == "1天"

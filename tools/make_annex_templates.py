@@ -98,7 +98,7 @@ def restore_credits(doc, number: str) -> None:
               "在恢复时限届满的当月计算：")
     t = table(doc, ["级别", "名称", "恢复时限", "每张工单抵扣比例（月度服务费）"], [
         ["{%tr for lv in calc.restore_credits %}"],
-        ["{{ lv.level }}", "{{ lv.name }}", "{{ lv.restore|duration }}", pct("lv.restore_credit_pct")],
+        ["{{ lv.level }}", "{{ lv.name }}", "{{ lv.written.restore }}", pct("lv.restore_credit_pct")],
         ["{%tr endfor %}"],
     ], widths_cm=[2.0, 3.0, 3.0, 7.0])
     style_columns(t, {0: CENTER, 1: CENTER, 2: CENTER, 3: CENTER})
@@ -161,9 +161,9 @@ def sla() -> None:
     para(doc, f"{c.n}.2　故障按影响范围和严重程度分级，各级故障的定义及处理时限如下：")
     t = table(doc, ["级别", "名称", "定义", "响应时限", "到场时限", "恢复时限", "闭环时限"], [
         ["{%tr for lv in agreement.sla.levels %}"],
-        ["{{ lv.level }}", "{{ lv.name }}", "{{ lv.definition }}", "{{ lv.response|duration }}",
-         "{% if lv.arrival is not none %}{{ lv.arrival|duration }}{% else %}按需{% endif %}",
-         "{{ lv.restore|duration }}", "{{ lv.closure|duration }}"],
+        ["{{ lv.level }}", "{{ lv.name }}", "{{ lv.definition }}", "{{ lv.written.response }}",
+         "{% if lv.arrival is not none %}{{ lv.written.arrival }}{% else %}按需{% endif %}",
+         "{{ lv.written.restore }}", "{{ lv.written.closure }}"],
         ["{%tr endfor %}"],
     ], widths_cm=[1.3, 2.2, 3.9, 1.9, 1.9, 1.9, 1.9])
     style_columns(t, {0: CENTER, 1: CENTER, 3: CENTER, 4: CENTER, 5: CENTER, 6: CENTER})

@@ -120,7 +120,7 @@ def monthly() -> None:
          "用于考核中的服务质量得分。")
     table(doc, ["级别", "指标", "时限", "已计量", "达成", "未届满", "达成率", "是否达标"], [
         ["{%tr for r in m.sla_rows %}"],
-        ["{{ r.level }}", "{{ r.metric }}", "{{ r.target_minutes|duration }}", "{{ r.measured }}", "{{ r.met }}",
+        ["{{ r.level }}", "{{ r.metric }}", "{{ r.target }}", "{{ r.measured }}", "{{ r.met }}",
          "{{ r.pending }}", "{% if r.attainment_pct is not none %}{{ r.attainment_pct|percent }}" + NA,
          "{% if r.ok is none %}无数据{% elif r.ok %}达标{% else %}未达标{% endif %}"],
         ["{%tr endfor %}"],

@@ -75,7 +75,9 @@ def _unwrap(t: Any) -> Any:
 def _fields(t: Any) -> dict[str, Any] | None:
     """Field name → type for models, dataclasses and TypedDicts; None for other types."""
     if isinstance(t, type) and issubclass(t, BaseModel):
-        return {name: f.annotation for name, f in t.model_fields.items()}
+        shown = getattr(t, "TEMPLATE_PROPERTIES", ())
+        return {**{name: f.annotation for name, f in t.model_fields.items()},
+                **{name: typing.get_type_hints(getattr(t, name).fget)["return"] for name in shown}}
     if dataclasses.is_dataclass(t) and isinstance(t, type):
         return typing.get_type_hints(t)
     if isinstance(t, type) and typing.is_typeddict(t):

@@ -181,7 +181,8 @@ def agreement_figures(agreement: m.Agreement, policy: m.Policy) -> dict[str, Any
         # the deduction rules that apply to this agreement's service window
         "rules": [r.model_dump() for r in policy.deductions.rules
                   if not r.windows or agreement.sla.service_window in r.windows],
-        "restore_credits": [lv.model_dump() for lv in agreement.sla.levels if lv.restore_credit_pct],
+        "restore_credits": [{**lv.model_dump(), "written": lv.written} for lv in agreement.sla.levels
+                            if lv.restore_credit_pct],
         # NDA 违约金 by severity: a breach of a duty with no disclosure, a disclosure, an
         # intentional disclosure or sale (the full amount the agreement sets)
         "nda_minor": pct_of(agreement.nda.liquidated_damages, NDA_MINOR_PCT),
@@ -218,13 +219,22 @@ def initial_staff(dataset: m.Dataset, agreement: m.Agreement) -> list[m.StaffMem
     return [s for s in dataset.staff if s.agreement == agreement.id and s.name not in joined]
 
 
+def agreement_dump(agreement: m.Agreement) -> dict[str, Any]:
+    """The agreement as the templates read it: its fields, and each SLA level's time limits as
+    the data writes them (SlaLevel.written)."""
+    out = agreement.model_dump()
+    for level, dumped in zip(agreement.sla.levels, out["sla"]["levels"], strict=True):
+        dumped["written"] = level.written
+    return out
+
+
 def agreement_context(dataset: m.Dataset, agreement: m.Agreement, doc_number: str) -> dict[str, Any]:
     """Context of the contract and its annexes of one agreement."""
     policy = dataset.policy_for_agreement(agreement)
     return {
         "client": dataset.client.model_dump(),
         "vendor": dataset.vendor(agreement.vendor).model_dump(),
-        "agreement": agreement.model_dump(),
+        "agreement": agreement_dump(agreement),
         "policy": policy.model_dump(),
         "calc": agreement_figures(agreement, policy),
         "cap_text": cap_texts(policy),

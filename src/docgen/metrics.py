@@ -60,6 +60,8 @@ class SlaRow:
     ok: bool | None
     """attainment ≥ the agreement's attainment_target_pct; None when nothing is measured"""
     missed: int = 0
+    target: str = ""
+    """the limit as the SLA annex prints it (SlaLevel.written: '72h' → '72小时')"""
     """measured tickets whose limit ran out (a late timestamp, or none by the deadline)"""
 
 
@@ -665,7 +667,7 @@ def _sla_rows(sla: m.Sla, outcomes: list[LimitOutcome], pending: list[LimitOutco
             rows.append(SlaRow(
                 level=lv.level, metric=metric, target_minutes=limit, measured=len(mine), met=met,
                 pending=sum(1 for o in pending if o.level == lv.level and o.metric == metric),
-                attainment_pct=attainment, missed=len(mine) - met,
+                attainment_pct=attainment, missed=len(mine) - met, target=lv.written[limit_field],
                 ok=None if attainment is None else attainment >= sla.attainment_target_pct))
     return rows
 

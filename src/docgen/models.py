@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     AfterValidator,
@@ -13,11 +13,13 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    FieldSerializationInfo,
     PrivateAttr,
     StrictBool,
     StrictInt,
     StrictStr,
     ValidationInfo,
+    field_serializer,
     field_validator,
     model_validator,
 )
@@ -122,6 +124,17 @@ def _parse_duration(value: Any) -> Any:
 Minutes = Annotated[int, BeforeValidator(_parse_duration), Field(ge=0)]
 """A duration in minutes, written in the data as '30m', '2h' or '3d'."""
 
+LIMITS = ("response", "arrival", "restore", "closure")
+_UNIT_WORDS = {"d": ("天", 1440), "h": ("小时", 60), "m": ("分钟", 1), "min": ("分钟", 1)}
+
+
+def as_written(minutes: int, unit: str | None) -> str:
+    """`minutes` in the unit the data used ('h' → 小时), else in the largest unit that divides it."""
+    if unit is None or minutes % _UNIT_WORDS[unit][1]:
+        unit = next(u for u in ("d", "h", "m") if minutes % _UNIT_WORDS[u][1] == 0 and (minutes or u == "m"))
+    word, size = _UNIT_WORDS[unit]
+    return f"{minutes // size}{word}"
+
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
@@ -216,6 +229,43 @@ class SlaLevel(Model):
     closure: Minutes
     restore_credit_pct: Percent | None = Field(
         default=None, description="每张恢复超时的工单抵扣当月服务费的百分比（计入抵扣上限）；不写则恢复超时不抵扣")
+    _units: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keep_units(cls, data: Any, handler: Any) -> SlaLevel:
+        """Remember the unit each time limit was written in, so documents print it so."""
+        level: SlaLevel = handler(data)
+        if isinstance(data, dict):
+            for key in LIMITS:
+                match = _DURATION.match(data[key]) if isinstance(data.get(key), str) else None
+                if match:
+                    level._units[key] = match.group(2)
+        return level
+
+    @field_serializer(*LIMITS, when_used="json")
+    def _as_written(self, minutes: int | None, info: FieldSerializationInfo) -> str | None:
+        """In JSON (the dataset cache, input hashes) a limit keeps the unit it was written in."""
+        if minutes is None:
+            return None
+        unit = self._units.get(info.field_name or "")
+        if unit is None or minutes % _UNIT_WORDS[unit][1]:
+            unit = next(u for u in ("d", "h", "m") if minutes % _UNIT_WORDS[u][1] == 0 and (minutes or u == "m"))
+        return f"{minutes // _UNIT_WORDS[unit][1]}{unit}"
+
+    # properties the templates may read (context.agreement_context puts them in the context)
+    TEMPLATE_PROPERTIES: ClassVar[tuple[str, ...]] = ("written",)
+
+    @property
+    def written(self) -> dict[str, str]:
+        """Each time limit as the data writes it: '72h' → '72小时', '3d' → '3天', '30m' → '30分钟'
+        (a limit given as a number of minutes: in the largest whole unit)."""
+        out = {}
+        for key in LIMITS:
+            minutes = getattr(self, key)
+            if minutes is not None:
+                out[key] = as_written(minutes, self._units.get(key))
+        return out
 
 
 class CreditTier(Model):
