@@ -19,7 +19,6 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__
 from . import models as m
 from .config import Settings
 from .convert import Converter, Outcome, open_converter
@@ -77,11 +76,20 @@ class Progress:
 
 
 def properties_for(job: Job, author: str, provenance: str = "") -> Properties:
-    """Core properties; `provenance` (see manifest.provenance) lets `docgen verify` trace the file back."""
+    """Document properties in the reader's terms: the title with the document's number (a
+    contract's, a form's record id) or its period, the subject, the author. `provenance` (see
+    manifest.provenance), which lets `docgen verify` trace the file back, goes into a custom
+    property, not into what Word and PDF readers show as keywords."""
     from .render import Properties
 
-    return Properties(title=f"{job.title}（{job.key}）", subject=job.subject or job.title,
-                      author=author, keywords=provenance or f"docgen {__version__}; {job.id}")
+    if job.tags.get("agreement") and job.output.startswith("contracts/"):
+        label = Path(job.output).name.split("_", 1)[0]  # the document number, e.g. CH-YW-2026-001-SLA
+    elif job.output.startswith("forms/"):
+        label = job.key
+    else:
+        label = job.subject.split(" · ", 1)[-1] if job.subject else job.key
+    return Properties(title=f"{job.title}（{label}）", subject=job.subject or job.title, author=author,
+                      keywords=job.title, provenance=provenance)
 
 
 def execute(plan: Plan, settings: Settings, *, jobs: int | None = None, progress: bool | None = None) -> BuildResult:
@@ -190,9 +198,12 @@ class _Run:
             files[job.output + ".docx"] = sha256(data)
             self.result.written.append(target)
         if outcome is not None and outcome.pdf is not None:
+            from .pdfpost import with_provenance
+
             target = safe_target(self.out_dir, job.output + ".pdf")
-            write_atomic(target, outcome.pdf)
-            files[job.output + ".pdf"] = sha256(outcome.pdf)
+            pdf = with_provenance(outcome.pdf, provenance(job.id, self.inputs[job.id]))
+            write_atomic(target, pdf)
+            files[job.output + ".pdf"] = sha256(pdf)
             self.result.written.append(target)
         _drop_superseded(self.out_dir, self.manifest.outputs.get(job.id), files)
         self.manifest.outputs[job.id] = OutputRecord(kind=job.kind, inputs=self.inputs[job.id], files=files,

@@ -67,3 +67,48 @@ def repeatable_pdf(data: bytes, *, fonts_numbered: bool = False) -> bytes:
     for a, b in spans:
         out[a:b] = digest
     return bytes(out)
+
+
+PROVENANCE_KEY = "/DocgenProvenance"
+_TRAILER = re.compile(rb"trailer\s*<<(.*?)>>\s*startxref\s*(\d+)\s*%%EOF\s*$", re.DOTALL)
+
+
+def _pdf_string(text: str) -> bytes:
+    raw = text.encode("ascii")  # provenance is ASCII: a job id and a hex digest
+    return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
+
+
+def with_provenance(data: bytes, provenance: str) -> bytes:
+    """The PDF with `provenance` in its document information under /DocgenProvenance, added as an
+    incremental update (a new Info object, a one-entry xref section and a trailer pointing back
+    to the old one), so LibreOffice's bytes before it stay as they are and the result is the
+    same for the same input. A PDF whose trailer is not laid out as LibreOffice writes it is
+    returned unchanged (verify then finds no provenance in it, rather than a damaged file)."""
+    m = _TRAILER.search(data, max(0, data.rfind(b"trailer")))
+    if m is None or not provenance:
+        return data
+    trailer, prev = m.group(1), int(m.group(2))
+    size = re.search(rb"/Size\s+(\d+)", trailer)
+    root = re.search(rb"/Root\s+(\d+\s+\d+\s+R)", trailer)
+    if size is None or root is None:
+        return data
+    ids = re.search(rb"/ID\s*\[[^\]]*\]", trailer)
+    entries = b""
+    info = re.search(rb"/Info\s+(\d+)\s+0\s+R", trailer)
+    if info is not None:
+        start = data.rfind(b"\n" + info.group(1) + b" 0 obj", 0, m.start())
+        end = data.find(b"endobj", start)
+        body = data[start:end] if start >= 0 and end >= 0 else b""
+        opened, closed = body.find(b"<<"), body.rfind(b">>")
+        if 0 <= opened < closed:
+            entries = body[opened + 2:closed]
+            entries = re.sub(rb"/DocgenProvenance\s*\([^)]*\)", b"", entries)
+    number = int(size.group(1))
+    head = data if data.endswith(b"\n") else data + b"\n"
+    obj = b"%d 0 obj\n<<%b%b %b>>\nendobj\n" % (number, entries, PROVENANCE_KEY.encode(), _pdf_string(provenance))
+    xref_at = len(head) + len(obj)
+    # the free-list head first (readers such as pypdf expect a section to start at object 0)
+    xref = b"xref\n0 1\n0000000000 65535 f \n%d 1\n%010d 00000 n \n" % (number, len(head))
+    tail = b"trailer\n<</Size %d/Root %b/Info %d 0 R%b/Prev %d>>\nstartxref\n%d\n%%%%EOF\n" % (
+        number + 1, root.group(1), number, (b"/" + ids.group(0)[1:]) if ids else b"", prev, xref_at)
+    return head + obj + xref + tail

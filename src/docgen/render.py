@@ -9,7 +9,7 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from datetime import time as dtime
 from decimal import Decimal
 from functools import lru_cache
@@ -26,7 +26,6 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 from .errors import TemplateError
 from .formatting import FILTERS
 
-FIXED_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 LEFTOVER = re.compile(r"\{\{|\{%|\}\}|%\}")
 MAX_STRING = 1_000_000
 MAX_PART = 20_000_000  # characters of XML one template part may produce (real parts are about 100 000)
@@ -34,13 +33,73 @@ MAX_PART = 20_000_000  # characters of XML one template part may produce (real p
 
 @dataclass(frozen=True)
 class Properties:
-    """Core document properties, set after rendering (never through jinja)."""
+    """Core document properties, set after rendering (never through jinja); `provenance` goes
+    into a custom property (PROVENANCE_PROPERTY), out of the way of what a reader sees."""
 
     title: str
     subject: str
     author: str
     keywords: str = ""
     comments: str = ""
+    provenance: str = ""
+
+
+PROVENANCE_PROPERTY = "docgen-provenance"
+_CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+_VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+
+
+def _without_dates(core: Any) -> None:
+    """No created, modified or printed dates: a made-up date (it used to be 2000-01-01) would
+    mislead, and the real one would make the same inputs give different bytes."""
+    element = core._element
+    for tag in ("created", "modified", "lastPrinted"):
+        for child in [c for c in element if c.tag.endswith("}" + tag)]:
+            element.remove(child)
+
+
+def set_custom_property(document: Any, name: str, value: str) -> None:
+    """Set the text custom property `name` (docProps/custom.xml), keeping a template's others."""
+    from docx.opc.constants import CONTENT_TYPE as CT
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from lxml import etree
+
+    package = document.part.package
+    part = next((r.target_part for r in package.rels.values() if r.reltype == RT.CUSTOM_PROPERTIES), None)
+    root = (etree.fromstring(part.blob) if part is not None and part.blob
+            else etree.Element(f"{{{_CUSTOM_NS}}}Properties", nsmap={None: _CUSTOM_NS, "vt": _VT_NS}))
+    for prop in [p for p in root if p.get("name") == name]:
+        root.remove(prop)
+    pid = max((int(p.get("pid", "1")) for p in root), default=1) + 1
+    prop = etree.SubElement(root, f"{{{_CUSTOM_NS}}}property",
+                            fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}", pid=str(pid), name=name)
+    etree.SubElement(prop, f"{{{_VT_NS}}}lpwstr").text = value
+    blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    if part is None:
+        part = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES, blob, package)
+        package.relate_to(part, RT.CUSTOM_PROPERTIES)
+    else:
+        part._blob = blob
+
+
+def custom_property(data: bytes, name: str) -> str | None:
+    """The text custom property `name` of a DOCX, or None."""
+    import zipfile
+    from io import BytesIO
+
+    from lxml import etree
+
+    with zipfile.ZipFile(BytesIO(data)) as z:
+        if "docProps/custom.xml" not in z.namelist():
+            return None
+        try:
+            root = etree.fromstring(z.read("docProps/custom.xml"))
+        except etree.XMLSyntaxError:
+            return None
+    prop = next((p for p in root if p.get("name") == name), None)
+    return None if prop is None else "".join(prop.itertext())
 
 
 _DATE_ATTRIBUTES = frozenset({"year", "month", "day", "weekday", "isoweekday", "isoformat", "strftime"})
@@ -504,9 +563,10 @@ def render_docx(template: Path, context: dict[str, Any], properties: Properties,
     core.title, core.subject, core.author = properties.title, properties.subject, properties.author
     core.keywords, core.comments = properties.keywords, properties.comments
     core.language = "zh-CN"
-    core.created = core.modified = FIXED_TIME
-    core.last_printed = FIXED_TIME
     core.revision = 1
+    _without_dates(core)
+    if properties.provenance:
+        set_custom_property(tpl.docx, PROVENANCE_PROPERTY, properties.provenance)
     buf = BytesIO()
     tpl.save(buf)
     return normalize_docx(buf.getvalue())

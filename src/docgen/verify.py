@@ -81,16 +81,24 @@ class Verdict:
 
 
 def keywords_of(path: Path) -> tuple[str, bytes]:
-    """The keywords property of a DOCX or PDF, and the file's bytes."""
+    """The provenance a DOCX or PDF carries, and the file's bytes: its custom property (DOCX
+    docProps/custom.xml, PDF /DocgenProvenance), or for a file made by an earlier docgen, its
+    keywords."""
+    from .pdfpost import PROVENANCE_KEY
+
     data = _read(path)
     if data.startswith(b"%PDF-"):
-        return str(_pdf_metadata(path, data).get("/Keywords", "") or ""), data
+        info = _pdf_metadata(path, data)
+        return str(info.get(PROVENANCE_KEY) or info.get("/Keywords", "") or ""), data
     if zipfile.is_zipfile(BytesIO(data)):
         from docx import Document
         from docx.opc.exceptions import PackageNotFoundError
 
+        from .render import PROVENANCE_PROPERTY, custom_property
+
         try:
-            return Document(BytesIO(data)).core_properties.keywords or "", data
+            kept = custom_property(data, PROVENANCE_PROPERTY)
+            return kept or Document(BytesIO(data)).core_properties.keywords or "", data
         except (KeyError, ValueError, PackageNotFoundError, zipfile.BadZipFile) as e:
             raise DocgenError(f"{path}: a ZIP file but not a DOCX document ({e}); docgen verifies the DOCX "
                               "and PDF files it made") from e
@@ -183,10 +191,12 @@ def remake(job: Job, dataset: m.Dataset, project: Project, *, pdf: bool) -> byte
                        properties_for(job, dataset.client.name, provenance(job.id, inputs)))
     if not pdf:
         return docx
+    from .pdfpost import with_provenance
+
     folder = work_dir("verify")
     try:
         (folder / "document.docx").write_bytes(docx)
-        return convert_one(folder / "document.docx", project.settings)
+        return with_provenance(convert_one(folder / "document.docx", project.settings), provenance(job.id, inputs))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
