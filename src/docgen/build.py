@@ -264,8 +264,11 @@ class Bundler:
 
     def _info(self, data: m.Dataset, bundle: BundleJob) -> tuple[BundleInfo, list[Member]]:
         from .bundle import BundleInfo, Member
+        from .context import ANNEXES
 
-        members = [Member(j.title, j.tags.get("group", ""), safe_target(self.run.out_dir, j.output + ".pdf"), id=j.id)
+        label = {kind: f"{no}　" for kind, no, _, _ in ANNEXES}  # the 目录 names an annex as the contract does
+        members = [Member(label.get(j.kind, "") + j.title, j.tags.get("group", ""),
+                          safe_target(self.run.out_dir, j.output + ".pdf"), id=j.id)
                    for j in bundle.members]
         period = _period(bundle)
         info = BundleInfo(name=bundle.name, title=bundle.spec.title, period=period,

@@ -1,6 +1,6 @@
-"""Assemble PDF bundles: cover, 目录 with true start pages, bookmarks, page stamps, metadata.
+"""Assemble PDF bundles: cover, 目录 with true start pages and page counts, bookmarks, metadata.
 
-Why: cover, 目录, page stamps and the 草稿 watermark are drawn in-process with reportlab in a
+Why: cover, 目录 and the 草稿 watermark are drawn in-process with reportlab in a
 TrueType subset of Noto Sans CJK SC (see fonts.subset_ttf), so bundles cost milliseconds rather
 than extra LibreOffice runs. The 目录's own length is known before numbering (a fixed number of
 rows per page), so its page numbers are right in one pass; a test checks them against the
@@ -204,7 +204,7 @@ def _front_pages(entries: int) -> int:
     return 1 + max(1, -(-entries // ROWS_PER_TOC_PAGE))
 
 
-def _front_pdf(info: BundleInfo, entries: list[tuple[int, Member, int]], tf: Typeface, draft: bool) -> bytes:
+def _front_pdf(info: BundleInfo, entries: list[Entry], tf: Typeface, draft: bool) -> bytes:
     """Cover page and 目录 (as many pages as the entries need)."""
     from reportlab.lib.units import cm
 
@@ -227,20 +227,22 @@ def _front_pdf(info: BundleInfo, entries: list[tuple[int, Member, int]], tf: Typ
         c.drawString(left, y, "序号")
         c.drawString(left + 1.4 * cm, y, "文件")
         c.drawString(left + 10.0 * cm, y, "单位")
-        c.drawRightString(right, y, "页码")
+        c.drawRightString(right - 1.8 * cm, y, "页数")
+        c.drawRightString(right, y, "起始页")
         c.line(left, y - 0.25 * cm, right, y - 0.25 * cm)
-        for index, member, page in entries[first:first + ROWS_PER_TOC_PAGE]:
+        for index, member, page, count in entries[first:first + ROWS_PER_TOC_PAGE]:
             y -= 0.78 * cm
             c.drawString(left, y, str(index))
             _draw(c, tf, left + 1.4 * cm, y, member.title, 10.5)
             _draw(c, tf, left + 10.0 * cm, y, member.group, 10.5)
+            c.drawRightString(right - 1.8 * cm, y, str(count))
             c.drawRightString(right, y, str(page))
             c.setDash(1, 2)
             c.line(left + 1.4 * cm + _width(c, tf, member.title, 10.5) + 4, y + 2, left + 10.0 * cm - 4, y + 2)
             c.setDash()
         c.showPage()
     c.save()
-    texts = [info.organisation, info.title, info.period] + [m.title + m.group for _, m, _ in entries]
+    texts = [info.organisation, info.title, info.period] + [m.title + m.group for _, m, _, _ in entries]
     if any(ord(ch) > 0xFFFF for text in texts for ch in text):
         return _fix_astral_tounicode(buf.getvalue())
     return buf.getvalue()
@@ -280,19 +282,11 @@ def _fix_astral_tounicode(pdf: bytes) -> bytes:
 
 
 def _stamp_pdf(sizes: list[tuple[float, float]], tf: Typeface, draft: bool) -> bytes:
-    """One overlay page per bundle page: 第 n 页 / 共 N 页 at the bottom right, below the documents'
-    own footers (not on the cover), and a light diagonal 草稿 when drafting."""
-    from reportlab.lib.units import cm
-
+    """One overlay page per bundle page with a light diagonal 草稿 (a draft bundle)."""
     buf = BytesIO()
     c = _canvas(buf, tf, sizes[0])
-    total = len(sizes)
-    for n, (width, height) in enumerate(sizes, start=1):
+    for width, height in sizes:
         c.setPageSize((width, height))
-        c.setFont(tf.name, 8)
-        c.setFillGray(0.25)
-        if n > 1:  # the cover counts as page 1 and, like a contract's cover, carries no number
-            c.drawRightString(width - 1.5 * cm, 0.55 * cm, f"第 {n} 页 / 共 {total} 页")
         if draft:
             c.saveState()
             c.setFillGray(0.55)
@@ -307,11 +301,15 @@ def _stamp_pdf(sizes: list[tuple[float, float]], tf: Typeface, draft: bool) -> b
     return buf.getvalue()
 
 
-def _entries(members: Sequence[Member], readers: Sequence[PdfReader]) -> list[tuple[int, Member, int]]:
+Entry = tuple[int, "Member", int, int]
+"""(number in the 目录, member, first page in the bundle, pages)"""
+
+
+def _entries(members: Sequence[Member], readers: Sequence[PdfReader]) -> list[Entry]:
     page = _front_pages(len(members)) + 1
     out = []
     for i, (member, reader) in enumerate(zip(members, readers, strict=True), start=1):
-        out.append((i, member, page))
+        out.append((i, member, page, len(reader.pages)))
         page += len(reader.pages)
     return out
 
@@ -319,7 +317,7 @@ def _entries(members: Sequence[Member], readers: Sequence[PdfReader]) -> list[tu
 def prepare_font(bundles: Sequence[tuple[BundleInfo, Sequence[Member]]], cache: Path) -> Typeface:
     """Register one font subset covering the text of every bundle about to be made (the subset
     is kept in docgen's cache folder `cache`)."""
-    text = "草稿目录序号文件单位页码编制日期版本共份第页（）：　" + "".join(
+    text = "草稿目录序号文件单位页数起始编制日期版本共份第页（）：　" + "".join(
         info.title + info.period + info.organisation + info.date + info.version
         + "".join(m.title + m.group for m in members) for info, members in bundles)
     from .fonts import face_file, prepare
@@ -338,7 +336,7 @@ def assemble(info: BundleInfo, members: Sequence[Member], typeface: Typeface, *,
     writer.append(PdfReader(BytesIO(_front_pdf(info, entries, typeface, draft))), import_outline=False)
     parents: dict[str, Any] = {}
     nest = len({m.group for m in members}) > 1
-    for (_, member, start), reader in zip(entries, readers, strict=True):
+    for (_, member, start, _), reader in zip(entries, readers, strict=True):
         writer.append(reader, import_outline=False)
         parent = None
         if nest:
@@ -346,16 +344,19 @@ def assemble(info: BundleInfo, members: Sequence[Member], typeface: Typeface, *,
                 parents[member.group] = writer.add_outline_item(title=member.group, page_number=start - 1)
             parent = parents[member.group]
         writer.add_outline_item(title=member.title, page_number=start - 1, parent=parent)
-    sizes = [(float(p.mediabox.width), float(p.mediabox.height)) for p in writer.pages]
-    overlay = PdfReader(BytesIO(_stamp_pdf(sizes, typeface, draft)))
-    for page, mark in zip(writer.pages, overlay.pages, strict=True):
-        page.merge_page(mark)
+    # each document keeps its own page numbers (第 X 页 共 Y 页), so a page carries one number;
+    # the 目录 gives each document's first page in the bundle and its page count
+    if draft:
+        sizes = [(float(p.mediabox.width), float(p.mediabox.height)) for p in writer.pages]
+        overlay = PdfReader(BytesIO(_stamp_pdf(sizes, typeface, draft)))
+        for page, mark in zip(writer.pages, overlay.pages, strict=True):
+            page.merge_page(mark)
     import hashlib
     import json
 
     members_of = [{"id": member.id, "first": start, "pages": len(reader.pages), "digest": member.digest,
                    "sha256": hashlib.sha256(member.pdf.read_bytes()).hexdigest()}
-                  for (_, member, start), reader in zip(entries, readers, strict=True)]
+                  for (_, member, start, _), reader in zip(entries, readers, strict=True)]
     writer.add_metadata({
         BUNDLE_KEY: json.dumps({"bundle": info.name, "members": members_of}, ensure_ascii=True, sort_keys=True),
         "/Title": info.title + (f" {info.period}" if info.period else ""),
