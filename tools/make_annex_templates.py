@@ -230,7 +230,7 @@ def sla() -> None:
     style_columns(t, {0: CENTER, 3: RIGHT, 4: CENTER})
     para(doc, style="无缩进")
     for i, text in enumerate((
-            "上述违约金是乙方因其人员未按约履行驻场服务而向甲方承担的违约责任，由甲方从当月应付服务费中扣除，"
+            "上述违约金是乙方因其人员未按约履行驻场服务而向甲方承担的违约责任，由甲方从当期应付服务费中扣除，"
             "不构成甲方对乙方人员个人的处罚。乙方人员的劳动管理与奖惩由乙方依法自行负责。",
             "每月违约金合计不超过当月月度服务费的 " + pct("policy.deductions.monthly_cap_pct")
             + "，即{{ calc.deduction_cap_amount|rmb_full }}。",

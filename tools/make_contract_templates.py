@@ -143,7 +143,8 @@ def contract() -> None:
     para(doc, "本合同含税总价为人民币（大写）{{ agreement.fees.total|rmb_upper }}"
          "（¥{{ agreement.fees.total|money }}），"
          "其中增值税税率 {{ agreement.fees.tax_rate_pct|percent(0) }}，税额 {{ calc.tax_amount|money }} 元，"
-         "不含税金额 {{ calc.net_amount|money }} 元。月度服务费为 {{ agreement.fees.monthly|money }} 元。")
+         "不含税金额 {{ calc.net_amount|money }} 元。月度服务费为人民币（大写）{{ agreement.fees.monthly|rmb_upper }}"
+         "（¥{{ agreement.fees.monthly|money }}）。")
     para(doc, "合同总价由基础服务费和绩效服务费两部分组成：基础服务费为人民币（大写）{{ calc.base_amount|rmb_upper }}"
          "（¥{{ calc.base_amount|money }}）；"
          "绩效服务费占合同总价的 {{ agreement.fees.performance_share_pct|percent(0) }}，"
@@ -243,7 +244,7 @@ def contract() -> None:
     ], widths_cm=[1.5, 8.0, 3.0, 2.5])
     style_columns(t, {0: CENTER, 2: RIGHT, 3: CENTER})
     para(doc, style="无缩进")
-    para(doc, "上述违约金为乙方对甲方承担的合同责任，不针对乙方人员个人。每月违约金合计不超过当月服务费的 "
+    para(doc, "上述违约金为乙方对甲方承担的合同责任，不针对乙方人员个人。每月违约金合计不超过当月月度服务费的 "
          "{{ policy.deductions.monthly_cap_pct|target }}，即人民币（大写）{{ calc.deduction_cap_amount|rmb_upper }}"
          "（¥{{ calc.deduction_cap_amount|money }}）。服务级别未达标的服务抵扣按附件二执行。"
          "乙方违约给甲方造成损失超过违约金的，还应赔偿超出部分。")

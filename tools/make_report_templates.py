@@ -256,7 +256,7 @@ def monthly() -> None:
     tag(doc, "{%p endif %}")
 
     heading(doc, "七、不符合项与违约金明细")
-    para(doc, "依据《{{ policy.title }}》，下列考勤不符合事项按乙方违约金计收，从当月服务费中扣除；"
+    para(doc, "依据《{{ policy.title }}》，下列考勤不符合事项按乙方违约金计收，从当期应付服务费中扣除；"
          "当月违约金合计不超过月度服务费的 {{ policy.deductions.monthly_cap_pct|target }}"
          "（{{ m.deduction_cap|money }} 元）。")
     tag(doc, "{%p if m.deduction_lines %}")
