@@ -157,11 +157,18 @@ def test_grade_bands_are_ranges_and_the_policy_is_bound_at_its_version() -> None
 
 
 def test_grade_bands_follow_the_policy(tmp_path: Path) -> None:
-    from docgen.context import grade_bands
+    """The templates word each band from its scores; two bands read as a top and a bottom one."""
+    data = load_dataset(write_mini(tmp_path / "data"))
 
-    policy = load_dataset(write_mini(tmp_path / "data")).policy
-    assert grade_bands(policy) == ["优秀（90 分及以上）", "良好（80 分及以上、不满 90 分）",
-                                   "合格（60 分及以上、不满 80 分）", "不合格（60 分以下）"]
+    def bands(dataset) -> list[list[str]]:
+        out, _ = rendered("assessment", "hx-2026", dataset)
+        table = next(t for t in Document(BytesIO(out)).tables if t.rows[0].cells[0].text == "考核等级")
+        return [[c.text for c in r.cells][:2] for r in table.rows[1:]]
+
+    assert bands(data) == [["优秀", "90 分及以上"], ["良好", "80 分及以上、不满 90 分"],
+                           ["合格", "60 分及以上、不满 80 分"], ["不合格", "60 分以下"]]
+    policy = data.policy
     two = policy.model_copy(update={"assessment": policy.assessment.model_copy(update={"grades": [
         policy.assessment.grades[0], policy.assessment.grades[-1]]})})
-    assert grade_bands(two) == ["优秀（90 分及以上）", "不合格（90 分以下）"]
+    assert bands(data.model_copy(update={"policy": two, "policies": [two]})) == [
+        ["优秀", "90 分及以上"], ["不合格", "90 分以下"]]

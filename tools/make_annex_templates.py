@@ -42,6 +42,14 @@ RIGHT = WD_ALIGN_PARAGRAPH.RIGHT
 
 # --------------------------------------------------------------------------- local helpers
 
+# a grade band in words from its scores: "90 分及以上", "80 分及以上、不满 90 分", "60 分以下"
+BAND_TEXT = ("{% if p.below is none %}{{ p.min_score }} 分及以上{% elif p.min_score is none %}{{ p.below }} 分以下"
+             "{% else %}{{ p.min_score }} 分及以上、不满 {{ p.below }} 分{% endif %}")
+# what a grade cap's condition is, in the contract's words
+CAP_TEXT = ("{% if cap.when == 'sla_below_target' %}按工单计的时限达成率低于合同约定的达成率目标"
+            "{% elif cap.when == 'availability_missed' %}可用率未达到合同约定的目标"
+            "{% else %}当月发生“{{ rule_names[cap.when] }}”{% endif %}")
+
 def enumerate_cn(doc, *texts: str) -> None:
     """Sub-items （一）（二）… under a clause item."""
     for i, text in enumerate(texts, start=1):

@@ -23,7 +23,7 @@ from docx_builder import (  # noqa: E402
     tag,
     title,
 )
-from make_annex_templates import CENTER, RIGHT, style_columns  # noqa: E402
+from make_annex_templates import BAND_TEXT, CAP_TEXT, CENTER, RIGHT, style_columns  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "templates/contracts"
@@ -180,14 +180,14 @@ def contract() -> None:
          "考核等级，以下表比例支付；一期覆盖多个季度的，按各季度所含服务月数分摊：")
     t = table(doc, ["考核等级", "得分区间", "绩效服务费支付比例"], [
         ["{%tr for p in calc.payouts %}"],
-        ["{{ p.grade }}", "{{ p.band }}", "{{ p.pct|percent(0 if p.pct % 1 == 0 else 2) }}"],
+        ["{{ p.grade }}", BAND_TEXT, "{{ p.pct|percent(0 if p.pct % 1 == 0 else 2) }}"],
         ["{%tr endfor %}"],
     ], widths_cm=[3.5, 6.5, 5.0])
     style_columns(t, {0: CENTER, 1: CENTER, 2: CENTER})
     para(doc, style="无缩进")
     para(doc, "按上表不予支付的绩效服务费，甲方不再支付，亦不另行计收违约金。"
          "{% if policy.assessment.grade_caps %}有下列情形的，当月考核等级不高于所列等级，不论得分："
-         "{% for cap in policy.assessment.grade_caps %}{{ cap_text[cap.when] }}的，不高于“{{ cap.max_grade }}”"
+         "{% for cap in policy.assessment.grade_caps %}" + CAP_TEXT + "的，不高于“{{ cap.max_grade }}”"
          "{% if not loop.last %}；{% endif %}{% endfor %}。{% endif %}"
          "连续 {{ policy.assessment.terminate_after_consecutive_fails }} "
          "个季度考核为“{{ policy.assessment.fail_grade }}”的，甲方有权依照第十五条解除本合同。")

@@ -28,7 +28,16 @@ from docx_builder import (  # noqa: E402
     table,
     tag,
 )
-from make_annex_templates import CENTER, RIGHT, annex_title, pct, signatures, style_columns  # noqa: E402
+from make_annex_templates import (  # noqa: E402
+    BAND_TEXT,
+    CAP_TEXT,
+    CENTER,
+    RIGHT,
+    annex_title,
+    pct,
+    signatures,
+    style_columns,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -128,14 +137,14 @@ def assessment(doc) -> None:
     c.items("考核等级按得分划分如下，绩效服务费按所属季度的考核等级支付：")
     t = table(doc, ["考核等级", "得分区间", "绩效服务费支付比例"], [
         ["{%tr for p in calc.payouts %}"],
-        ["{{ p.grade }}", "{{ p.band }}", pct("p.pct")],
+        ["{{ p.grade }}", BAND_TEXT, pct("p.pct")],
         ["{%tr endfor %}"],
     ], widths_cm=[3.5, 6.5, 5.0])
     style_columns(t, {0: CENTER, 1: CENTER, 2: CENTER})
     _blank_row(doc)
     tag(doc, "{%p if policy.assessment.grade_caps %}")
     para(doc, f"{c.n}.2　有下列情形之一的，当月考核等级不高于所列等级，不论得分："
-              "{% for cap in policy.assessment.grade_caps %}{{ cap_text[cap.when] }}的，不高于“{{ cap.max_grade }}”"
+              "{% for cap in policy.assessment.grade_caps %}" + CAP_TEXT + "的，不高于“{{ cap.max_grade }}”"
               "{% if not loop.last %}；{% endif %}{% endfor %}。")
     tag(doc, "{%p endif %}")
 

@@ -36,7 +36,10 @@ class Payment(TypedDict):
 
 class Payout(TypedDict):
     grade: str
-    band: str
+    min_score: Decimal | None
+    """the band's lowest score; None for the last band (from 0)"""
+    below: Decimal | None
+    """the next grade's lowest score, which the band stays below; None for the top band"""
     pct: Decimal
 
 
@@ -57,7 +60,6 @@ class AgreementFigures(TypedDict):
     deduction_cap_amount: Decimal
     credit_cap_amount: Decimal
     payments: list[Payment]
-    grade_bands: list[str]
     payouts: list[Payout]
     deemed_grade: str
     rules: list[m.DeductionRule]
@@ -72,7 +74,7 @@ class AgreementContext(TypedDict):
     agreement: m.Agreement
     policy: m.Policy
     calc: AgreementFigures
-    cap_text: dict[str, str]
+    rule_names: dict[str, str]
     doc: DocInfo
     annexes: list[AnnexRef]
     staff: list[m.StaffMember]
@@ -124,21 +126,6 @@ def months_between(start: date, end: date) -> int:
     return months if after.day >= start.day else months - 1
 
 
-def grade_bands(policy: m.Policy) -> list[str]:
-    """Each grade with its score range: '优秀（90 分及以上）', '良好（80 分及以上、不满 90 分）', …,
-    '不合格（60 分以下）' (the last band starts at 0, as validation requires)."""
-    grades = policy.assessment.grades
-    out = []
-    for i, g in enumerate(grades):
-        if i == 0:
-            out.append(f"{g.name}（{g.min_score} 分及以上）")
-        elif i == len(grades) - 1:
-            out.append(f"{g.name}（{grades[i - 1].min_score} 分以下）")
-        else:
-            out.append(f"{g.name}（{g.min_score} 分及以上、不满 {grades[i - 1].min_score} 分）")
-    return out
-
-
 def agreement_figures(agreement: m.Agreement, policy: m.Policy) -> dict[str, Any]:
     """Derived amounts shown in the contract and its annexes.
 
@@ -158,11 +145,12 @@ def agreement_figures(agreement: m.Agreement, policy: m.Policy) -> dict[str, Any
         payments.append({"stage": inst.stage, "percent": inst.percent, "condition": inst.condition,
                          "amount": amount, "base": amount - perf, "performance": perf})
     tax = (fees.total * fees.tax_rate_pct / (Decimal(100) + fees.tax_rate_pct)).quantize(CENT, rounding=ROUND_HALF_UP)
-    bands = grade_bands(policy)
     payout = policy.assessment.performance_payout_pct
     grades = policy.assessment.grades
-    payouts = [{"grade": g.name, "band": band[len(g.name):].strip("（）"), "pct": payout.get(g.name, Decimal(0))}
-               for g, band in zip(grades, bands, strict=True)]
+    # the templates word the bands ("80 分及以上、不满 90 分") from these numbers
+    payouts = [{"grade": g.name, "min_score": None if i == len(grades) - 1 else g.min_score,
+                "below": None if i == 0 else grades[i - 1].min_score, "pct": payout.get(g.name, Decimal(0))}
+               for i, g in enumerate(grades)]
     full = [p["grade"] for p in payouts if p["pct"] == 100]
     return {
         "term_months": months_between(agreement.start, agreement.end),
@@ -174,7 +162,6 @@ def agreement_figures(agreement: m.Agreement, policy: m.Policy) -> dict[str, Any
         "deduction_cap_amount": pct_of(fees.monthly, policy.deductions.monthly_cap_pct),
         "credit_cap_amount": pct_of(fees.monthly, agreement.sla.credit_cap_pct),
         "payments": payments,
-        "grade_bands": bands,
         "payouts": payouts,
         # an assessment not given in time counts as the lowest grade that is paid in full
         "deemed_grade": full[-1] if full else grades[0].name,
@@ -237,18 +224,11 @@ def agreement_context(dataset: m.Dataset, agreement: m.Agreement, doc_number: st
         "agreement": agreement_dump(agreement),
         "policy": policy.model_dump(),
         "calc": agreement_figures(agreement, policy),
-        "cap_text": cap_texts(policy),
+        "rule_names": {r.code: r.name for r in policy.deductions.rules},
         "doc": {"number": doc_number},
         "annexes": annexes_in_pack(dataset, agreement.contract_no),
         "staff": [s.model_dump() for s in initial_staff(dataset, agreement)],
     }
-
-
-def cap_texts(policy: m.Policy) -> dict[str, str]:
-    """What each grade cap's condition is, in the contract's words."""
-    rules = {r.code: r.name for r in policy.deductions.rules}
-    return {cap.when: m.CAP_CONDITIONS.get(cap.when) or f"当月发生“{rules.get(cap.when, cap.when)}”"
-            for cap in policy.assessment.grade_caps}
 
 
 def form_number(prefix: str, record_id: str) -> str:
