@@ -304,3 +304,14 @@ def test_a_limit_given_in_minutes_prints_in_its_largest_whole_unit() -> None:
     assert [as_written(n, None) for n in (30, 90, 120, 1440, 4320, 0)] == [
         "30分钟", "90分钟", "2小时", "1天", "3天", "0分钟"]
     assert as_written(4320, "h") == "72小时" and as_written(1440, "d") == "1天"
+
+
+def test_a_bond_over_the_policy_limit_is_refused(tmp_path: Path) -> None:
+    policy = MINI["policy.yaml"].replace("policy:\n", "policy:\n  bond_max_pct: 5\n", 1)
+    agreements = MINI["agreements.yaml"].replace("    fees:\n", "    performance_bond_pct: 8\n    fees:\n", 1)
+    assert policy != MINI["policy.yaml"] and agreements != MINI["agreements.yaml"]
+    with pytest.raises(InputError) as caught:
+        load_dataset(write_mini(tmp_path / "data", **{"policy.yaml": policy, "agreements.yaml": agreements}))
+    text = "\n".join(str(p) for p in caught.value.problems)
+    assert "performance_bond_pct" in text and "limit of 5%" in text and "agreements.yaml:" in text
+    load_dataset(write_mini(tmp_path / "ok", **{"agreements.yaml": agreements}))  # 8 % within the default 10 %

@@ -751,6 +751,8 @@ class Policy(Model):
     assessment: Assessment
     problems: ProblemRules = ProblemRules()
     calendar: list[CalendarYear] = Field(default_factory=list, description="工作日历的补充或更正（按年）")
+    bond_max_pct: Percent = Field(default=Decimal("10"), le=10,
+                                  description="履约保证金占合同总价的上限（%）；协议的 performance_bond_pct 不得超过")
 
     @model_validator(mode="after")
     def _caps_name_known_results(self) -> Policy:

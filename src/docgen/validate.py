@@ -360,6 +360,13 @@ def _cross_check(recs: dict[str, list[Record]], files: dict[str, str], problems:
     versions = sorted((r.model for r in recs.get("policy", [])), key=lambda p: p.effective_date)
     for rec in recs["agreements"]:
         pinned = rec.model.policy_version
+        bound = next((p for p in versions if p.version == pinned), versions[-1] if versions else None)
+        if bound is not None and rec.model.performance_bond_pct > bound.bond_max_pct:
+            line, col = rec.where("performance_bond_pct")
+            problems.append(Problem(rec.file, line, col, "performance_bond_pct",
+                                    f"{rec.model.performance_bond_pct}% is over the policy's limit of "
+                                    f"{bound.bond_max_pct}% (bond_max_pct in {files['policy']}, "
+                                    f"version {bound.version})"))
         if versions and pinned is not None and pinned not in {p.version for p in versions}:
             line, col = rec.where("policy_version")
             problems.append(Problem(rec.file, line, col, "policy_version",
