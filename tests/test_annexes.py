@@ -315,3 +315,22 @@ def test_a_bond_over_the_policy_limit_is_refused(tmp_path: Path) -> None:
     text = "\n".join(str(p) for p in caught.value.problems)
     assert "performance_bond_pct" in text and "limit of 5%" in text and "agreements.yaml:" in text
     load_dataset(write_mini(tmp_path / "ok", **{"agreements.yaml": agreements}))  # 8 % within the default 10 %
+
+
+def test_every_stress_agreement_gets_a_consistent_pack(tmp_path: Path) -> None:
+    """The second data set (two agreements of one vendor, other windows, other amounts): every
+    agreement's contract lists the annexes of its own pack, and its pricing adds up."""
+    from test_stress_data import make_stress_data
+
+    data = load_dataset(make_stress_data(tmp_path / "stress"))
+    jobs = documents(data, TEMPLATES)
+    packs = {b.key: b for b in bundle_jobs(data, jobs) if b.spec.name == "contract-pack"}
+    assert len(data.agreements) > len(DATA.agreements)
+    for ag in data.agreements:
+        _, text = rendered("contract", ag.id, data)
+        listed = [number for _, _, number in listed_annexes(text)]
+        assert listed == [j.output.rsplit("/", 1)[1].split("_")[0] for j in packs[ag.id].members[1:]], ag.id
+        assert all(ag.contract_no in n for n in listed)
+        figures = agreement_figures(ag, data.policy_for_agreement(ag))
+        assert sum(p["amount"] for p in figures["payments"]) == ag.fees.total
+        assert sum(p["performance"] for p in figures["payments"]) == figures["performance_amount"]
