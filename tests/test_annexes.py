@@ -157,7 +157,7 @@ def test_contract_terms_fit_the_agreement(agreement: str) -> None:
     # no internal tier label and no 应急 wording on a fixed monthly contract
     assert "战略级" not in text and "应急或专项服务" not in text and "任务单" not in text
     assert ("《保障中小企业款项支付条例》" in text) == vendor.sme
-    assert f"收到发票且该期考核结果确认之日起 {ag.fees.payment_days} 日内付款" in text
+    assert f"甲方应在收到发票之日起 {ag.fees.payment_days} 日内付款" in text and "无争议部分先行支付" in text
     assert "逾期利息" in text and "六十日内" not in text
     if ag.sla.service_window == "5×8":
         assert f"工作日每天 {ag.sla.service_hours}" in text and "值守" not in text.split("第十四条")[1]
@@ -171,11 +171,17 @@ def test_contract_terms_fit_the_agreement(agreement: str) -> None:
 def test_key_one_sided_terms_are_bold_with_a_notice() -> None:
     data, text = rendered("contract", "hx-2026")
     bold = "".join(r.text for p in Document(BytesIO(data)).paragraphs for r in p.runs if r.bold)
-    for term in ("工单系统中的时间记录为计算各项时限的依据", "甲方有权书面通知乙方解除本合同", "甲方已提请乙方注意"):
+    for term in ("工单系统中的时间记录为计算各项时限的依据", "甲方有权书面通知乙方解除本合同", "甲方已提请乙方注意",
+                 "甲方有权从履约保证金中扣收", "乙方应按下表向甲方支付违约金"):
         assert term in bold, term
     sla, _ = rendered("sla", "hx-2026")
-    assert "故障级别由甲方根据影响范围初步认定" in "".join(
-        r.text for p in Document(BytesIO(sla)).paragraphs for r in p.runs if r.bold)
+    sla_bold = "".join(r.text for p in Document(BytesIO(sla)).paragraphs for r in p.runs if r.bold)
+    for term in ("故障级别由甲方根据影响范围初步认定", "以甲方监控系统与工单系统的记录为准", "逾期视为确认",
+                 "月度可用率低于目标的，乙方按下表向甲方给予服务抵扣", "各项时限以甲方工单系统记录的时间戳为准"):
+        assert term in sla_bold, term
+    nda, _ = rendered("nda", "hx-2026")
+    assert "按违约情节向甲方支付违约金" in "".join(
+        r.text for p in Document(BytesIO(nda)).paragraphs for r in p.runs if r.bold)
 
 
 def test_nda_damages_are_tiered_and_losses_stay_recoverable() -> None:

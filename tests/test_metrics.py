@@ -680,3 +680,21 @@ def test_the_quarter_grade_decides_the_performance_part_not_the_month_grade(tmp_
     assert october.settlement.performance_paid == D("16000.00")  # the month alone would pay 80 %
     _, text = render("annual", "hx-2026-2026", data)
     assert "2026年第四季度 | 良好 | 200,000.00 | 40,000.00 | 40,000.00 | 0.00 | 6,500.00 | 193,500.00" in text
+
+
+def test_a_capped_month_caps_its_quarter(tmp_path: Path) -> None:
+    """附件四 4.2: a grade cap a month triggers also caps the quarter, whose grade decides the payout."""
+    from docgen.metrics import year_metrics
+
+    files = {"policy.yaml": MINI["policy.yaml"] + CAPS,
+             "attendance.csv": "id,date,staff,kind,count,note\nA1,2026-10-05,s2,late,1,迟到\n"
+                               "A2,2026-11-03,s2,absence,1,旷工\n"}
+    data = load_dataset(write_mini(tmp_path / "data", **files))
+    october, november = month_metrics(data, AG, 2026, 10), month_metrics(data, AG, 2026, 11)
+    # both 0.6 × 100 + 0.4 × 95 = 98.00; October's lateness caps it at 良好, November has no cap
+    assert (october.score, october.grade, october.cap_grade) == (D("98.00"), "良好", "良好")
+    assert (november.score, november.grade, november.cap_grade) == (D("98.00"), "优秀", None)
+    [quarter] = year_metrics(data, AG, 2026).quarters
+    assert (quarter.score, quarter.grade) == (D("98.00"), "良好")  # 优秀 by its score, capped by October
+    uncapped = load_dataset(write_mini(tmp_path / "plain", **{"attendance.csv": files["attendance.csv"]}))
+    assert year_metrics(uncapped, AG, 2026).quarters[0].grade == "优秀"

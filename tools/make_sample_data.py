@@ -219,7 +219,7 @@ AGREEMENTS = [
             "payment": [{"stage": f"第{q}季度服务费", "percent": 25, "condition": QUARTERLY} for q in "一二三四"],
             "extra_rates": [
                 {"item": "范围外系统的现场技术支持", "unit": "人·天", "price": money("2400"), "note": "工作日 8 小时"},
-                {"item": "节假日及夜间应急支持", "unit": "人·小时", "price": money("600")},
+                {"item": "附件一以外系统的节假日及夜间应急支持", "unit": "人·小时", "price": money("600")},
                 {"item": "数据迁移与割接实施", "unit": "人·天", "price": money("3200"), "note": "按甲方确认的方案计量"},
             ],
         },

@@ -124,6 +124,7 @@ def assessment(doc) -> None:
          "{% if w.key == 'sla' %}按时完成的时限数 ÷ 结果已确定的时限数 × 100；当月可用率未达标的，扣 10 分"
          "{% elif w.key == 'staffing' %}100 − 5 × 考勤不符合事项次数"
          "{% elif w.key == 'security' %}100 − 20 × 一级、二级安全事件起数"
+         "（类别为“安全事件”、级别为附件二一级或二级的工单）"
          "{% elif w.key == 'process' %}闭环时限达成率 × 100 − 10 × 未按期提交复盘的一级故障起数"
          "{% elif w.key == 'satisfaction' %}满意评价（4 分及以上）÷ 有效评价 × 100"
          "{% else %}100 − 10 × 超出恢复时限的一级、二级工单张数 − 10 × 逾期未完成的改进措施项数{% endif %}"],
@@ -143,7 +144,7 @@ def assessment(doc) -> None:
     style_columns(t, {0: CENTER, 1: CENTER, 2: CENTER})
     _blank_row(doc)
     tag(doc, "{%p if policy.assessment.grade_caps %}")
-    para(doc, f"{c.n}.2　有下列情形之一的，当月考核等级不高于所列等级，不论得分："
+    para(doc, f"{c.n}.2　有下列情形之一的，当月及其所在考核季度的考核等级不高于所列等级，不论得分："
               "{% for cap in policy.assessment.grade_caps %}" + CAP_TEXT + "的，不高于“{{ cap.max_grade }}”"
               "{% if not loop.last %}；{% endif %}{% endfor %}。")
     tag(doc, "{%p endif %}")
@@ -235,8 +236,11 @@ def pricing(doc) -> None:
     ], widths_cm=[2.8, 1.1, 2.3, 2.3, 2.3, 4.2], font_pt=9)
     style_columns(t, {1: CENTER, 2: RIGHT, 3: RIGHT, 4: RIGHT})
     _blank_row(doc)
-    para(doc, f"{c.n}.2　乙方每期应向甲方开具{{{{ agreement.fees.invoice_type }}}}。甲方应在收到发票且该期考核结果确认"
-              "（或依附件四视为确认）之日起 {{ agreement.fees.payment_days }} 日内付款；逾期付款的，"
+    para(doc, f"{c.n}.2　乙方每期向甲方开具{{{{ agreement.fees.invoice_type }}}}："
+              "基础服务费部分于该期服务期间届满后开具，"
+              "绩效服务费部分于考核结果确认（或依附件四视为确认）后按应付金额开具。"
+              "甲方应在收到发票之日起 {{ agreement.fees.payment_days }} 日内付款；有争议的，无争议部分先行支付；"
+              "逾期付款的，"
               "按逾期金额每日 " + pct("agreement.fees.late_interest_daily_pct") + " 向乙方支付逾期利息。")
 
     c("范围外服务单价")

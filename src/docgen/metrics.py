@@ -291,6 +291,8 @@ class MonthMetrics:
     """the grade the score alone gives; `grade` is it after the policy's grade caps"""
     grade_caps: list[str] = field(default_factory=list)
     """why the grade was capped (the caps the period triggered), in the report's words"""
+    cap_grade: str | None = None
+    """the highest grade the triggered caps allow (None: no cap triggered); it also caps the quarter"""
     settlement: Settlement | None = None
     availability_credit: Decimal = Decimal("0.00")
     """the availability credit before the cap"""
@@ -465,6 +467,14 @@ def capped_grade(policy: m.Policy, grade: str, sla_ok: bool, availability_ok: bo
         if order.index(cap.max_grade) > order.index(grade):
             grade = cap.max_grade
     return grade, reasons
+
+
+def quarter_grade(policy: m.Policy, score: Decimal, months: Sequence[MonthMetrics]) -> str:
+    """The grade of a quarter's score, no higher than any grade cap a month of it triggered
+    (contract 第八条, 附件四: a capped month caps its quarter, which decides the payout)."""
+    order: list[str] = [g.name for g in policy.assessment.grades]
+    grades = [grade_for(policy, score)] + [mm.cap_grade for mm in months if mm.cap_grade in order]
+    return max(grades, key=lambda g: order.index(g or ""))
 
 
 def grade_for(policy: m.Policy, score: Decimal) -> str:
@@ -880,9 +890,9 @@ def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -
     weighted: dict[str, Decimal] = {w.key: q2(w.weight * scores[w.key] / HUNDRED) for w in weights}
     score = sum(weighted.values(), ZERO)  # the sum of the printed parts, so the table adds up
     score_grade = grade_for(policy, score)
-    grade, caps = capped_grade(policy, score_grade,
-                               overall is None or overall >= sla.attainment_target_pct, availability_ok,
-                               {d.rule_code for d in lines})
+    triggered = (overall is None or overall >= sla.attainment_target_pct, availability_ok, {d.rule_code for d in lines})
+    grade, caps = capped_grade(policy, score_grade, *triggered)
+    cap_grade = capped_grade(policy, policy.assessment.grades[0].name, *triggered)[0] if caps else None
 
     return MonthMetrics(
         period_start=start, period_end=end, ticket_count=len(tickets), by_severity=by_severity,
@@ -898,7 +908,7 @@ def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -
         satisfaction_avg=satisfaction_avg, deduction_lines=lines, deduction_total=total,
         deduction_cap=sum(month_caps.values(), ZERO), deduction_applied=applied, deduction_capped=capped,
         leave=leave, changes=changes, scores=scores, weighted=weighted, score=score, grade=grade,
-        score_grade=score_grade, grade_caps=caps, basis={w.key: basis[w.key] for w in weights},
+        score_grade=score_grade, grade_caps=caps, cap_grade=cap_grade, basis={w.key: basis[w.key] for w in weights},
         problems=candidate_problems(data, agreement_id, start, end, policy.problems),
         complaints=[d for d in lines if d.rule_code == COMPLAINT],
         major=major, actions=actions,
@@ -1082,7 +1092,8 @@ def year_metrics(data: m.Dataset, agreement_id: str, year: int) -> YearMetrics:
             label = (f"{year}年第{QUARTER_NAMES[qi]}季度" if cy.calendar_aligned else
                      f"合同年度第{QUARTER_NAMES[qi]}季度（{_quarter_span(cy, qi)}）")
             quarters.append(Quarter(label=label, months=len(in_q), score=score,
-                                    grade=grade_for(data.policy_on(in_q[0].period_start), score), number=qi + 1))
+                                    grade=quarter_grade(data.policy_on(in_q[0].period_start), score, in_q),
+                                    number=qi + 1))
     review = period_metrics(data, agreement_id, months[0].period_start, months[-1].period_end) if months else None
     share = assessment.annual_quarters_pct
     if review is not None and quarters:
