@@ -340,3 +340,32 @@ def test_every_stress_agreement_gets_a_consistent_pack(tmp_path: Path) -> None:
         figures = agreement_figures(ag, data.policy_for_agreement(ag))
         assert sum(p["amount"] for p in figures["payments"]) == ag.fees.total
         assert sum(p["performance"] for p in figures["payments"]) == figures["performance_amount"]
+
+
+def test_instalments_by_months_of_service(tmp_path: Path) -> None:
+    """qs pays by months served (3 + 3 + 1 of 36,000): no month's fee waits for a later period."""
+    qs = DATA.agreement("qs-2026")
+    figures = agreement_figures(qs, DATA.policy_for_agreement(qs))
+    assert [(p["months"], p["amount"], p["percent"]) for p in figures["payments"]] == [
+        (3, Decimal("108000.00"), Decimal("42.86")), (3, Decimal("108000.00"), Decimal("42.86")),
+        (1, Decimal("36000.00"), Decimal("14.29"))]
+    data, _ = rendered("pricing", qs.id)
+    assert [r[1:3] for r in table_rows(data, "期次")] == [["3 个月", "108,000.00"], ["3 个月", "108,000.00"],
+                                                       ["1 个月", "36,000.00"]]
+    by_months = MINI["agreements.yaml"].replace(
+        "        - {stage: 上半年, percent: 50, condition: 验收合格后30日内}\n"
+        "        - {stage: 下半年, percent: 50, condition: 验收合格后30日内}\n",
+        "        - {stage: 上半年, months: 6, condition: 验收合格后30日内}\n"
+        "        - {stage: 下半年, percent: 50, condition: 验收合格后30日内}\n")
+    assert by_months != MINI["agreements.yaml"]
+    with pytest.raises(InputError) as caught:
+        load_dataset(write_mini(tmp_path / "mixed", **{"agreements.yaml": by_months}))
+    assert "not both" in "\n".join(str(p) for p in caught.value.problems)
+    short = by_months.replace("{stage: 下半年, percent: 50,", "{stage: 下半年, months: 5,")
+    with pytest.raises(InputError) as caught:
+        load_dataset(write_mini(tmp_path / "short", **{"agreements.yaml": short}))
+    assert "11 months × monthly 100000.00 = 1100000.00, not the total 1200000.00" in "\n".join(
+        str(p) for p in caught.value.problems)
+    ok = short.replace("months: 5,", "months: 6,")
+    months = load_dataset(write_mini(tmp_path / "ok", **{"agreements.yaml": ok})).agreement("hx-2026")
+    assert [p["amount"] for p in agreement_figures(months, DATA.policy)["payments"]] == [Decimal("600000.00")] * 2

@@ -54,7 +54,8 @@ def test_contract_parties_amounts_and_dates(agreement: str) -> None:
     assert f"（¥{money(figures['bond_amount'])}）" in text
     assert sum((p["amount"] for p in figures["payments"]), Decimal(0)) == ag.fees.total
     for p in figures["payments"]:
-        assert f"{p['stage']} | {p['percent']}% | {money(p['amount'])}" in text
+        share = f"{p['months']} 个月" if p["months"] else f"{p['percent']}%"
+        assert f"{p['stage']} | {share} | {money(p['amount'])}" in text
     assert f"{ag.start.year}年{ag.start.month}月{ag.start.day}日起" in text
     assert "中华人民共和国民法典" in text and "《合同法》" not in text
     assert "{{" not in text and "{%" not in text

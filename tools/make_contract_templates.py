@@ -23,7 +23,7 @@ from docx_builder import (  # noqa: E402
     tag,
     title,
 )
-from make_annex_templates import BAND_TEXT, CAP_TEXT, CENTER, RIGHT, style_columns  # noqa: E402
+from make_annex_templates import BAND_TEXT, CAP_TEXT, CENTER, RIGHT, pct, style_columns  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "templates/contracts"
@@ -153,9 +153,10 @@ def contract() -> None:
          "即人民币（大写）{{ calc.performance_amount|rmb_upper }}（¥{{ calc.performance_amount|money }}），"
          "按第八条考核结果支付。每期付款的基础服务费与绩效服务费金额见附件六《报价明细》。")
     para(doc, "服务费按下表分期支付：")
-    t = table(doc, ["期次", "比例", "金额（元）", "支付条件"], [
+    t = table(doc, ["期次", "比例／月数", "金额（元）", "支付条件"], [
         ["{%tr for p in calc.payments %}"],
-        ["{{ p.stage }}", "{{ p.percent|percent(0) }}", "{{ p.amount|money }}", "{{ p.condition }}"],
+        ["{{ p.stage }}", "{% if p.months %}{{ p.months }} 个月{% else %}" + pct("p.percent") + "{% endif %}",
+         "{{ p.amount|money }}", "{{ p.condition }}"],
         ["{%tr endfor %}"],
     ], widths_cm=[3.2, 1.8, 3.2, 6.8])
     style_columns(t, {1: CENTER, 2: RIGHT})

@@ -319,10 +319,10 @@ AGREEMENTS = [
             "tax_rate_pct": 6,
             "performance_share_pct": 20,
             "payment": [
-                {"stage": "第一期服务费（2026年6月至8月）", "percent": 40, "condition": QUARTERLY},
-                {"stage": "第二期服务费（2026年9月至11月）", "percent": 40, "condition": QUARTERLY},
-                {"stage": "第三期服务费（2026年12月及期末考核）", "percent": 20,
-                 "condition": "服务期满、2026年12月考核结果确认且甲方收到乙方开具的发票"},
+                # by months served, so no month's fee waits for a later one (SME: within 60 days)
+                {"stage": "第一期服务费（2026年6月至8月）", "months": 3, "condition": QUARTERLY},
+                {"stage": "第二期服务费（2026年9月至11月）", "months": 3, "condition": QUARTERLY},
+                {"stage": "第三期服务费（2026年12月）", "months": 1, "condition": QUARTERLY},
             ],
         },
         "performance_bond_pct": 5,

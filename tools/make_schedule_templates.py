@@ -228,9 +228,10 @@ def pricing(doc) -> None:
 
     c("分期支付")
     c.items("服务费按下表分期支付。每期金额中的绩效服务费部分，按该期所覆盖季度的考核等级与附件四的支付比例计付：")
-    t = table(doc, ["期次", "比例", "金额（元）", "其中基础服务费", "其中绩效服务费", "支付条件"], [
+    t = table(doc, ["期次", "比例／月数", "金额（元）", "其中基础服务费", "其中绩效服务费", "支付条件"], [
         ["{%tr for p in calc.payments %}"],
-        ["{{ p.stage }}", pct("p.percent"), "{{ p.amount|money }}", "{{ p.base|money }}", "{{ p.performance|money }}",
+        ["{{ p.stage }}", "{% if p.months %}{{ p.months }} 个月{% else %}" + pct("p.percent") + "{% endif %}",
+         "{{ p.amount|money }}", "{{ p.base|money }}", "{{ p.performance|money }}",
          "{{ p.condition }}"],
         ["{%tr endfor %}"],
     ], widths_cm=[2.8, 1.1, 2.3, 2.3, 2.3, 4.2], font_pt=9)

@@ -28,6 +28,8 @@ class DocInfo(TypedDict):
 class Payment(TypedDict):
     stage: str
     percent: Decimal
+    """of the total (for an instalment by months: its amount's share, to 0.01)"""
+    months: int | None
     condition: str
     amount: Decimal
     base: Decimal
@@ -138,11 +140,16 @@ def agreement_figures(agreement: m.Agreement, policy: m.Policy) -> dict[str, Any
     remaining, remaining_perf = fees.total, performance
     for i, inst in enumerate(fees.payment):
         last = i == len(fees.payment) - 1
-        amount = remaining if last else pct_of(fees.total, inst.percent)
+        if inst.months is not None:  # by months of service: monthly fee × months
+            amount = fees.monthly * inst.months
+            share = (amount * 100 / fees.total).quantize(CENT, rounding=ROUND_HALF_UP) if fees.total else Decimal(0)
+        else:
+            amount = remaining if last else pct_of(fees.total, inst.percent or Decimal(0))
+            share = inst.percent or Decimal(0)
         perf = remaining_perf if last else pct_of(amount, fees.performance_share_pct)
         remaining -= amount
         remaining_perf -= perf
-        payments.append({"stage": inst.stage, "percent": inst.percent, "condition": inst.condition,
+        payments.append({"stage": inst.stage, "percent": share, "months": inst.months, "condition": inst.condition,
                          "amount": amount, "base": amount - perf, "performance": perf})
     tax = (fees.total * fees.tax_rate_pct / (Decimal(100) + fees.tax_rate_pct)).quantize(CENT, rounding=ROUND_HALF_UP)
     payout = policy.assessment.performance_payout_pct

@@ -311,8 +311,16 @@ class Sla(Model):
 
 class Installment(Model):
     stage: Text = Field(description="e.g. 第一季度服务费")
-    percent: Percent
+    percent: Percent | None = Field(default=None, description="占合同总价的比例（%）；与 months 二选一")
+    months: StrictInt | None = Field(default=None, ge=1, le=120,
+                                     description="按服务月数计：金额 = 月度服务费 × 月数；与 percent 二选一")
     condition: Text
+
+    @model_validator(mode="after")
+    def _percent_or_months(self) -> Installment:
+        if (self.percent is None) == (self.months is None):
+            raise ValueError("give an instalment either percent (of the total) or months (of the monthly fee)")
+        return self
 
 
 class Rate(Model):
@@ -346,13 +354,22 @@ class Fees(Model):
     total_basis: Text | None = Field(
         default=None, description="合同总价不等于月度服务费 × 月数时的说明（如 含一次性实施费 50,000.00 元）")
 
-    @field_validator("payment")
-    @classmethod
-    def _payment_sums_to_100(cls, payment: list[Installment]) -> list[Installment]:
-        total = sum((p.percent for p in payment), Decimal(0))
-        if total != 100:
-            raise ValueError(f"payment percentages add up to {total}, not 100")
-        return payment
+    @model_validator(mode="after")
+    def _payment_adds_up(self) -> Fees:
+        """By percent, the instalments add up to 100; by months, to the total price."""
+        by_months = [p.months is not None for p in self.payment]
+        if any(by_months) and not all(by_months):
+            raise ValueError("payment: give every instalment by percent or every one by months, not both")
+        if all(by_months):
+            months = sum(p.months or 0 for p in self.payment)
+            if self.monthly * months != self.total:
+                raise ValueError(f"payment: {months} months × monthly {self.monthly} = {self.monthly * months}, "
+                                 f"not the total {self.total}")
+        else:
+            total = sum((p.percent or Decimal(0) for p in self.payment), Decimal(0))
+            if total != 100:
+                raise ValueError(f"payment percentages add up to {total}, not 100")
+        return self
 
 
 class ScopeItem(Model):
