@@ -234,7 +234,7 @@ def pricing(doc) -> None:
          "{{ p.amount|money }}", "{{ p.base|money }}", "{{ p.performance|money }}",
          "{{ p.condition }}"],
         ["{%tr endfor %}"],
-    ], widths_cm=[2.8, 1.1, 2.3, 2.3, 2.3, 4.2], font_pt=9)
+    ], widths_cm=[2.6, 1.6, 2.2, 2.2, 2.2, 4.2], font_pt=9)
     style_columns(t, {1: CENTER, 2: RIGHT, 3: RIGHT, 4: RIGHT})
     _blank_row(doc)
     para(doc, f"{c.n}.2　乙方每期向甲方开具{{{{ agreement.fees.invoice_type }}}}："
