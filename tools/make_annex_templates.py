@@ -99,6 +99,17 @@ def signatures(doc) -> None:
     signature_table(doc, [("甲方", "{{ client.name }}"), ("乙方", "{{ vendor.name }}")])
 
 
+def deduction_table(doc) -> None:
+    """The deduction rules of the agreement's service window, with their basis, and a blank line."""
+    t = table(doc, ["序号", "事项", "认定标准", "违约金（元）", "计量单位"], [
+        ["{%tr for r in calc.rules %}"],
+        ["{{ loop.index }}", "{{ r.name }}", "{{ r.basis }}", "{{ r.amount|money }}", "{{ r.unit }}"],
+        ["{%tr endfor %}"],
+    ], widths_cm=[1.3, 3.0, 5.9, 2.9, 1.9])
+    style_columns(t, {0: CENTER, 3: RIGHT, 4: CENTER})
+    para(doc, style="无缩进")
+
+
 def restore_credits(doc, number: str) -> None:
     """The credit per ticket whose restore limit is missed, for the levels that set one."""
     tag(doc, "{%p if calc.restore_credits %}")
@@ -230,13 +241,7 @@ def sla() -> None:
     c("考勤违约金")
     c.items("依据甲方《{{ policy.title }}》（版本 {{ policy.version }}，自{{ policy.effective_date|cn_date }}起施行），"
             "乙方驻场人员发生下列不符合事项的，乙方应按下表向甲方支付违约金：")
-    t = table(doc, ["序号", "事项", "认定标准", "违约金（元）", "计量单位"], [
-        ["{%tr for r in calc.rules %}"],
-        ["{{ loop.index }}", "{{ r.name }}", "{{ r.basis }}", "{{ r.amount|money }}", "{{ r.unit }}"],
-        ["{%tr endfor %}"],
-    ], widths_cm=[1.3, 3.0, 5.9, 2.9, 1.9])
-    style_columns(t, {0: CENTER, 3: RIGHT, 4: CENTER})
-    para(doc, style="无缩进")
+    deduction_table(doc)
     for i, text in enumerate((
             "上述违约金是乙方因其人员未按约履行驻场服务而向甲方承担的违约责任，由甲方从当期应付服务费中扣除，"
             "不构成甲方对乙方人员个人的处罚。乙方人员的劳动管理与奖惩由乙方依法自行负责。",

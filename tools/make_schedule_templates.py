@@ -34,6 +34,7 @@ from make_annex_templates import (  # noqa: E402
     CENTER,
     RIGHT,
     annex_title,
+    deduction_table,
     pct,
     signatures,
     style_columns,
@@ -151,13 +152,7 @@ def assessment(doc) -> None:
 
     c("违约金标准")
     c.items("驻场人员发生下列不符合事项的，乙方按下表支付违约金，由甲方从当期应付服务费中扣除：")
-    t = table(doc, ["序号", "事项", "认定标准", "违约金（元）", "计量单位"], [
-        ["{%tr for r in calc.rules %}"],
-        ["{{ loop.index }}", "{{ r.name }}", "{{ r.basis }}", "{{ r.amount|money }}", "{{ r.unit }}"],
-        ["{%tr endfor %}"],
-    ], widths_cm=[1.3, 3.0, 5.9, 2.9, 1.9])
-    style_columns(t, {0: CENTER, 3: RIGHT, 4: CENTER})
-    _blank_row(doc)
+    deduction_table(doc)
     para(doc, f"{c.n}.2　每月违约金合计不超过当月月度服务费的 " + pct("policy.deductions.monthly_cap_pct")
          + "，即{{ calc.deduction_cap_amount|rmb_full }}；服务级别未达标的服务抵扣按附件二执行，"
            "每月合计不超过月度服务费的 " + pct("agreement.sla.credit_cap_pct") + "。")
