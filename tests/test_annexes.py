@@ -369,3 +369,18 @@ def test_instalments_by_months_of_service(tmp_path: Path) -> None:
     ok = short.replace("months: 5,", "months: 6,")
     months = load_dataset(write_mini(tmp_path / "ok", **{"agreements.yaml": ok})).agreement("hx-2026")
     assert [p["amount"] for p in agreement_figures(months, DATA.policy)["payments"]] == [Decimal("600000.00")] * 2
+
+
+def test_build_says_that_the_data_has_warnings(tmp_path: Path, runner, monkeypatch) -> None:
+    """A warning `validate` prints is not lost on users who only run build."""
+    from docgen.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    agreements = MINI["agreements.yaml"].replace("    fees:\n", "    performance_bond_pct: 8\n    fees:\n", 1)
+    folder = write_mini(tmp_path / "data", **{"agreements.yaml": agreements.replace(
+        "total: 1200000.00", "total: 1250000.00")})
+    result = runner.invoke(cli, ["build", "--data", str(folder), "--out", "out", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "1 warning(s) about the data, listed by `docgen validate`" in result.output
+    listed = runner.invoke(cli, ["validate", "--data", str(folder)])
+    assert "fees.total" in listed.output and "1250000.00" in listed.output

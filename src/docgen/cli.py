@@ -202,6 +202,7 @@ def build(project: Project, jobs: int | None, force: bool, dry_run: bool, draft:
         click.echo(f"Everything is up to date ({done.outputs} outputs); nothing to do (0.0 s).")
         return
     dataset = project.validate()
+    _count_warnings(dataset)
     plan = project.plan(dataset, force=force, draft=draft)
     if dry_run:
         _print_plan(plan)
@@ -209,6 +210,12 @@ def build(project: Project, jobs: int | None, force: bool, dry_run: bool, draft:
     for line in plan.held_lines():
         click.echo(line, err=True)
     _finish(project.build(plan, jobs=jobs), out_dir=project.config.out_dir)
+
+
+def _count_warnings(dataset: Any) -> None:
+    """One line naming how many warnings the data has (`validate` lists them)."""
+    if dataset.warnings:
+        click.echo(f"{len(dataset.warnings)} warning(s) about the data, listed by `docgen validate`", err=True)
 
 
 @cli.command()
