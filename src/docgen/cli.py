@@ -94,7 +94,8 @@ def validate(project: Project) -> None:
     for warning in dataset.warnings:
         click.echo(f"warning: {project.config.data_dir / warning}", err=True)
     for kind, n in project.counts(dataset).items():
-        click.echo(f"{kind:<12}{n:>6}")
+        read_as = f"  ({dataset.encodings[kind]})" if kind in dataset.encodings else ""
+        click.echo(f"{kind:<12}{n:>6}{read_as}")
     click.echo(f"{project.config.data_dir}: all data valid (policy version {dataset.policy.version}).")
 
 

@@ -68,6 +68,8 @@ class CsvRow:
 class CsvTable:
     header: list[str]
     rows: list[CsvRow]
+    encoding: str = "UTF-8"
+    """UTF-8, UTF-8 (BOM) or GB18030 (what Chinese Excel writes for 'CSV (逗号分隔)')"""
 
 
 def _yaml() -> YAML:
@@ -78,6 +80,31 @@ def _yaml() -> YAML:
 
 
 def _read_text(path: Path, display: str, limit: int) -> str:
+    raw = _read_bytes(path, display, limit)
+    return _decoded(raw, display, ("utf-8",))[0]
+
+
+def _decoded(raw: bytes, display: str, encodings: tuple[str, ...]) -> tuple[str, str]:
+    """`raw` decoded with the first of `encodings` that reads it whole, and that encoding's name."""
+    first: UnicodeDecodeError | None = None
+    for encoding in encodings:
+        try:
+            if encoding == "utf-8":
+                text = raw.decode("utf-8-sig")
+                return text, "UTF-8 (BOM)" if raw.startswith(b"\xef\xbb\xbf") else "UTF-8"
+            return raw.decode(encoding), encoding.upper()
+        except UnicodeDecodeError as e:
+            first = first or e
+    assert first is not None
+    line = raw.count(b"\n", 0, first.start) + 1
+    col = first.start - (raw.rfind(b"\n", 0, first.start) + 1) + 1
+    names = " nor ".join(e.upper() for e in encodings)
+    msg = (f"is not {names} (byte 0x{raw[first.start]:02X}); save the file as UTF-8"
+           + (" (Excel: 'CSV UTF-8')" if len(encodings) > 1 else ""))
+    raise InputError([Problem(display, line, col, "", msg)]) from None
+
+
+def _read_bytes(path: Path, display: str, limit: int) -> bytes:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -90,16 +117,9 @@ def _read_text(path: Path, display: str, limit: int) -> str:
     if size > limit:
         raise InputError([Problem(display, None, None, "", f"file is {size} bytes, over the limit of {limit}")])
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as e:
         raise InputError([Problem(display, None, None, "", f"cannot be read ({e.strerror})")]) from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        line = raw.count(b"\n", 0, e.start) + 1
-        col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
-        msg = f"is not UTF-8 (byte 0x{raw[e.start]:02X}); save the file as UTF-8"
-        raise InputError([Problem(display, line, col, "", msg)]) from None
 
 
 MAX_DEPTH = 64
@@ -189,9 +209,10 @@ def load_yaml(path: Path, display: str | None = None) -> CommentedMap:
 
 
 def load_csv(path: Path, display: str | None = None) -> CsvTable:
-    """Load a CSV export (UTF-8, header row) and keep each row's line number."""
+    """Load a CSV export (header row; UTF-8 with or without BOM, or GB18030 as Chinese Excel
+    saves it) and keep each row's line number."""
     display = display or str(path)
-    text = _read_text(path, display, MAX_CSV_BYTES)
+    text, encoding = _decoded(_read_bytes(path, display, MAX_CSV_BYTES), display, ("utf-8", "gb18030"))
     if not text.strip():
         raise InputError([Problem(display, 1, 1, "", "file is empty; expected a header row")])
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -207,7 +228,7 @@ def load_csv(path: Path, display: str | None = None) -> CsvTable:
             rows.append(CsvRow(reader.line_num, dict(zip(header, cells, strict=True))))
     except csv.Error as e:
         raise InputError([Problem(display, reader.line_num, 1, "", f"CSV syntax error: {e}")]) from None
-    return CsvTable(header, rows)
+    return CsvTable(header, rows, encoding)
 
 
 def node_position(node: Any, loc: tuple[Any, ...], *, point_at_key: bool = False) -> tuple[int, int, tuple[Any, ...]]:

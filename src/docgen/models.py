@@ -103,8 +103,36 @@ def _china_time(value: datetime) -> datetime:
 
 Date = Annotated[date, BeforeValidator(_date_text_only)]
 DateTime = Annotated[datetime, BeforeValidator(_date_text_only), AfterValidator(_china_time)]
-Moment = Annotated[datetime, AfterValidator(_china_time)]
-"""A time in an export: China time (UTC+8), written with or without an offset."""
+_EXCEL_MOMENT = re.compile(r"^\s*(\d{4})[/-](\d{1,2})[/-](\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
+_EXCEL_DATE = re.compile(r"^\s*(\d{4})/(\d{1,2})/(\d{1,2})\s*$")
+
+
+def _excel_moment(value: Any) -> Any:
+    """A time as Excel writes it in a CSV ('2026/11/2 11:05', '2026-11-2 9:05:30') read as ISO."""
+    if isinstance(value, str) and (m := _EXCEL_MOMENT.match(value)):
+        y, mo, d, h, mi, sec = (int(g) if g else 0 for g in m.groups())
+        try:
+            return datetime(y, mo, d, h, mi, sec)
+        except ValueError:
+            return value  # not a real date: the ISO parser says why
+    return value
+
+
+def _excel_date(value: Any) -> Any:
+    """A date as Excel writes it in a CSV ('2026/11/2') read as ISO."""
+    if isinstance(value, str) and (m := _EXCEL_DATE.match(value)):
+        try:
+            return date(*(int(g) for g in m.groups()))
+        except ValueError:
+            return value
+    return value
+
+
+Moment = Annotated[datetime, BeforeValidator(_excel_moment), AfterValidator(_china_time)]
+"""A time in an export: China time (UTC+8), written with or without an offset, or as Excel
+writes it ('2026/11/2 11:05')."""
+ExportDate = Annotated[date, BeforeValidator(_excel_date)]
+"""A date in an export: ISO, or as Excel writes it ('2026/11/2')."""
 
 _DURATION = re.compile(r"^\s*(\d+)\s*(m|min|h|d)\s*$")
 _UNIT_MINUTES = {"m": 1, "min": 1, "h": 60, "d": 1440}
@@ -526,7 +554,7 @@ class AttendanceEvent(Model):
     """One non-conformity from the attendance export (CSV); `kind` names a policy deduction."""
 
     id: Id
-    date: date
+    date: ExportDate
     staff: Id
     kind: Id
     count: int = Field(default=1, ge=1, le=31, description="occurrences, or days for 旷工")
@@ -829,6 +857,7 @@ class Dataset(Model):
     # things that are valid but worth a look, as FILE:LINE:COL: FIELD: MESSAGE with FILE inside the
     # data folder (validate prints them)
     warnings: list[str] = Field(default_factory=list)
+    encodings: dict[str, str] = Field(default_factory=dict)  # CSV export → the encoding it was read in
     improvements: list[ImprovementAction] = Field(default_factory=list)  # improvements.yaml (optional)
     # every revision of the policy, by effective date (one without data/policy/); `policy` is the newest
     policies: list[Policy] = Field(default_factory=list)

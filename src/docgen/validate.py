@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -190,12 +191,15 @@ def _load_yaml_source(source: Source, path: Path, display: str, problems: list[P
     return records
 
 
-def _load_csv_source(source: Source, path: Path, display: str, problems: list[Problem]) -> list[Record]:
+def _load_csv_source(source: Source, path: Path, display: str, problems: list[Problem], *,
+                     encodings: dict[str, str] | None = None) -> list[Record]:
     try:
         table = load_csv(path, display)
     except InputError as e:
         problems.extend(e.problems)
         return []
+    if encodings is not None:
+        encodings[source.kind] = table.encoding
     fields = source.model.model_fields
     header_problems = []
     for i, name in enumerate(table.header):
@@ -641,6 +645,7 @@ def data_digest(data_dir: Path) -> str:
 def _load_dataset(data_dir: Path) -> m.Dataset:
     problems: list[Problem] = []
     recs: dict[str, list[Record]] = {}
+    encodings: dict[str, str] = {}
     files: dict[str, str] = {}
     invalid_ids: dict[str, set[str]] = {s.kind: set() for s in SOURCES}
     unusable: set[str] = set()
@@ -650,7 +655,7 @@ def _load_dataset(data_dir: Path) -> m.Dataset:
         files[source.kind] = display
         if not source.required and not path.exists():
             continue
-        loader = _load_csv_source if source.is_csv else _load_yaml_source
+        loader = partial(_load_csv_source, encodings=encodings) if source.is_csv else _load_yaml_source
         before = len(problems)
         if source.kind == "policy" and (data_dir / POLICY_FOLDER).is_dir():
             files["policy"] = display_path(data_dir / POLICY_FOLDER) + "/"
@@ -683,6 +688,7 @@ def _load_dataset(data_dir: Path) -> m.Dataset:
         "reviews": optional.get("reviews", []),
         "improvements": optional.get("improvements", []),
         "warnings": warnings,
+        "encodings": encodings,
     }
     return m.Dataset.model_construct(**values)
 

@@ -1,0 +1,81 @@
+"""Exports as Chinese Excel saves them: CSV in GB18030 or UTF-8 with BOM, and Excel's text
+dates ('2026/11/2 11:05'), read into the same records as the UTF-8 ISO files."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE_DATA
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from docgen.cli import cli
+from docgen.errors import InputError
+from docgen.validate import load_dataset
+
+BASE = load_dataset(SAMPLE_DATA)
+
+
+def _copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "data"
+    shutil.copytree(SAMPLE_DATA, folder)
+    return folder
+
+
+@pytest.mark.parametrize(("encoding", "label"), [("gb18030", "GB18030"), ("utf-8-sig", "UTF-8 (BOM)")])
+def test_an_export_saved_by_chinese_excel_reads_the_same(tmp_path: Path, encoding: str, label: str, runner) -> None:
+    folder = _copy(tmp_path)
+    for name in ("tickets.csv", "attendance.csv"):
+        text = (folder / name).read_text(encoding="utf-8")
+        (folder / name).write_bytes(text.encode(encoding))
+    if encoding == "gb18030":
+        assert (folder / "tickets.csv").read_bytes() != (SAMPLE_DATA / "tickets.csv").read_bytes()
+    data = load_dataset(folder)
+    assert data.tickets == BASE.tickets and data.attendance == BASE.attendance
+    assert data.encodings == {"tickets": label, "attendance": label}
+    result = runner.invoke(cli, ["validate", "--data", str(folder)])
+    assert result.exit_code == 0 and re.search(rf"tickets\s+410\s+\({re.escape(label)}\)", result.output), result.output
+
+
+def test_excel_text_dates_read_as_iso(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    tickets = (folder / "tickets.csv").read_text(encoding="utf-8")
+
+    def excel(m: re.Match[str]) -> str:  # 2026-07-01T09:10 → 2026/7/1 9:10
+        y, mo, d, h, mi = m.groups()
+        return f"{y}/{int(mo)}/{int(d)} {int(h)}:{mi}"
+
+    slashed = re.sub(r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::00)?", excel, tickets)
+    assert slashed != tickets and "2026/7/" in slashed
+    (folder / "tickets.csv").write_text(slashed, encoding="utf-8")
+    attendance = (folder / "attendance.csv").read_text(encoding="utf-8")
+    (folder / "attendance.csv").write_text(
+        re.sub(r"(\d{4})-(\d{2})-(\d{2})", lambda m: f"{m[1]}/{int(m[2])}/{int(m[3])}", attendance), encoding="utf-8")
+    data = load_dataset(folder)
+    assert data.tickets == BASE.tickets and data.attendance == BASE.attendance
+
+
+def test_an_export_in_neither_encoding_is_named(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    (folder / "tickets.csv").write_bytes((SAMPLE_DATA / "tickets.csv").read_bytes() + b"\xff\xff\n")
+    with pytest.raises(InputError) as caught:
+        load_dataset(folder)
+    text = "\n".join(str(p) for p in caught.value.problems)
+    assert "tickets.csv:" in text and "is not UTF-8 nor GB18030 (byte 0xFF)" in text and "CSV UTF-8" in text
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.datetimes(min_value=__import__("datetime").datetime(2000, 1, 1),
+                    max_value=__import__("datetime").datetime(2099, 12, 31)).map(lambda d: d.replace(microsecond=0)))
+def test_any_excel_time_reads_back(moment) -> None:
+    from pydantic import TypeAdapter
+
+    from docgen.models import Moment
+
+    adapter = TypeAdapter(Moment)
+    written = f"{moment.year}/{moment.month}/{moment.day} {moment.hour}:{moment.minute:02d}:{moment.second:02d}"
+    assert adapter.validate_python(written) == moment
+    assert adapter.validate_python(moment.isoformat()) == moment
