@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 from conftest import MINI, have_soffice, line_of, write_mini
 
+from docgen import history
 from docgen.cli import cli
 from docgen.errors import InputError
 from docgen.manifest import sha256
@@ -78,12 +78,11 @@ def test_reissue_makes_them_again_and_keeps_the_old_files(signed: Path, runner) 
                                  "--data", "data", "--out", "out"])
     assert result.exit_code == 0, result.output
     assert (signed / f"{CONTRACT}.pdf").read_bytes() != old[f"{CONTRACT}.pdf"]
-    [kept] = list((signed / "out/.history").iterdir())
-    record = json.loads((kept / "reissue.json").read_text(encoding="utf-8"))
-    assert record["agreements"] == ["hx-2026"] and record["reason"] == "补充协议一：迟到扣款调整为800元"
-    for rel, data in old.items():
-        inside = rel.removeprefix("out/")
-        assert (kept / inside).read_bytes() == data and record["files"][inside] == sha256(data)
+    record = history.builds(signed / "out")[-1]
+    assert record.reason == "补充协议一：迟到扣款调整为800元" and "contract:hx-2026" in record.made
+    for data in old.values():  # the replaced versions are kept, and an earlier build lists them
+        assert history.kept(signed / "out", sha256(data)) == data
+        assert any(sha256(data) in r.files.values() for r in history.builds(signed / "out")[:-1])
     after = _build(runner)  # the reports still apply the new fee; the reissued documents are in step
     assert after.exit_code == 0 and "保持原样" not in after.output
     assert "Everything is up to date" in _build(runner).output

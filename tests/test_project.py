@@ -86,7 +86,7 @@ def test_templates_come_from_the_project_not_from_the_installed_package(tmp_path
     with pytest.raises(TemplateError, match="templates init"):
         project.plan(project.validate())
     copied = project.init_templates()
-    assert len(copied) == 11 and all(p.is_relative_to(root / "my-templates") for p in copied)
+    assert len(copied) == 12 and all(p.is_relative_to(root / "my-templates") for p in copied)
     edited = root / "my-templates/contracts/nda.docx"
     lawyers = edited.read_bytes() + b"\0"  # stands for a lawyer's edit
     edited.write_bytes(lawyers)

@@ -47,6 +47,8 @@ class BuildResult:
     failed: dict[str, str] = field(default_factory=dict)
     written: list[Path] = field(default_factory=list)
     seconds: float = 0.0
+    redlines: dict[str, list[str]] = field(default_factory=dict)  # output id → its 修订对照 files (relative)
+    change_list: list[Path] = field(default_factory=list)  # 变更说明.md and .json, when something changed
 
     @property
     def ok(self) -> bool:
@@ -92,8 +94,21 @@ def properties_for(job: Job, author: str, provenance: str = "") -> Properties:
                       keywords=job.title, provenance=provenance)
 
 
-def execute(plan: Plan, settings: Settings, *, jobs: int | None = None, progress: bool | None = None) -> BuildResult:
-    """Make every stale output of `plan` (the caller holds the output folder's lock)."""
+REDLINES = "修订对照"  # in the output folder: the redline of each document the last build changed
+
+
+def redline_path(output: str) -> str:
+    """Where the redline of the document at `output` (relative, without suffix) goes."""
+    folder, _, name = output.rpartition("/")
+    return f"{REDLINES}/{folder}/{REDLINES}_{name}" if folder else f"{REDLINES}/{REDLINES}_{name}"
+
+
+def execute(plan: Plan, settings: Settings, *, jobs: int | None = None, progress: bool | None = None,
+            previous: dict[str, bytes] | None = None) -> BuildResult:
+    """Make every stale output of `plan` (the caller holds the output folder's lock).
+
+    `previous`: the DOCX each document had before, by output id; a document made with other
+    text gets a redline against it (修订对照_<name>.docx and its PDF, see redline.py)."""
     start = time.monotonic()
     result = BuildResult(unchanged=[o.id for o in plan.unchanged])
     todo = [plan.job(o.id) for o in plan.todo if o.kind != "bundle"]
@@ -103,6 +118,7 @@ def execute(plan: Plan, settings: Settings, *, jobs: int | None = None, progress
     clean_temp_files(plan.out_dir)
     bar = Progress(len(todo) + len(bundles), progress)
     run = _Run(plan, settings, result, manifest, inputs, bar)
+    run.previous = previous or {}
     try:
         bundler = Bundler(run, bundles, pending={j.id for j in todo})
         run.render_convert(todo, jobs, settled=bundler.settled)
@@ -125,6 +141,8 @@ class _Run:
         self.plan, self.settings, self.result, self.manifest = plan, settings, result, manifest
         self.inputs, self.progress = inputs, progress
         self.out_dir = plan.out_dir
+        self.previous: dict[str, bytes] = {}
+        self.redlines: list[tuple[str, str, bytes]] = []  # (output id, relative path without suffix, DOCX)
 
     def render_convert(self, todo: Sequence[Job], workers: int | None, settled: Callable[[str], None]) -> None:
         """Render jobs one by one and hand each to the LibreOffice workers as soon as it is ready.
@@ -136,7 +154,7 @@ class _Run:
         if not todo:
             return
         from .check import require_clean
-        from .plan import KINDS
+        from .plan import kind_of
         from .render import render_docx
 
         n_workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
@@ -159,7 +177,7 @@ class _Run:
             # and bundles are made while the forms convert.
             for i, job in enumerate(sorted(todo, key=lambda j: -COST.get(j.kind, 1))):
                 try:
-                    require_clean(job.template, KINDS[job.kind].context_type, self.settings.cache_dir)
+                    require_clean(job.template, kind_of(job.kind).context_type, self.settings.cache_dir)
                     data = render_docx(job.template, job.build_context(),
                                        properties_for(job, author, provenance(job.id, self.inputs[job.id])))
                 except DocgenError as e:
@@ -175,6 +193,7 @@ class _Run:
                 waiting.append((job, staged, future))  # type: ignore[arg-type]
                 drain(False)
             drain(True)
+            self.write_redlines(converter, stage)
         except BaseException:
             if converter is not None:
                 converter.close(kill=True)
@@ -205,10 +224,42 @@ class _Run:
             write_atomic(target, pdf)
             files[job.output + ".pdf"] = sha256(pdf)
             self.result.written.append(target)
+        old = self.previous.get(job.id)
+        if old is not None and old != data:
+            self.redline(job, old, data)
         _drop_superseded(self.out_dir, self.manifest.outputs.get(job.id), files)
         self.manifest.outputs[job.id] = OutputRecord(kind=job.kind, inputs=self.inputs[job.id], files=files,
                                                      docx_sha256=sha256(data))
         self.result.made.append(job.id)
+
+
+    def redline(self, job: Job, old: bytes, new: bytes) -> None:
+        """Keep the redline of one changed document for writing (when it has tracked changes)."""
+        from .redline import compare
+
+        try:
+            marked = compare(old, new, author="docgen", when=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+        except Exception:  # noqa: BLE001 - an old file docgen cannot read gets no redline, the build goes on
+            return
+        if marked.changes:
+            self.redlines.append((job.id, redline_path(job.output), marked.docx))
+
+    def write_redlines(self, converter: Converter | None, stage: Path) -> None:
+        """Write each redline as DOCX and (when PDFs are made) PDF, the PDF showing the changes."""
+        futures = []
+        for i, (job_id, rel, docx) in enumerate(self.redlines):
+            target = safe_target(self.out_dir, rel + ".docx")
+            write_atomic(target, docx)
+            self.result.redlines.setdefault(job_id, []).append(rel + ".docx")
+            if converter is not None:
+                staged = stage / f"redline-{i:05d}.docx"
+                staged.write_bytes(docx)
+                futures.append((job_id, rel, converter.submit(staged)))
+        for job_id, rel, future in futures:
+            outcome = future.result()
+            if isinstance(outcome, Outcome) and outcome.pdf is not None:
+                write_atomic(safe_target(self.out_dir, rel + ".pdf"), outcome.pdf)
+                self.result.redlines[job_id].append(rel + ".pdf")
 
 
 def _checking(expected: Expected, progress: Progress) -> Callable[[Outcome], Outcome]:

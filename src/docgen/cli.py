@@ -256,6 +256,60 @@ def verify(file: Path, project: Project) -> None:
         raise DocgenError(f"{file} {what}")
 
 
+@cli.group(invoke_without_command=True)
+@click.pass_context
+@with_project("out")
+def history(ctx: click.Context, project: Project) -> None:
+    """List the builds kept in OUT/.history (every earlier version of every file).
+
+    Example: docgen history --out out;  docgen history restore 20261201-101500
+    """
+    ctx.obj = project
+    if ctx.invoked_subcommand is not None:
+        return
+    records = project.builds()
+    if not records:
+        click.echo(f"{project.config.out_dir}: no builds recorded yet")
+        return
+    for record in records:
+        click.echo(record.line())
+
+
+@history.command("restore")
+@click.argument("build")
+@click.pass_obj
+def history_restore(project: Project, build: str) -> None:
+    """Put the files of BUILD (an id from `docgen history`, or "latest") back into OUT.
+
+    The files they replace are kept first, so a restore can itself be undone. The next
+    `docgen build` makes again whatever the current data changes.
+    """
+    record, written = project.restore(build)
+    for rel in written:
+        click.echo(str(project.config.out_dir / rel))
+    click.echo(f"restored build {record.id} ({record.at}): {len(written)} file(s) written, "
+               f"{len(record.files) - len(written)} already as they were")
+
+
+@cli.command()
+@click.argument("old", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.argument("new", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--redline", "redline_to", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Also write a DOCX with the changes as tracked changes (both files DOCX).")
+@with_project("data", "out")
+def diff(old: Path, new: Path, redline_to: Path | None, project: Project) -> None:
+    """Say what changed between two files docgen made (DOCX or PDF): the inputs that differ,
+    with their old and new values, and the paragraphs whose text differs.
+
+    Example: docgen diff old/合同.docx out/contracts/hx-2027/CH-YW-2027-001_运维外包服务合同.docx --redline 对照.docx
+    """
+    from .diffing import compare_files
+
+    report = compare_files(old, new, project, redline_to=redline_to)
+    for line in report:
+        click.echo(line)
+
+
 @cli.group()
 def templates() -> None:
     """Work with the DOCX templates."""
@@ -306,8 +360,21 @@ def _month(value: str) -> str:
 
 
 def _print_plan(plan: Plan) -> None:
+    from .changes import as_lines
+
     for line in plan.explain():  # the signed documents left alone are among them
         click.echo(line)
+    changes = plan.changes()
+    for output in plan.outputs:
+        listed = changes.get(output.id)
+        if listed is None and not (output.kind == "supplement" and output.reasons):
+            continue
+        held = "（已签，保持原样）" if output.held else ""
+        click.echo(f"\n{output.title}{held}：{output.path}")
+        for line in as_lines(listed or []):
+            click.echo(f"  · {line}")
+        if output.kind == "supplement":
+            click.echo("  · 将起草补充协议（已签合同的条款变更）")
     n = len(plan.todo)
     click.echo(f"{n} output(s) would be made, {len(plan.unchanged)} unchanged." if n else
                "Everything is up to date; nothing would be made.")
@@ -326,6 +393,9 @@ def _finish(result: BuildResult, *, out_dir: Path | None = None, list_files: boo
         where = f" → {out_dir}/" if out_dir is not None else ""
         click.echo(f"{len(result.made)} made, {len(result.unchanged)} unchanged, {len(result.failed)} failed "
                    f"in {result.seconds:.1f} s{where}", err=out_dir is None)
+    if result.change_list:
+        n = sum(1 for _ in result.redlines)
+        click.echo(f"变更说明：{result.change_list[0]}（{n} 份修订对照）", err=out_dir is None)
     if result.failed:
         raise DocgenError(f"{len(result.failed)} output(s) failed; see above")
 

@@ -14,6 +14,8 @@ A `docgen.toml` (every key optional; relative paths are relative to the file's f
     out = "out"              # where documents, bundles and the manifest go
     cache = ""               # docgen's cache (default: $DOCGEN_CACHE or ~/.cache/docgen)
     jobs = 2                 # parallel LibreOffice workers (default: CPU count)
+    history = 0              # builds whose files out/.history keeps (0, the default: every build;
+                             # the versions of signed agreements' documents are always kept)
 """
 
 from __future__ import annotations
@@ -41,9 +43,10 @@ class _ProjectTable:
     out: str = "out"
     cache: str = ""
     jobs: int | None = None
+    history: int = 0
 
 
-_KEYS: dict[str, type] = {"data": str, "templates": str, "out": str, "cache": str, "jobs": int}
+_KEYS: dict[str, type] = {"data": str, "templates": str, "out": str, "cache": str, "jobs": int, "history": int}
 
 
 def default_cache_dir(environ: Mapping[str, str]) -> Path:
@@ -99,6 +102,7 @@ class ProjectConfig:
     jobs: int | None
     settings: Settings
     config_file: Path | None = None
+    history_keep: int = 0  # builds kept in OUT/.history (0: all)
 
     def with_options(self, *, data_dir: Path | None = None, templates_dir: Path | None = None,
                      out_dir: Path | None = None, jobs: int | None = None) -> ProjectConfig:
@@ -134,7 +138,8 @@ def load_config(root: Path | str = ".", *, environ: Mapping[str, str] | None = N
     if table.cache:
         settings = replace(settings, cache_dir=path(table.cache))
     return ProjectConfig(root=folder, data_dir=path(table.data), templates_dir=path(table.templates),
-                         out_dir=path(table.out), jobs=table.jobs, settings=settings, config_file=found)
+                         out_dir=path(table.out), jobs=table.jobs, settings=settings, config_file=found,
+                         history_keep=table.history)
 
 
 def _read(file: Path) -> _ProjectTable:
@@ -168,8 +173,10 @@ def _read(file: Path) -> _ProjectTable:
             problem(("project", key), "unknown key")
         elif kind is int and (isinstance(value, bool) or not isinstance(value, int)):
             problem(("project", key), "should be a whole number, like 2")
-        elif kind is int and not 1 <= value <= 64:
+        elif key == "jobs" and not 1 <= value <= 64:
             problem(("project", key), "should be between 1 and 64")
+        elif key == "history" and value < 0:
+            problem(("project", key), "should be 0 (keep every build) or how many builds to keep, like 20")
         elif kind is str and not isinstance(value, str):
             problem(("project", key), 'should be a folder path in quotes, like "data"')
         else:

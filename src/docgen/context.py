@@ -283,3 +283,40 @@ def change_context(dataset: m.Dataset, change: m.PersonnelChange) -> dict[str, A
         "calc": {"notice_workdays": notice, "required_workdays": required, "notice_ok": notice >= required},
         "doc": {"number": form_number("BG", change.id)},
     }
+
+
+class SupplementTerm(TypedDict):
+    what: str
+    old: str
+    new: str
+
+
+class Revision(TypedDict):
+    title: str
+    version: str
+    previous: str
+    effective_date: date
+
+
+class SupplementContext(TypedDict):
+    client: m.Client
+    vendor: m.Vendor
+    agreement: m.Agreement
+    doc: DocInfo
+    terms: list[SupplementTerm]
+    revision: Revision | None
+
+
+def supplement_context(dataset: m.Dataset, agreement: m.Agreement, doc_number: str,
+                       terms: list[dict[str, str]], revision: dict[str, Any] | None) -> dict[str, Any]:
+    """Context of the 补充协议 drafted for a signed agreement whose terms the data has changed:
+    `terms` are the changed terms (what, old, new), `revision` the policy version that brings
+    them (title, version, previous, effective_date), or None for a change of the agreement's own terms."""
+    return {
+        "client": dataset.client.model_dump(),
+        "vendor": dataset.vendor(agreement.vendor).model_dump(),
+        "agreement": agreement_dump(agreement),
+        "doc": {"number": doc_number},
+        "terms": [{"what": t["what"], "old": t["old"], "new": t["new"]} for t in terms],
+        "revision": revision,
+    }

@@ -316,6 +316,80 @@ KINDS: dict[str, Kind] = {
 }
 
 
+# Made only when the data calls for it: the 补充协议 drafted for a signed agreement whose terms a
+# later policy version or a change of its data has changed (see supplement_jobs). Not in KINDS,
+# so a templates folder made before this kind existed still builds (the shipped template is used).
+SUPPLEMENT = Kind("supplement", "contracts/supplement.docx", "补充协议", "contracts", lambda data, templates: iter(()),
+                  ctx.SupplementContext)
+
+
+def kind_of(name: str) -> Kind:
+    return SUPPLEMENT if name == SUPPLEMENT.name else KINDS[name]
+
+
+def supplement_template(templates_dir: Path) -> Path:
+    """The project's 补充协议 template, else the one that comes with docgen."""
+    own = SUPPLEMENT.template_in(templates_dir)
+    if own.is_file():
+        return own
+    from .project import shipped_templates
+
+    return SUPPLEMENT.template_in(shipped_templates())
+
+
+# what a 补充协议 does not cover: how the documents are made, not what was agreed (a new template
+# or docgen), and the records a signed annex lists (staff changes have forms of their own)
+NOT_TERMS = ("template:", "tool:", "bundles.yaml", "staff.yaml")
+
+
+def supplement_jobs(data: m.Dataset, held: Sequence[tuple[Job, list[Any]]], templates_dir: Path) -> list[Job]:
+    """One 补充协议 per signed agreement whose documents are held with changed terms: `held`
+    pairs each held document with its changes (changes.Change). None when only templates or
+    docgen changed."""
+    by_agreement: dict[str, list[Any]] = {}
+    for job, found in held:
+        terms = by_agreement.setdefault(job.tags["agreement"], [])
+        for change in found:
+            if not change.input.startswith(NOT_TERMS) and change not in terms \
+                    and all((t.what, t.old, t.new) != (change.what, change.old, change.new) for t in terms):
+                terms.append(change)
+    template = supplement_template(templates_dir)
+    jobs = []
+    for agreement_id, terms in sorted(by_agreement.items()):
+        if not terms:
+            continue
+        ag = data.agreement(agreement_id)
+        vendor = data.vendor(ag.vendor)
+        revision = _revision(data, terms)
+        tail = revision["version"] if revision else fingerprint([(t.what, t.old, t.new) for t in terms])[:6]
+        number = f"{ag.contract_no}-BC-{tail}"
+        plain_terms = [{"what": t.what, "old": t.old, "new": t.new} for t in terms
+                       if not t.input.endswith(":version")]
+        jobs.append(Job(
+            kind=SUPPLEMENT.name, key=ag.id, title=SUPPLEMENT.title, template=template,
+            output=f"contracts/{ag.id}/{number}_补充协议（草稿）",
+            build_context=partial(ctx.supplement_context, data, ag, number, plain_terms, revision),
+            inputs={"client.yaml": data.client, f"vendors.yaml:{vendor.id}": vendor,
+                    f"agreements.yaml:{ag.id}": terms_of(ag), "changed terms": plain_terms,
+                    "revision": revision},
+            tags={"agreement": ag.id, "vendor": vendor.id, "group": vendor.short_name},
+            vendor=vendor.id, subject=f"{vendor.name} · {ag.project_name}",
+        ))
+    return jobs
+
+
+def _revision(data: m.Dataset, terms: Sequence[Any]) -> dict[str, Any] | None:
+    """The policy version that brings `terms`, when a version change is among them."""
+    version = next((t for t in terms if t.input.endswith(":version") and t.input.startswith("policy")), None)
+    if version is None:
+        return None
+    new_version = version.new.split("（", 1)[0]
+    old_version = version.old.split("（", 1)[0]
+    policy = data.policy_version(new_version)
+    return {"title": policy.title, "version": policy.version, "previous": old_version,
+            "effective_date": policy.effective_date}
+
+
 def documents(data: m.Dataset, templates_dir: Path, kinds: Collection[str] | None = None) -> list[Job]:
     """Every document the data calls for (of `kinds`, every kind by default), in a stable order,
     with its template in `templates_dir`.
@@ -470,6 +544,8 @@ class Plan(BaseModel):
     _manifest: Manifest | None = PrivateAttr(default=None)
     _bundle_choice: Collection[str] | bool = PrivateAttr(default=True)
     _whole: bool = PrivateAttr(default=False)  # every document and bundle of the data (Project.plan)
+    _values: Any = PrivateAttr(default=None)  # changes.Values: the value behind each input hash
+    _changes: dict[str, list[Any]] | None = PrivateAttr(default=None)
 
     @property
     def options(self) -> Options:
@@ -506,6 +582,25 @@ class Plan(BaseModel):
     @property
     def manifest(self) -> Manifest:
         return self._manifest if self._manifest is not None else Manifest()
+
+    def changes(self) -> dict[str, list[Any]]:
+        """For each document to be made again (or held) that was made before: what changed in its
+        inputs since, as changes.Change in the reader's terms. Empty for --force with nothing changed."""
+        if self._changes is None:
+            from .changes import Values, changes_between
+
+            values = self._values if self._values is not None else Values({})
+            found: dict[str, list[Any]] = {}
+            for output in self.outputs:
+                entry = self.manifest.outputs.get(output.id)
+                if output.kind == "bundle" or entry is None or not (output.reasons or output.held):
+                    continue
+                job = self._jobs.get(output.id)
+                listed = changes_between(entry.inputs, output.inputs, job.inputs if job else {}, values)
+                if listed:
+                    found[output.id] = listed
+            self._changes = found
+        return self._changes
 
     def explain(self) -> list[str]:
         """Lines such as 'policy.yaml:deductions changed → 3 服务等级协议, 1 bundle'."""
@@ -574,10 +669,15 @@ def make_plan(data: m.Dataset, jobs: Sequence[Job], *, out_dir: Path, templates_
     Reads the output folder's manifest and the files it lists; writes nothing.
     """
     force, draft, docx, pdf, bundles = options.force, options.draft, options.docx, options.pdf, options.bundles
+    from .changes import Values, changes_between
+    from .history import load_values
+
     manifest = Manifest.load(out_dir)
+    values = Values(load_values(out_dir), (v for j in jobs for v in j.inputs.values()))
     outputs: list[Output] = []
     job_map: dict[str, Job] = {}
-    for job in jobs:
+
+    def add(job: Job) -> Output:
         inputs = job_inputs(job, tools)
         entry = manifest.outputs.get(job.id)
         reasons = _reasons(entry, inputs, out_dir, force, job.output)
@@ -586,10 +686,23 @@ def make_plan(data: m.Dataset, jobs: Sequence[Job], *, out_dir: Path, templates_
             held, reasons = reasons, []  # signed: the document stays as it was made
         elif job.frozen_by in options.reissue:
             reasons = [f"reissued: {options.reason}"]
-        outputs.append(Output(id=job.id, kind=job.kind, key=job.key, title=job.title, path=job.output,
-                              template=f"{job.template.parent.name}/{job.template.name}", inputs=inputs,
-                              reasons=reasons, held=held, agreement=job.tags.get("agreement", "")))
+        output = Output(id=job.id, kind=job.kind, key=job.key, title=job.title, path=job.output,
+                        template=f"{job.template.parent.name}/{job.template.name}", inputs=inputs,
+                        reasons=reasons, held=held, agreement=job.tags.get("agreement", ""))
+        outputs.append(output)
         job_map[job.id] = job
+        return output
+
+    held_changes = []
+    for job in jobs:
+        output = add(job)
+        entry = manifest.outputs.get(job.id)
+        if output.held and entry is not None:
+            held_changes.append((job, changes_between(entry.inputs, output.inputs, job.inputs, values)))
+    supplements = supplement_jobs(data, held_changes, templates_dir)
+    check_one_owner((j.id, j.output) for j in [*jobs, *supplements])
+    for job in supplements:
+        add(job)
     redo = {o.id: o.reasons for o in outputs if o.reasons}
     bundle_map: dict[str, BundleJob] = {}
     if bundles is not False and pdf:
@@ -619,6 +732,7 @@ def make_plan(data: m.Dataset, jobs: Sequence[Job], *, out_dir: Path, templates_
                 reissue=sorted(options.reissue), reason=options.reason)
     plan._bundle_choice = bundles
     plan._dataset, plan._jobs, plan._bundles, plan._manifest = data, job_map, bundle_map, manifest
+    plan._values = values
     return plan
 
 

@@ -14,6 +14,7 @@ working folder except `Project.load`, which turns them (and docgen.toml) into a 
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from .config import ProjectConfig, Settings, load_config
 from .errors import DocgenError, RequestError, TemplateError
 
 if TYPE_CHECKING:  # imported when used, so that a build with nothing to do never loads them
+    from . import history
     from . import models as m
     from .build import BuildResult
     from .plan import Job, Plan
@@ -161,6 +163,7 @@ class Project:
         build changed the folder is made again first. `jobs`: parallel LibreOffice workers
         (default: the project's, else the CPU count).
         """
+        from . import history
         from .build import execute
         from .outputs import output_lock
         from .plan import manifest_digest
@@ -173,14 +176,50 @@ class Project:
             whole = plan._whole
             if manifest_digest(plan.out_dir) != plan.manifest_digest:
                 plan = self._replan(plan)
-            if plan.reissue:
-                keep_previous(plan)
+            changes = plan.changes()
+            previous: dict[str, bytes] = {}
             if plan.todo:
                 forget(self.config)
-            result = execute(plan, self.settings, jobs=jobs or self.config.jobs, progress=progress)
+                history.keep_before(plan.out_dir, plan.manifest, [o.id for o in plan.todo])
+                previous = _previous_docx(plan, changes)
+                if previous:  # the redlines of the build before are kept in its history record
+                    from .build import REDLINES
+
+                    shutil.rmtree(plan.out_dir / REDLINES, ignore_errors=True)
+            result = execute(plan, self.settings, jobs=jobs or self.config.jobs, progress=progress,
+                             previous=previous)
+            if result.made:
+                self._record(plan, result, changes)
             if whole and result.ok:
                 self._remember(plan)
             return result
+
+    def _record(self, plan: Plan, result: BuildResult, changes: dict[str, list[Any]]) -> None:
+        """After a build that made something: keep the input values behind the new hashes, write
+        the change list (变更说明.md and .json) and record the build in the history."""
+        from . import history
+        from .changes import write_change_list
+        from .manifest import Manifest, _plain
+
+        values = history.load_values(plan.out_dir)
+        for output in plan.outputs:
+            if output.id in result.made and output.kind != "bundle":
+                job = plan.job(output.id)
+                for label, value in job.inputs.items():
+                    digest = output.inputs.get(label)
+                    if digest is not None and digest not in values:
+                        values[digest] = _plain(value)
+        history.save_values(plan.out_dir, values)
+        listed = {k: v for k, v in changes.items() if k in result.made or k in {o.id for o in plan.held}}
+        manifest = Manifest.load(plan.out_dir)
+        signed = [rel for o in plan.outputs if o.kind != "bundle" and plan.job(o.id).frozen_by
+                  for rel in manifest.files_of(o.id)]
+        record = history.record_build(plan.out_dir, manifest, result.made, reason=plan.reason,
+                                      signed=signed, changes=len(listed), keep=self.config.history_keep)
+        if listed or result.redlines:
+            result.change_list = write_change_list(plan, listed, result, record.id)
+            redlines = [plan.out_dir / rel for files in result.redlines.values() for rel in files]
+            history.add_notes(plan.out_dir, record, [*result.change_list, *redlines])
 
     def _replan(self, plan: Plan, **changes: Any) -> Plan:
         """`plan` made again against the output folder as it is now (with `changes` to its options)."""
@@ -189,7 +228,7 @@ class Project:
         from .plan import make_plan
         from .versions import tools_fingerprint
 
-        jobs = [plan.job(o.id) for o in plan.outputs if o.kind != "bundle"]
+        jobs = [plan.job(o.id) for o in plan.outputs if o.kind not in ("bundle", "supplement")]
         return make_plan(plan.dataset, jobs, out_dir=plan.out_dir, templates_dir=plan.templates_dir,
                          tools=tools_fingerprint(self.settings, plan.pdf), options=replace(plan.options, **changes))
 
@@ -207,6 +246,23 @@ class Project:
                  UpToDate(outputs=len(after.outputs), held=after.held_lines()))
 
     # ------------------------------------------------------------------ other commands
+
+    def builds(self) -> list[history.BuildRecord]:
+        """The builds recorded in the output folder, oldest first."""
+        from . import history
+
+        return history.builds(self.config.out_dir)
+
+    def restore(self, build_id: str) -> tuple[history.BuildRecord, list[str]]:
+        """Put the files of an earlier build back (see history.restore); the next build makes
+        again what the current data changes."""
+        from . import history
+        from .outputs import output_lock
+        from .uptodate import forget
+
+        with output_lock(self.config.out_dir):
+            forget(self.config)
+            return history.restore(self.config.out_dir, build_id)
 
     def verify(self, file: Path) -> Verdict:
         """Which document `file` is and whether the current data still makes it (verify.Verdict)."""
@@ -263,6 +319,31 @@ class Project:
         return written
 
 
+def _previous_docx(plan: Plan, changes: dict[str, list[Any]]) -> dict[str, bytes]:
+    """The DOCX each document to be made again had, when its inputs changed (a redline is made
+    against it): the file in the output folder if it is as recorded, else the kept version."""
+    from . import history
+
+    out: dict[str, bytes] = {}
+    for output in plan.todo:
+        if output.id not in changes:
+            continue
+        entry = plan.manifest.outputs.get(output.id)
+        digest = entry.docx_sha256 if entry is not None else None
+        if digest is None:
+            continue
+        path = plan.out_dir / (output.path + ".docx")
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = b""
+        if hashlib.sha256(data).hexdigest() != digest:
+            data = history.kept(plan.out_dir, digest) or b""
+        if data:
+            out[output.id] = data
+    return out
+
+
 def _quick_options(draft: bool, docx: bool, pdf: bool) -> dict[str, object]:
     return {"draft": draft, "docx": docx, "pdf": pdf}
 
@@ -276,32 +357,3 @@ def shipped_templates() -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise TemplateError("this docgen installation has no shipped templates (package docgen_templates)")
     return Path(next(iter(spec.submodule_search_locations)))
-
-
-HISTORY = ".history"  # in the output folder: files replaced by a reissue, with why
-
-
-def keep_previous(plan: Plan) -> Path | None:
-    """Copy the files that `plan` is about to replace into `.history/<time>-reissue-<agreements>/`
-    of the output folder, with a reissue.json saying what, why and when; None if there are none."""
-    import json
-    import time
-
-    from .manifest import file_hash
-    from .outputs import write_atomic
-
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    folder = plan.out_dir / HISTORY / f"{stamp}-reissue-{'-'.join(plan.reissue)}"
-    kept: dict[str, str] = {}
-    for output in plan.todo:
-        for rel in plan.manifest.files_of(output.id):
-            source = plan.out_dir / rel
-            if source.is_file():
-                write_atomic(folder / rel, source.read_bytes())
-                kept[rel] = file_hash(source)
-    if not kept:
-        return None
-    record = {"agreements": plan.reissue, "reason": plan.reason, "at": time.strftime("%Y-%m-%d %H:%M:%S"),
-              "files": kept}
-    write_atomic(folder / "reissue.json", (json.dumps(record, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
-    return folder

@@ -1,0 +1,116 @@
+"""`docgen diff A B`: what changed between two files docgen made.
+
+Each file carries its provenance (which document, made from which inputs, as a digest). The
+output folder's history keeps every manifest a build left, so the digest leads back to the input
+hashes of each version, and history's values.json to the values behind them: the change list
+is the same as the one a build writes. The text is compared paragraph by paragraph as well, so
+two files whose inputs are unknown (made elsewhere) still get a useful answer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from difflib import SequenceMatcher
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import history
+from .errors import DocgenError
+from .manifest import MANIFEST_NAME, Manifest, inputs_digest, parse_provenance
+
+if TYPE_CHECKING:
+    from .project import Project
+
+MAX_TEXT_LINES = 40
+
+
+def _inputs_of(job_id: str, digest: str, out_dir: Path) -> dict[str, str] | None:
+    """The input hashes of the version of `job_id` whose provenance digest is `digest`: from the
+    output folder's manifest or any manifest its history kept."""
+    manifests: list[Manifest] = []
+    with contextlib.suppress(DocgenError):
+        manifests.append(Manifest.load(out_dir))
+    for record in reversed(history.builds(out_dir)):
+        body = history.kept(out_dir, record.manifest) if record.manifest else None
+        if body is None:
+            continue
+        try:
+            raw = json.loads(body)
+            manifests.append(Manifest.model_validate({"outputs": raw.get("outputs", {})}))
+        except (ValueError, TypeError):
+            continue
+    for manifest in manifests:
+        entry = manifest.outputs.get(job_id)
+        if entry is not None and inputs_digest(entry.inputs)[:32] == digest:
+            return entry.inputs
+    return None
+
+
+def _paragraphs(data: bytes) -> list[str]:
+    if data.startswith(b"%PDF-"):
+        from .fidelity import pdf_pages
+
+        return [line.strip() for page in pdf_pages(data) for line in page.splitlines() if line.strip()]
+    from .redline import texts
+
+    return [t for t in texts(data) if t.strip()]
+
+
+def _out_dir_of(path: Path, default: Path) -> Path:
+    for folder in [path.parent, *path.parents]:
+        if (folder / MANIFEST_NAME).is_file() or (folder / history.HISTORY).is_dir():
+            return folder
+    return default
+
+
+def compare_files(old: Path, new: Path, project: Project, *, redline_to: Path | None = None) -> list[str]:
+    """Lines describing the changes from `old` to `new` (and a redline written to `redline_to`)."""
+    from .changes import Values, as_lines, changes_between
+    from .verify import keywords_of
+
+    (old_kw, old_data), (new_kw, new_data) = keywords_of(old), keywords_of(new)
+    lines: list[str] = []
+    old_p, new_p = parse_provenance(old_kw), parse_provenance(new_kw)
+    if old_p and new_p:
+        if old_p[0] != new_p[0]:
+            lines.append(f"注意：两份文件不是同一文档（{old_p[0]} 与 {new_p[0]}）")
+        out_dir = _out_dir_of(new, project.config.out_dir)
+        old_inputs = (_inputs_of(old_p[0], old_p[1], _out_dir_of(old, out_dir))
+                      or _inputs_of(old_p[0], old_p[1], out_dir))
+        new_inputs = _inputs_of(new_p[0], new_p[1], out_dir)
+        if old_p[1] == new_p[1]:
+            lines.append("输入相同：两份文件由相同的数据、模板和程序生成")
+        elif old_inputs is None or new_inputs is None:
+            lines.append("输入不同；其中一份文件的输入未在输出文件夹的历史中找到，只比较文字")
+        else:
+            values = Values(history.load_values(out_dir))
+            found = changes_between(old_inputs, new_inputs, {}, values)
+            lines.append(f"输入变更（{len(found)} 项）：")
+            lines += [f"  · {line}" for line in as_lines(found)]
+    else:
+        lines.append("至少一份文件没有 docgen 的来源记录，只比较文字")
+    a, b = _paragraphs(old_data), _paragraphs(new_data)
+    text_lines: list[str] = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        text_lines += [f"  - {t}" for t in a[i1:i2]] + [f"  + {t}" for t in b[j1:j2]]
+    if text_lines:
+        lines.append(f"文字变更（{sum(1 for t in text_lines if t.startswith('  +'))} 段新增或修改，"
+                     f"{sum(1 for t in text_lines if t.startswith('  -'))} 段删除或修改）：")
+        lines += text_lines[:MAX_TEXT_LINES]
+        if len(text_lines) > MAX_TEXT_LINES:
+            lines.append(f"  ……另有 {len(text_lines) - MAX_TEXT_LINES} 行")
+    else:
+        lines.append("文字相同")
+    if redline_to is not None:
+        if old_data.startswith(b"%PDF-") or new_data.startswith(b"%PDF-"):
+            raise DocgenError("--redline needs two DOCX files (tracked changes are a Word feature)")
+        from .outputs import write_atomic
+        from .redline import compare
+
+        marked = compare(old_data, new_data)
+        write_atomic(redline_to, marked.docx)
+        lines.append(f"修订对照：{redline_to}（{marked.insertions} 处插入，{marked.deletions} 处删除）")
+    return lines

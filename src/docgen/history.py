@@ -1,0 +1,271 @@
+"""Every version of every output, kept in the output folder's `.history/`, so no build loses an
+earlier file and any earlier build can be listed and put back.
+
+Layout of OUT/.history/:
+
+    objects/<sha256>        each version of each file docgen wrote (or found there before replacing it)
+    builds/<build id>.json  one record per build that made something: when, what it made and why,
+                            and the files (path → sha256) and manifest the folder held after it
+    values.json             the input values behind the input hashes of the manifests (so a later
+                            build can say "迟到：500.00 → 800.00" instead of "deductions changed")
+
+Why one content-addressed store: PDFs are byte-repeatable, so a version made twice is kept once,
+and a record is a small list of hashes. Files are copied, not linked, so a document edited in
+place in the output folder cannot change its kept versions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field, ValidationError
+
+from .errors import OutputError, RequestError
+from .manifest import MANIFEST_NAME, Manifest, sha256
+from .outputs import safe_target, write_atomic
+
+HISTORY = ".history"
+RECORD_VERSION = 1
+
+
+class BuildRecord(BaseModel):
+    """One build that changed the output folder."""
+
+    version: int = RECORD_VERSION
+    id: str
+    at: str  # local time, "2026-12-01 16:40:12"
+    made: list[str] = Field(default_factory=list)  # output ids
+    reason: str = ""  # a reissue's reason, or what a restore put back
+    files: dict[str, str] = Field(default_factory=dict)  # every file of the manifest after the build
+    manifest: str = ""  # sha256 of the manifest after the build (in objects/)
+    signed: list[str] = Field(default_factory=list)  # files of signed agreements' documents: never pruned
+    changes: int = 0  # documents with a change list in this build
+    notes: dict[str, str] = Field(default_factory=dict)  # 变更说明 and 修订对照 files of this build → sha256
+
+    def line(self) -> str:
+        what = f"{len(self.made)} 份文件生成" if self.made else "恢复" if self.reason.startswith("restore") else "记录"
+        extra = f"，{self.changes} 份有变更说明" if self.changes else ""
+        why = f"（{self.reason}）" if self.reason else ""
+        return f"{self.id}  {self.at}  {what}{extra}，共 {len(self.files)} 个文件{why}"
+
+
+def folder(out_dir: Path) -> Path:
+    return out_dir / HISTORY
+
+
+def _objects(out_dir: Path) -> Path:
+    return folder(out_dir) / "objects"
+
+
+def keep_bytes(out_dir: Path, data: bytes) -> str:
+    """Store `data` (once) and return its sha256."""
+    digest = sha256(data)
+    target = _objects(out_dir) / digest
+    if not target.exists():
+        write_atomic(target, data)
+    return digest
+
+
+def keep_file(out_dir: Path, path: Path) -> str | None:
+    """Store the file at `path` before it is replaced; its sha256, or None when there is none."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return keep_bytes(out_dir, data)
+
+
+def kept(out_dir: Path, digest: str) -> bytes | None:
+    try:
+        return (_objects(out_dir) / digest).read_bytes()
+    except OSError:
+        return None
+
+
+def builds(out_dir: Path) -> list[BuildRecord]:
+    """The recorded builds of `out_dir`, oldest first (unreadable records are skipped)."""
+    records = []
+    for path in sorted((folder(out_dir) / "builds").glob("*.json")):
+        try:
+            records.append(BuildRecord.model_validate_json(path.read_bytes()))
+        except (OSError, ValidationError):
+            continue
+    return records
+
+
+def find(out_dir: Path, build_id: str) -> BuildRecord:
+    """The build `build_id` ("latest", a full id, or the unique start of one)."""
+    records = builds(out_dir)
+    if not records:
+        raise RequestError(f"{out_dir} has no recorded builds (.history/builds is empty)")
+    if build_id == "latest":
+        return records[-1]
+    matches = [r for r in records if r.id == build_id] or [r for r in records if r.id.startswith(build_id)]
+    if len(matches) != 1:
+        known = ", ".join(r.id for r in records[-5:])
+        how = "matches several builds" if matches else "is not a recorded build"
+        raise RequestError(f"{build_id!r} {how} of {out_dir}; the latest: {known} (docgen history lists them)")
+    return matches[0]
+
+
+def _new_id(out_dir: Path) -> str:
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    taken = {p.stem for p in (folder(out_dir) / "builds").glob("*.json")}
+    build_id, n = stamp, 1
+    while build_id in taken:
+        n += 1
+        build_id = f"{stamp}-{n}"
+    return build_id
+
+
+def _write_record(out_dir: Path, record: BuildRecord) -> None:
+    write_atomic(folder(out_dir) / "builds" / f"{record.id}.json",
+                 (record.model_dump_json(indent=1) + "\n").encode("utf-8"))
+
+
+def keep_before(out_dir: Path, manifest: Manifest, replaced: list[str]) -> None:
+    """Before a build replaces the files of `replaced` (output ids): keep their current versions,
+    and when the folder has no recorded build yet (made before it kept history), record the
+    folder as it is, so even the first build's predecessors stay retrievable."""
+    if not manifest.outputs:
+        return
+    first = not builds(out_dir)
+    outputs = manifest.outputs if first else {k: manifest.outputs[k] for k in replaced if k in manifest.outputs}
+    files: dict[str, str] = {}
+    for entry in outputs.values():
+        for rel, digest in entry.files.items():
+            path = out_dir / rel
+            if path.is_file() and (_objects(out_dir) / digest).exists():
+                files[rel] = digest
+                continue
+            found = keep_file(out_dir, path)
+            if found is not None:
+                files[rel] = found
+    if first:
+        body = (out_dir / MANIFEST_NAME).read_bytes() if (out_dir / MANIFEST_NAME).is_file() else b""
+        record = BuildRecord(id=_new_id(out_dir) + "-before", at=time.strftime("%Y-%m-%d %H:%M:%S"),
+                             reason="the folder as found before history was kept", files=files,
+                             manifest=keep_bytes(out_dir, body) if body else "")
+        _write_record(out_dir, record)
+
+
+def record_build(out_dir: Path, manifest: Manifest, made: list[str], *, reason: str = "",
+                 signed: list[str] = (), changes: int = 0, keep: int = 0) -> BuildRecord:  # type: ignore[assignment]
+    """Keep every file the manifest lists (new versions are stored once) and record the build;
+    then prune to the last `keep` builds (0: keep all)."""
+    files: dict[str, str] = {}
+    for entry in manifest.outputs.values():
+        for rel, digest in entry.files.items():
+            if not (_objects(out_dir) / digest).exists():
+                found = keep_file(out_dir, out_dir / rel)
+                if found is None:
+                    continue
+                digest = found
+            files[rel] = digest
+    body = (out_dir / MANIFEST_NAME).read_bytes() if (out_dir / MANIFEST_NAME).is_file() else b""
+    record = BuildRecord(id=_new_id(out_dir), at=time.strftime("%Y-%m-%d %H:%M:%S"), made=sorted(made),
+                         reason=reason, files=files, manifest=keep_bytes(out_dir, body) if body else "",
+                         signed=sorted(set(signed) & set(files)), changes=changes)
+    _write_record(out_dir, record)
+    if keep:
+        prune(out_dir, keep)
+    return record
+
+
+def add_notes(out_dir: Path, record: BuildRecord, files: list[Path]) -> BuildRecord:
+    """Keep the change list and redlines a build wrote with its record."""
+    notes = dict(record.notes)
+    for path in files:
+        digest = keep_file(out_dir, path)
+        if digest is not None:
+            notes[path.relative_to(out_dir).as_posix()] = digest
+    updated = record.model_copy(update={"notes": notes})
+    _write_record(out_dir, updated)
+    return updated
+
+
+def prune(out_dir: Path, keep: int) -> int:
+    """Forget all but the last `keep` builds and remove the versions no kept build and no signed
+    document needs. Returns how many stored versions were removed."""
+    records = builds(out_dir)
+    if keep <= 0 or len(records) <= keep:
+        return 0
+    for old in records[:-keep]:
+        (folder(out_dir) / "builds" / f"{old.id}.json").unlink(missing_ok=True)
+    needed: set[str] = set()
+    for r in records:  # a signed document's versions are kept whatever the retention
+        needed.update(r.files[rel] for rel in r.signed if rel in r.files)
+    for r in records[-keep:]:
+        needed.update(r.files.values())
+        needed.update(r.notes.values())
+        needed.add(r.manifest)
+    removed = 0
+    for path in _objects(out_dir).glob("*"):
+        if path.name not in needed and len(path.name) == 64:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def restore(out_dir: Path, build_id: str) -> tuple[BuildRecord, list[str]]:
+    """Put the files and the manifest of build `build_id` back into `out_dir`; the files they
+    replace are kept first (the restore is itself a recorded build, so it can be undone).
+    Returns the build and the files written. Files made by later builds are left where they are."""
+    record = find(out_dir, build_id)
+    missing = [rel for rel, digest in record.files.items() if not (_objects(out_dir) / digest).exists()]
+    if missing:
+        raise OutputError(f"build {record.id} cannot be restored: {len(missing)} kept file(s) are gone from "
+                          f"{_objects(out_dir)}, e.g. {missing[0]}")
+    current = Manifest.load(out_dir)
+    keep_before(out_dir, current, list(current.outputs))
+    written = []
+    for rel, digest in sorted(record.files.items()):
+        target = safe_target(out_dir, rel)
+        if target.is_file() and sha256(target.read_bytes()) == digest:
+            continue
+        if target.is_file():
+            keep_file(out_dir, target)
+        data = kept(out_dir, digest)
+        assert data is not None
+        write_atomic(target, data)
+        written.append(rel)
+    if record.manifest:
+        body = kept(out_dir, record.manifest)
+        if body is not None:
+            write_atomic(out_dir / MANIFEST_NAME, body)
+    else:
+        (out_dir / MANIFEST_NAME).unlink(missing_ok=True)
+    _write_record(out_dir, BuildRecord(id=_new_id(out_dir), at=time.strftime("%Y-%m-%d %H:%M:%S"),
+                                       reason=f"restore of {record.id}", files=dict(record.files),
+                                       manifest=record.manifest,
+                                       signed=record.signed))
+    return record, written
+
+
+# --------------------------------------------------------------------------- input values
+
+def load_values(out_dir: Path) -> dict[str, Any]:
+    try:
+        raw = json.loads((folder(out_dir) / "values.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return raw if isinstance(raw, dict) else {}
+
+
+def save_values(out_dir: Path, values: dict[str, Any]) -> None:
+    write_atomic(folder(out_dir) / "values.json",
+                 (json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode())
+
+
+def size(out_dir: Path) -> int:
+    """Bytes the kept versions take."""
+    total = 0
+    for path in _objects(out_dir).glob("*"):
+        with contextlib.suppress(OSError):
+            total += os.stat(path).st_size
+    return total
