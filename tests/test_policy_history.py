@@ -91,8 +91,9 @@ def test_a_version_without_an_effective_date_is_refused(tmp_path: Path) -> None:
 
 
 def _all_files(out: Path) -> dict[str, str]:
+    """The outputs (docgen's own records and the kept history aside)."""
     return {p.relative_to(out).as_posix(): sha256(p.read_bytes()) for p in sorted(out.rglob("*"))
-            if p.is_file() and not p.name.startswith(".docgen")}
+            if p.is_file() and not p.name.startswith(".docgen") and ".history" not in p.relative_to(out).parts}
 
 
 @pytest.mark.soffice
@@ -110,7 +111,11 @@ def test_a_revision_from_december_rewrites_no_report_and_no_signed_contract(samp
     (sample_copy / "policy/2026.2.yaml").write_text(revision(policy, "2026.2", "2026-12-01"), encoding="utf-8")
     result = runner.invoke(cli, args)
     assert result.exit_code == 0, result.output
-    assert "4 made," in result.output, result.output  # hx-2027's contract, SLA annex, 考核办法 and its pack
+    # hx-2027's contract, SLA annex, 考核办法 and its pack, and a 补充协议 drafted for each signed agreement
+    assert "7 made," in result.output, result.output
+    for number in ("001", "002", "003"):
+        assert (out / f"contracts/{'hx lc qs'.split()[int(number) - 1]}-2026/CH-YW-2026-{number}-BC-2026.2_补充协议（草稿）.pdf"
+                ).is_file()
     assert result.output.count("份已签合同文件保持原样") == 3 and "policy/2026.2.yaml (" in result.output
     after = _all_files(out)
     changed = sorted(k for k in before if after.get(k) != before[k])
@@ -120,7 +125,9 @@ def test_a_revision_from_december_rewrites_no_report_and_no_signed_contract(samp
         "contracts/hx-2027/CH-YW-2027-001-KPI_考核办法.docx", "contracts/hx-2027/CH-YW-2027-001-KPI_考核办法.pdf",
         "contracts/hx-2027/CH-YW-2027-001_运维外包服务合同.docx", "contracts/hx-2027/CH-YW-2027-001_运维外包服务合同.pdf",
     ]), changed
-    assert set(after) == set(before)
+    added = sorted(set(after) - set(before))  # the drafts for the signed agreements, the change list, redlines
+    assert set(before) <= set(after) and all(
+        "补充协议（草稿）" in k or k.startswith(("变更说明.", "修订对照/contracts/hx-2027/")) for k in added), added
     report = next(out.glob("reports/2026-10/月度运维服务报告_*_hx-2026_2026-10.docx"))
     text = "\n".join(c.text for t in Document(str(report)).tables for r in t.rows for c in r.cells)
     assert "2026.1 版" in text

@@ -72,8 +72,11 @@ class Change:
     old: str  # "" when added
     new: str  # "" when removed
     input: str  # the input's label: "policy/2026.2.yaml:deductions"
+    note: str = ""  # instead of values: "已更新", "已变更（旧值未记录）"
 
     def text(self) -> str:
+        if self.note:
+            return f"{self.what}：{self.note}"
         if not self.old:
             return f"{self.what}：新增 {self.new}"
         if not self.new:
@@ -196,7 +199,7 @@ def _records_change(label: str, old: Any, new: Any) -> list[Change]:
     """Record lists (tickets, attendance, forms) are counted, with the ids of what changed."""
     name = _section_name(label)
     if not (isinstance(old, list) and isinstance(new, list)):
-        return [Change(name, "", "已变更", label)]
+        return [Change(name, "", "", label, note="已变更")]
     key = _list_key(old, new)
     if key is None:
         return [Change(name, f"{len(old)} 条", f"{len(new)} 条（内容有变化）", label)]
@@ -216,11 +219,11 @@ def input_changes(label: str, old: Any, new: Any) -> list[Change]:
     """The changes of one input, or one line saying it changed when its old value is unknown."""
     name = _section_name(label)
     if label.startswith(("template:", "tool:")):
-        return [Change(name, "", "已更新", label)]
+        return [Change(name, "", "", label, note="已更新")]
     if old is _UNKNOWN:
-        return [Change(name, "", "已变更（旧值未记录）", label)]
+        return [Change(name, "", "", label, note="已变更（旧值未记录）")]
     if new is _UNKNOWN:
-        return [Change(name, "已删除", "", label)]
+        return [Change(name, "", "", label, note="已不再使用")]
     if label.startswith(("records", "month", "reports")) or label.split(":", 1)[0] in (
             "tickets.csv", "attendance.csv", "leave.yaml", "changes.yaml", "reviews.yaml", "improvements.yaml",
             "staff.yaml"):

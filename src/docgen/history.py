@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -90,12 +91,21 @@ def kept(out_dir: Path, digest: str) -> bytes | None:
 def builds(out_dir: Path) -> list[BuildRecord]:
     """The recorded builds of `out_dir`, oldest first (unreadable records are skipped)."""
     records = []
-    for path in sorted((folder(out_dir) / "builds").glob("*.json")):
+    for path in (folder(out_dir) / "builds").glob("*.json"):
         try:
             records.append(BuildRecord.model_validate_json(path.read_bytes()))
         except (OSError, ValidationError):
             continue
-    return records
+    return sorted(records, key=_order)
+
+
+def _order(record: BuildRecord) -> tuple[str, int, int]:
+    """Ids sort by time, then by their count within a second ("…-2"); a "…-before" record comes
+    before the build it was made for."""
+    found = re.fullmatch(r"(\d{8}-\d{6})(?:-(\d+))?(-before)?", record.id)
+    if found is None:
+        return (record.id, 0, 0)
+    return (found.group(1), int(found.group(2) or 1), 0 if found.group(3) else 1)
 
 
 def find(out_dir: Path, build_id: str) -> BuildRecord:
@@ -114,13 +124,10 @@ def find(out_dir: Path, build_id: str) -> BuildRecord:
 
 
 def _new_id(out_dir: Path) -> str:
+    """A build id after every recorded one: the time, and "-N" for the N-th build in one second."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    taken = {p.stem for p in (folder(out_dir) / "builds").glob("*.json")}
-    build_id, n = stamp, 1
-    while build_id in taken:
-        n += 1
-        build_id = f"{stamp}-{n}"
-    return build_id
+    same = [_order(r)[1] for r in builds(out_dir) if _order(r)[0] == stamp]
+    return stamp if not same else f"{stamp}-{max(same) + 1}"
 
 
 def _write_record(out_dir: Path, record: BuildRecord) -> None:
@@ -195,11 +202,16 @@ def prune(out_dir: Path, keep: int) -> int:
     records = builds(out_dir)
     if keep <= 0 or len(records) <= keep:
         return 0
-    for old in records[:-keep]:
-        (folder(out_dir) / "builds" / f"{old.id}.json").unlink(missing_ok=True)
-    needed: set[str] = set()
+    ledger = folder(out_dir) / "signed.json"  # versions of signed documents whose builds are forgotten
+    try:
+        needed: set[str] = set(json.loads(ledger.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        needed = set()
     for r in records:  # a signed document's versions are kept whatever the retention
         needed.update(r.files[rel] for rel in r.signed if rel in r.files)
+    write_atomic(ledger, (json.dumps(sorted(needed)) + "\n").encode())
+    for old in records[:-keep]:
+        (folder(out_dir) / "builds" / f"{old.id}.json").unlink(missing_ok=True)
     for r in records[-keep:]:
         needed.update(r.files.values())
         needed.update(r.notes.values())

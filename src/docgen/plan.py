@@ -350,8 +350,8 @@ def supplement_jobs(data: m.Dataset, held: Sequence[tuple[Job, list[Any]]], temp
     for job, found in held:
         terms = by_agreement.setdefault(job.tags["agreement"], [])
         for change in found:
-            if not change.input.startswith(NOT_TERMS) and change not in terms \
-                    and all((t.what, t.old, t.new) != (change.what, change.old, change.new) for t in terms):
+            # a term whose old wording is not known cannot be written into an agreement
+            if not change.input.startswith(NOT_TERMS) and not change.note and change not in terms:
                 terms.append(change)
     template = supplement_template(templates_dir)
     jobs = []

@@ -233,12 +233,13 @@ def compare(old_docx: bytes, new_docx: bytes, *, author: str = "docgen", when: s
             _inserted(new_ps[k], marks)
         for k in range(i1 + paired, i2):
             inserts.append((j2, _deleted_copy(old_ps[k], marks)))
-    for before, old_p in reversed(inserts):
+    tail = new_ps[-1] if new_ps else None
+    for before, old_p in inserts:  # in order: each goes just before its anchor, after the ones before it
         if before < len(new_ps):
-            anchor = new_ps[before]
-            anchor.addprevious(old_p)
-        elif new_ps:
-            new_ps[-1].addnext(old_p)
+            new_ps[before].addprevious(old_p)
+        elif tail is not None:
+            tail.addnext(old_p)
+            tail = old_p
     parts[BODY_PART] = etree.tostring(new_root, xml_declaration=True, encoding="UTF-8", standalone=True)
     buf = BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
