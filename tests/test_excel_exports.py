@@ -79,3 +79,94 @@ def test_any_excel_time_reads_back(moment) -> None:
     written = f"{moment.year}/{moment.month}/{moment.day} {moment.hour}:{moment.minute:02d}:{moment.second:02d}"
     assert adapter.validate_python(written) == moment
     assert adapter.validate_python(moment.isoformat()) == moment
+
+
+# --------------------------------------------------------------------------- workbooks (.xlsx)
+
+def _as_workbook(csv_path: Path, sheet: str, *, typed: bool = True) -> Path:
+    """The CSV export saved as Excel saves a workbook: dates as date cells, counts as numbers
+    (typed), or every cell as text."""
+    import csv
+    from datetime import date, datetime
+
+    from openpyxl import Workbook
+
+    with csv_path.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    book = Workbook()
+    ws = book.active
+    ws.title = sheet
+    ws.append(rows[0])
+
+    def cell(value: str) -> object:
+        if not typed or value == "":
+            return value or None
+        for pattern, kind in (("%Y-%m-%d %H:%M", datetime), ("%Y-%m-%dT%H:%M", datetime), ("%Y-%m-%d", date)):
+            try:
+                parsed = datetime.strptime(value, pattern)
+            except ValueError:
+                continue
+            return parsed if kind is datetime else parsed.date()
+        return int(value) if value.isdigit() else value
+
+    for row in rows[1:]:
+        ws.append([cell(v) for v in row])
+    target = csv_path.with_suffix(".xlsx")
+    book.save(target)
+    csv_path.unlink()
+    return target
+
+
+@pytest.mark.parametrize("typed", [True, False], ids=["date cells", "text cells"])
+def test_the_exports_saved_as_workbooks_build_the_same_reports(tmp_path: Path, typed: bool, runner) -> None:
+    from docgen.plan import documents, job_inputs
+
+    folder = _copy(tmp_path)
+    _as_workbook(folder / "tickets.csv", "工单", typed=typed)
+    _as_workbook(folder / "attendance.csv", "考勤", typed=typed)
+    data = load_dataset(folder)
+    assert data.tickets == BASE.tickets and data.attendance == BASE.attendance
+    assert data.encodings == {"tickets": "Excel (.xlsx)", "attendance": "Excel (.xlsx)"}
+    templates = SAMPLE_DATA.parent / "templates"
+    tools = {"docgen": "x"}
+    made = {j.id: job_inputs(j, tools) for j in documents(data, templates, ["monthly", "annual"])}
+    base = {j.id: job_inputs(j, tools) for j in documents(BASE, templates, ["monthly", "annual"])}
+    assert made == base  # the same inputs, so the same report bytes
+    result = runner.invoke(cli, ["validate", "--data", str(folder)])
+    assert result.exit_code == 0 and re.search(r"tickets\s+410\s+\(Excel \(\.xlsx\)\)", result.output), result.output
+
+
+def test_a_mistake_in_a_workbook_names_the_sheet_row_and_column(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    folder = _copy(tmp_path)
+    book_path = _as_workbook(folder / "tickets.csv", "工单")
+    book = load_workbook(book_path)
+    ws = book["工单"]
+    header = [c.value for c in ws[1]]
+    ws.cell(row=5, column=header.index("opened") + 1, value="上午九点")
+    ws.cell(row=9, column=header.index("severity") + 1, value="P9")
+    book.save(book_path)
+    with pytest.raises(InputError) as caught:
+        load_dataset(folder)
+    lines = [str(p) for p in caught.value.problems]
+    col = header.index("opened") + 1
+    assert any(line.startswith(f"{folder / 'tickets.xlsx'}[工单]:5:{col}: tickets.opened") for line in lines), lines
+    assert any("[工单]:9:" in line and "tickets.severity" in line for line in lines), lines
+
+
+def test_a_csv_and_a_workbook_of_one_export_are_refused_together(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    shutil.copy(folder / "tickets.csv", tmp_path / "tickets.csv")
+    _as_workbook(folder / "tickets.csv", "工单")
+    shutil.copy(tmp_path / "tickets.csv", folder / "tickets.csv")
+    with pytest.raises(InputError, match=r"both tickets\.csv and tickets\.xlsx"):
+        load_dataset(folder)
+
+
+def test_a_file_that_is_not_a_workbook_says_how_to_save_it(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    (folder / "tickets.csv").unlink()
+    (folder / "tickets.xlsx").write_bytes(b"id,agreement\nINC-1,hx-2026\n")
+    with pytest.raises(InputError, match=r"tickets\.xlsx: not an Excel workbook.*Excel 工作簿"):
+        load_dataset(folder)

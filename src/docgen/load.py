@@ -69,7 +69,9 @@ class CsvTable:
     header: list[str]
     rows: list[CsvRow]
     encoding: str = "UTF-8"
-    """UTF-8, UTF-8 (BOM) or GB18030 (what Chinese Excel writes for 'CSV (逗号分隔)')"""
+    """UTF-8, UTF-8 (BOM) or GB18030 (what Chinese Excel writes for 'CSV (逗号分隔)'), or Excel (.xlsx)"""
+    where: str = ""
+    """how errors name the file: its path, or for a workbook its path and sheet (tickets.xlsx[工单])"""
 
 
 def _yaml() -> YAML:
@@ -229,6 +231,75 @@ def load_csv(path: Path, display: str | None = None) -> CsvTable:
     except csv.Error as e:
         raise InputError([Problem(display, reader.line_num, 1, "", f"CSV syntax error: {e}")]) from None
     return CsvTable(header, rows, encoding)
+
+
+def load_xlsx(path: Path, display: str | None = None) -> CsvTable:
+    """Load the first sheet of an Excel workbook (.xlsx) like a CSV export: the header in row 1,
+    a record per row, each with its row number as its line.
+
+    Cells become the text a CSV export would hold: a date or time cell "2026-11-02 11:05" (with
+    seconds only when it has some), a whole number without ".0", other numbers as Excel shows
+    them at full precision. Why openpyxl: it reads the cell types (an Excel date is a number with
+    a date format, which only the workbook's styles tell apart), and it is the maintained
+    pure-Python reader and writer of the format.
+    """
+    import zipfile
+    from datetime import date, datetime, time
+
+    display = display or str(path)
+    raw = _read_bytes(path, display, MAX_CSV_BYTES)
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as e:
+        raise InputError([Problem(display, None, None, "",
+                                  f"not an Excel workbook (.xlsx) docgen can read ({type(e).__name__}); save it "
+                                  "again in Excel as 'Excel 工作簿 (*.xlsx)', or as 'CSV UTF-8 (逗号分隔)'")]) from None
+    try:
+        if not book.worksheets:
+            raise InputError([Problem(display, None, None, "", "the workbook has no sheet")])
+        sheet = book.worksheets[0]
+        where = f"{display}[{sheet.title}]"
+
+        def text(value: object) -> str:
+            if value is None:
+                return ""
+            if isinstance(value, datetime):
+                return value.strftime("%Y-%m-%d %H:%M:%S" if value.second else "%Y-%m-%d %H:%M")
+            if isinstance(value, date):
+                return value.isoformat()
+            if isinstance(value, time):
+                return value.strftime("%H:%M:%S" if value.second else "%H:%M")
+            if isinstance(value, bool):
+                return "true" if value else "false"
+            if isinstance(value, float):
+                return str(int(value)) if value.is_integer() else format(value, ".15g")
+            return str(value)
+
+        rows = sheet.iter_rows(values_only=True)
+        first = next(rows, None)
+        header = [text(v).strip() for v in (first or ())]
+        while header and not header[-1]:
+            header.pop()
+        if not header:
+            raise InputError([Problem(where, 1, 1, "", "the first sheet is empty; expected a header row in row 1")])
+        out: list[CsvRow] = []
+        for number, cells in enumerate(rows, start=2):
+            values = [text(v) for v in cells]
+            if not any(v.strip() for v in values):
+                continue
+            extra = [i for i, v in enumerate(values[len(header):], start=len(header) + 1) if v.strip()]
+            if extra:
+                raise InputError([Problem(where, number, extra[0], "",
+                                          "a value in a column without a header; give the column a name in row 1 "
+                                          "or clear the cell")])
+            values += [""] * (len(header) - len(values))
+            out.append(CsvRow(number, dict(zip(header, values[:len(header)], strict=True))))
+    finally:
+        book.close()
+    return CsvTable(header, out, "Excel (.xlsx)", where)
 
 
 def node_position(node: Any, loc: tuple[Any, ...], *, point_at_key: bool = False) -> tuple[int, int, tuple[Any, ...]]:

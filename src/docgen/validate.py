@@ -19,7 +19,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from . import models as m
 from .errors import DocgenError, InputError, Problem
-from .load import CsvRow, load_csv, load_yaml, node_position
+from .load import CsvRow, CsvTable, load_csv, load_xlsx, load_yaml, node_position
 
 
 @dataclass(frozen=True)
@@ -191,13 +191,25 @@ def _load_yaml_source(source: Source, path: Path, display: str, problems: list[P
     return records
 
 
+def export_path(data_dir: Path, source: Source) -> Path:
+    """The file a CSV source is read from: the .csv, else a workbook of the same name (.xlsx)."""
+    path = data_dir / source.filename
+    workbook = path.with_suffix(".xlsx")
+    return workbook if source.is_csv and not path.exists() and workbook.exists() else path
+
+
+def load_table(path: Path, display: str | None = None) -> CsvTable:
+    return load_xlsx(path, display) if path.suffix.lower() == ".xlsx" else load_csv(path, display)
+
+
 def _load_csv_source(source: Source, path: Path, display: str, problems: list[Problem], *,
                      encodings: dict[str, str] | None = None) -> list[Record]:
     try:
-        table = load_csv(path, display)
+        table = load_table(path, display)
     except InputError as e:
         problems.extend(e.problems)
         return []
+    display = table.where or display
     if encodings is not None:
         encodings[source.kind] = table.encoding
     fields = source.model.model_fields
@@ -453,7 +465,7 @@ def _warnings(recs: dict[str, list[Record]]) -> list[Problem]:
             span = int((t.restored - t.opened).total_seconds() // 60)
             if t.downtime_minutes < span:
                 line, col = rec.where("downtime_minutes")
-                out.append(Problem("tickets.csv", line, col, "downtime_minutes",
+                out.append(Problem(Path(rec.file.split("[", 1)[0]).name, line, col, "downtime_minutes",
                                    f"{t.downtime_minutes} minutes recorded, {span} from report to restore: "
                                    "the report counts the record; check it against the monitoring log"))
     return out
@@ -571,7 +583,7 @@ def _raw_ids(path: Path, source: Source) -> set[str]:
     """Ids of all records in a file, valid or not, read leniently."""
     try:
         if source.is_csv:
-            return {row.values.get("id", "") for row in load_csv(path).rows}
+            return {row.values.get("id", "") for row in load_table(path).rows}
         body = load_yaml(path).get(source.kind)
     except InputError:
         return set()
@@ -626,7 +638,8 @@ def data_digest(data_dir: Path) -> str:
     from .versions import code_fingerprint
 
     digest = hashlib.sha256(code_fingerprint().encode() + b"\0")
-    paths = [data_dir / s.filename for s in SOURCES]
+    paths = [data_dir / s.filename for s in SOURCES] + [(data_dir / s.filename).with_suffix(".xlsx")
+                                                         for s in SOURCES if s.is_csv]
     folder = data_dir / POLICY_FOLDER
     if folder.is_dir():
         paths += sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
@@ -650,8 +663,12 @@ def _load_dataset(data_dir: Path) -> m.Dataset:
     invalid_ids: dict[str, set[str]] = {s.kind: set() for s in SOURCES}
     unusable: set[str] = set()
     for source in SOURCES:
-        path = data_dir / source.filename
+        path = export_path(data_dir, source)
         display = display_path(path)
+        if source.is_csv and path.suffix == ".csv" and path.with_suffix(".xlsx").exists():
+            problems.append(Problem(display, None, None, "",
+                                    f"both {path.name} and {path.with_suffix('.xlsx').name} are in the data folder; "
+                                    "keep the one that is current and move the other away"))
         files[source.kind] = display
         if not source.required and not path.exists():
             continue
