@@ -150,6 +150,34 @@ def report_monthly(month: str, vendor: str | None, project: Project) -> None:
     """
     dataset = project.validate()
     _finish(project.build(project.plan_reports(dataset, "monthly", month, vendor)), list_files=True)
+    packs = sorted(project.config.out_dir.glob(f"bundles/monthly-pack-{month}_*.pdf"))
+    if packs:
+        click.echo(f"月度汇编 {packs[0]} 已有；报告变化后用 docgen month {month} 一并更新", err=True)
+    else:
+        click.echo(f"本月汇编尚未生成：docgen month {month} 生成本月报告、表单和汇编", err=True)
+
+
+@cli.command()
+@click.argument("month", callback=lambda ctx, param, value: _month(value))
+@click.option("--draft", is_flag=True, help="Print a diagonal 草稿 watermark on the month's pack.")
+@with_project("data", "templates", "out")
+def month(month: str, draft: bool, project: Project) -> None:
+    """Make one month in one go: validate the data, then every agreement's 月度运维服务报告,
+    the leave and personnel-change forms filed under MONTH, and the month's PDF pack.
+
+    Prints the path of every file it wrote; documents already up to date are left as they are.
+
+    Example: docgen month 2026-11
+    """
+    dataset = project.validate()
+    _count_warnings(dataset)
+    plan = project.plan_month(dataset, month, draft=draft)
+    result = project.build(plan)
+    _finish(result, list_files=True)
+    if not result.written:
+        for output in plan.outputs:
+            click.echo(f"{project.config.out_dir / output.path}{'.pdf' if output.kind == 'bundle' else '.docx'}"
+                       "（未变）")
 
 
 @report.command("annual")
@@ -355,7 +383,7 @@ def templates_init(project: Project) -> None:
 
 def _month(value: str) -> str:
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
-        raise click.BadParameter("write the month as YYYY-MM, e.g. 2026-10", param_hint="--month")
+        raise click.BadParameter("write the month as YYYY-MM, e.g. 2026-10")
     return value
 
 

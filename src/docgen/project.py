@@ -131,6 +131,22 @@ class Project:
         jobs = find_reports(dataset, self.documents(dataset, [kind]), kind, period, vendor)
         return self.plan(dataset, only=jobs, bundles=False)
 
+    def plan_month(self, dataset: m.Dataset, month: str, *, draft: bool = False) -> Plan:
+        """Everything of one month ("2026-11"): every agreement's 月度运维服务报告, the leave and
+        personnel-change forms filed under it, and the month's bundles (the monthly pack)."""
+        jobs = [j for j in self.documents(dataset, ["monthly", "leave", "change"]) if j.tags.get("month") == month]
+        if not jobs:
+            from .metrics import data_months
+
+            months = sorted({f"{y}-{mo:02d}" for ag in dataset.agreements for y, mo in data_months(dataset, ag.id)})
+            known = f"{months[0]} to {months[-1]}" if months else "none"
+            raise DocgenError(f"nothing to make for {month}: no report or form falls in it (months with records: "
+                               f"{known})")
+        from .plan import bundle_jobs
+
+        names = {b.name for b in bundle_jobs(dataset, jobs) if b.spec.per == "month" and b.key == month}
+        return self.plan(dataset, draft=draft, only=jobs, bundles=names)
+
     def plan_bundle(self, dataset: m.Dataset, name: str, *, draft: bool = False) -> Plan:
         """One bundle and any of its documents that are out of date."""
         from .plan import find_bundle
