@@ -101,8 +101,22 @@ def _message(err: Any) -> str:
     return msg
 
 
-def _field_path(prefix: tuple[Any, ...], loc: tuple[Any, ...]) -> str:
-    return ".".join(str(p) for p in (*prefix, *loc))
+def _field_path(root: Any, loc: tuple[Any, ...]) -> str:
+    """The field a problem is in, naming each record of a list by its 1-based position and its id
+    (or code, key, name) as a reader counts them: "agreements[第4项 zh-2027].fees.total"."""
+    out, node = "", root
+    for part in loc:
+        if isinstance(part, int):
+            item = node[part] if isinstance(node, CommentedSeq) and 0 <= part < len(node) else None
+            name = next((str(item[k]) for k in ("id", "code", "key", "name", "level")
+                         if isinstance(item, CommentedMap) and isinstance(item.get(k), (str, int))), "")
+            name = name if len(name) <= 24 else name[:23] + "…"
+            out += f"[第{part + 1}项{' ' + name if name else ''}]"
+            node = item
+        else:
+            out += f".{part}" if out else str(part)
+            node = node.get(part) if isinstance(node, CommentedMap) else None
+    return out
 
 
 BROKEN: str = "__broken__"
@@ -116,7 +130,7 @@ def _validate_node(source: Source, display: str, root: CommentedMap, node: Any, 
         for err in e.errors():
             loc = tuple(err["loc"])
             line, col, walked = node_position(root, (*prefix, *loc), point_at_key=err["type"] == "extra_forbidden")
-            problems.append(Problem(display, line, col, _field_path((), walked) or source.kind, _message(err)))
+            problems.append(Problem(display, line, col, _field_path(root, walked) or source.kind, _message(err)))
         return None
 
 
