@@ -272,9 +272,6 @@ def test_records_are_named_by_their_position_counted_from_one_and_their_id(tmp_p
 
     from conftest import SAMPLE_DATA
 
-    from docgen.errors import InputError
-    from docgen.validate import load_dataset
-
     folder = tmp_path / "data"
     shutil.copytree(SAMPLE_DATA, folder)
     text = (folder / "agreements.yaml").read_text(encoding="utf-8")
