@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -133,6 +134,70 @@ def _mark(mark: Any) -> tuple[int | None, int | None]:
     return mark.line + 1, mark.column + 1
 
 
+# what a Chinese keyboard slips into a YAML file, and the YAML error it would otherwise give at
+# some other place (the line after, or "expected a mapping")
+INVISIBLE = {"\u200b": "零宽空格 U+200B", "\u200c": "零宽非连接符 U+200C", "\u200d": "零宽连接符 U+200D",
+             "\u2060": "字连接符 U+2060", "\ufeff": "零宽不换行空格 U+FEFF", "\u00a0": "不换行空格 U+00A0"}
+_KEY = r"^(\s*(?:-\s+)?)([A-Za-z_][A-Za-z0-9_-]*)"
+_WIDE_COLON = re.compile(_KEY + r"[ \t]*：")
+_WIDE_SPACE_AFTER = re.compile(_KEY + r":\u3000")
+_WIDE_INDENT = re.compile(r"^[ \t\u3000-]*\u3000")
+_FLOW = re.compile(r":\s*\[([^\]#]*)\]")
+
+
+def screen_text(text: str, display: str) -> list[Problem]:
+    """Problems a Chinese keyboard causes, at the character itself: a full-width colon after a
+    key, a full-width space in the indentation or after a colon, a full-width comma between
+    list items, invisible characters."""
+    problems: list[Problem] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        for char, name in INVISIBLE.items():
+            at = line.find(char)
+            if at >= 0 and not (number == 1 and at == 0 and char == "\ufeff"):
+                problems.append(Problem(display, number, at + 1, "",
+                                        f"看不见的字符：{name}（第 {at + 1} 列）；删除它"
+                                        "（常见于从网页或聊天软件复制的文字）"))
+        if line.lstrip().startswith("#"):
+            continue
+        found = _WIDE_COLON.match(line)
+        if found:
+            col = line.index("：", found.end(2)) + 1
+            problems.append(Problem(display, number, col, found.group(2),
+                                    f"全角冒号“：”（第 {col} 列）：键 {found.group(2)} 后应为半角冒号“:”再加一个空格"))
+            continue
+        found = _WIDE_SPACE_AFTER.match(line)
+        if found:
+            col = found.end()
+            problems.append(Problem(display, number, col, found.group(2),
+                                    f"全角空格（第 {col} 列）：冒号后应为半角空格"))
+            continue
+        if _WIDE_INDENT.match(line):
+            col = line.index("\u3000") + 1
+            problems.append(Problem(display, number, col, "",
+                                    f"全角空格（第 {col} 列）在缩进中；缩进只能用半角空格"))
+            continue
+        flow = _FLOW.search(line)
+        at = _outside_quotes(flow.group(1), "，") if flow else -1
+        if flow and at >= 0:
+            col = flow.start(1) + at + 1
+            problems.append(Problem(display, number, col, "",
+                                    f"全角逗号“，”（第 {col} 列）分隔了列表项；列表 [ ] 中应用半角逗号“,”"))
+    return problems
+
+
+def _outside_quotes(text: str, char: str) -> int:
+    """Where `char` first occurs in `text` outside '…' and "…", or -1."""
+    quote = ""
+    for i, c in enumerate(text):
+        if quote:
+            quote = "" if c == quote else quote
+        elif c in "'\"":
+            quote = c
+        elif c == char:
+            return i
+    return -1
+
+
 def _screen_events(yaml: YAML, text: str, display: str) -> list[Problem]:
     """Refuse version directives, tags and aliases before anything is constructed."""
     problems: list[Problem] = []
@@ -198,6 +263,9 @@ def load_yaml(path: Path, display: str | None = None) -> CommentedMap:
         msg = f"duplicate key {key!r}; first defined at line {first}"
         raise InputError([Problem(display, line, col, "", msg)]) from None
     except MarkedYAMLError as e:
+        typed = screen_text(text, display)  # YAML points past a full-width colon: name the character
+        if typed:
+            raise InputError(typed) from None
         line, col = _mark(e.problem_mark or e.context_mark)
         msg = " ".join(s for s in (e.context, e.problem) if s) or "YAML syntax error"
         raise InputError([Problem(display, line, col, "", f"YAML syntax error: {msg}")]) from None
@@ -205,6 +273,9 @@ def load_yaml(path: Path, display: str | None = None) -> CommentedMap:
         raise InputError([Problem(display, 1, 1, "",
                                   f"nested too deeply to read (more than {MAX_DEPTH} levels)")]) from None
     if not isinstance(data, CommentedMap):
+        typed = screen_text(text, display)
+        if typed:
+            raise InputError(typed)
         kind = "a list" if isinstance(data, CommentedSeq) else "a single value"
         raise InputError([Problem(display, 1, 1, "", f"expected a mapping at the top of the file, found {kind}")])
     return data

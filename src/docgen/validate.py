@@ -89,7 +89,7 @@ def _message(err: Any) -> str:
         name = str(err["loc"][-1])
         close = difflib.get_close_matches(name, _FIELD_NAMES, n=1, cutoff=0.7)
         hint = f"; did you mean {close[0]!r}?" if close else ""
-        return f"unknown field {name!r}{hint}"
+        return f"unknown field {name!r}{hint}{typing_hint(name)}"
     msg: str = err["msg"]
     msg = msg.removeprefix("Value error, ")
     if kind in ("string_type", "bool_type", "int_type", "decimal_type", "date_type", "datetime_type"):
@@ -98,7 +98,35 @@ def _message(err: Any) -> str:
             msg += f", got {value!r}"
             if kind == "string_type" and isinstance(value, (int, bool)):
                 msg += " (put the value in quotes)"
-    return msg
+    return msg + typing_hint(err.get("input"))
+
+
+def typing_hint(value: Any) -> str:
+    """What to write instead, for the ways Chinese office software writes numbers, dates and
+    service windows: "; 不要写千分位逗号：写作 1200000.00"."""
+    if not isinstance(value, str):
+        return ""
+    from .load import INVISIBLE
+
+    hidden = [name for char, name in INVISIBLE.items() if char in value]
+    if hidden:
+        return f"；其中有看不见的字符（{'、'.join(hidden)}），删除它"
+    text = value.strip()
+    if re.fullmatch(r"[¥￥]?\d{1,3}([,，]\d{3})+(\.\d+)?", text):
+        return f"；金额不要写千分位逗号，写作 {re.sub(r'[¥￥,，]', '', text)}"
+    if re.fullmatch(r"\d+(\.\d+)?\s*[%％]", text):
+        return f"；百分比只写数字，不写 %：写作 {text.rstrip('%％ ')}"
+    if re.fullmatch(r"[¥￥]?\d+(\.\d+)?\s*(元|万元|万)", text):
+        return "；只写数字，单位是元（万元要换算成元）"
+    found = re.fullmatch(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?", text) or re.fullmatch(
+        r"(\d{4})[./](\d{1,2})[./](\d{1,2})", text)
+    if found:
+        y, mo, d = found.groups()
+        return f"；日期写作 {y}-{int(mo):02d}-{int(d):02d}"
+    found = re.fullmatch(r"(\d+)\s*[xX*＊]\s*(\d+)", text)
+    if found:
+        return f"；用乘号 ×：写作 {found.group(1)}×{found.group(2)}"
+    return ""
 
 
 def _field_path(root: Any, loc: tuple[Any, ...]) -> str:
@@ -669,6 +697,35 @@ def data_digest(data_dir: Path) -> str:
     return digest.hexdigest()
 
 
+def _invisible(data_dir: Path) -> list[Problem]:
+    """Invisible characters in valid YAML files (a zero-width space in a company's name goes into
+    every contract as it is): warnings at their place."""
+    from .load import INVISIBLE, screen_text
+
+    paths = [data_dir / s.filename for s in SOURCES if not s.is_csv]
+    folder = data_dir / POLICY_FOLDER
+    if folder.is_dir():
+        paths += sorted(folder.glob("*.yaml"))
+    out = []
+    for path in paths:
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if not any(c in text for c in INVISIBLE):
+            continue
+        name = path.relative_to(data_dir).as_posix()
+        out += [p for p in screen_text(text, name) if p.message.startswith("看不见的字符")]
+    return out
+
+
+def _LOOKALIKES(name: str) -> list[str]:  # noqa: N802 - reads as the list it returns
+    """Names a user may have given the file `name`: client.yml, Client.yaml, client.yaml.txt."""
+    stem, suffix = name.rsplit(".", 1)
+    forms = [f"{stem}.yml", f"{stem}.YAML", f"{stem}.YML", f"{stem.capitalize()}.{suffix}", f"{name}.txt"]
+    return [f for f in forms if f != name]
+
+
 def _load_dataset(data_dir: Path) -> m.Dataset:
     problems: list[Problem] = []
     recs: dict[str, list[Record]] = {}
@@ -684,6 +741,14 @@ def _load_dataset(data_dir: Path) -> m.Dataset:
                                     f"both {path.name} and {path.with_suffix('.xlsx').name} are in the data folder; "
                                     "keep the one that is current and move the other away"))
         files[source.kind] = display
+        other = next((path.with_name(name) for name in _LOOKALIKES(path.name) if path.with_name(name).exists()),
+                     None) if not path.exists() else None
+        if other is not None:
+            problems.append(Problem(display_path(other), None, None, "",
+                                    f"docgen reads {path.name}, not {other.name}: rename the file to {path.name}"))
+            recs[source.kind] = []
+            unusable.add(source.kind)
+            continue
         if not source.required and not path.exists():
             continue
         loader = partial(_load_csv_source, encodings=encodings) if source.is_csv else _load_yaml_source
@@ -703,7 +768,7 @@ def _load_dataset(data_dir: Path) -> m.Dataset:
     _cross_check(recs, files, problems, invalid_ids, unusable)
     if problems:
         raise InputError(problems)
-    warnings = [str(w) for w in _warnings(recs) + _contract_warnings(recs)]
+    warnings = [str(w) for w in _warnings(recs) + _contract_warnings(recs) + _invisible(data_dir)]
     optional = {s.kind: [r.model for r in recs[s.kind]] for s in SOURCES if not s.required and s.kind in recs}
     # the same keyword arguments in the same order, gathered in one dict typed like model_construct's
     # `**values: Any` (mypy took a spread dict of lists as a possible value of its `_fields_set` parameter)
