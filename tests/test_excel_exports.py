@@ -170,3 +170,28 @@ def test_a_file_that_is_not_a_workbook_says_how_to_save_it(tmp_path: Path) -> No
     (folder / "tickets.xlsx").write_bytes(b"id,agreement\nINC-1,hx-2026\n")
     with pytest.raises(InputError, match=r"tickets\.xlsx: not an Excel workbook.*Excel 工作簿"):
         load_dataset(folder)
+
+
+def test_a_whole_column_in_an_unknown_format_is_one_problem_not_one_per_row(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    tickets = (folder / "tickets.csv").read_text(encoding="utf-8")
+    # a ticket system that exports 03.07.2026 09h10
+    (folder / "tickets.csv").write_text(
+        re.sub(r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})", r"\3.\2.\1 \4h\5", tickets), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_dataset(folder)
+    opened = [p for p in caught.value.problems if p.field == "tickets.opened"]
+    assert len(opened) == 1 and opened[0].line == 2
+    assert opened[0].message.startswith(f"{len(BASE.tickets)} rows of column 'opened' have this problem (rows 2, 3, 4,")
+    assert len(caught.value.problems) <= 5  # one per time column
+
+
+def test_a_few_bad_rows_are_each_named(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    lines = (folder / "tickets.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    for n in (3, 7):
+        lines[n - 1] = re.sub(r"(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})", r"\3.\2.\1", lines[n - 1], count=1)
+    (folder / "tickets.csv").write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_dataset(folder)
+    assert sorted(p.line for p in caught.value.problems) == [3, 7]

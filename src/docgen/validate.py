@@ -270,6 +270,7 @@ def _load_csv_source(source: Source, path: Path, display: str, problems: list[Pr
         return []
     header = tuple(table.header)
     records = []
+    by_column: dict[tuple[str, str], list[tuple[Problem, Any]]] = {}
     for row in table.rows:
         values = {k: v.strip() for k, v in row.values.items() if v.strip() != ""}
         try:
@@ -278,10 +279,28 @@ def _load_csv_source(source: Source, path: Path, display: str, problems: list[Pr
             for err in e.errors():
                 column = str(err["loc"][0]) if err["loc"] else ""
                 col = header.index(column) + 1 if column in header else None
-                problems.append(Problem(display, row.line, col, f"{source.kind}.{column}", _message(err)))
+                found = Problem(display, row.line, col, f"{source.kind}.{column}", _message(err))
+                by_column.setdefault((column, err["type"]), []).append((found, err.get("input")))
             continue
         records.append(Record(model, display, row, header))
+    for (column, _), failed in by_column.items():
+        problems.extend(_per_column(column, failed))
     return records
+
+
+COLUMN_PATTERN_AT = 5  # more rows than this with one mistake in one column: one problem for the column
+
+
+def _per_column(column: str, found: list[tuple[Problem, Any]]) -> list[Problem]:
+    """The problems of one column: each row's, or one for the column when many rows share the
+    mistake (a whole column exported in a format docgen does not read)."""
+    if len(found) <= COLUMN_PATTERN_AT:
+        return [p for p, _ in found]
+    first = found[0][0]
+    shown = ", ".join(str(p.line) for p, _ in found[:5])
+    return [Problem(first.file, first.line, first.col, first.field,
+                    f"{len(found)} rows of column {column!r} have this problem (rows {shown}, …), "
+                    f"as in the first one, {found[0][1]!r}: {first.message}")]
 
 
 def _duplicates(records: list[Record], kind: str, problems: list[Problem]) -> None:
