@@ -19,6 +19,7 @@ from pydantic import (
     StrictInt,
     StrictStr,
     ValidationInfo,
+    WithJsonSchema,
     field_serializer,
     field_validator,
     model_validator,
@@ -149,7 +150,9 @@ def _parse_duration(value: Any) -> Any:
     return value
 
 
-Minutes = Annotated[int, BeforeValidator(_parse_duration), Field(ge=0)]
+Minutes = Annotated[int, BeforeValidator(_parse_duration), Field(ge=0), WithJsonSchema({
+    "anyOf": [{"type": "string", "pattern": r"^\s*\d+\s*(m|min|h|d)\s*$"}, {"type": "integer", "minimum": 0}],
+    "description": "时限：数字加单位，m 分钟、h 小时、d 天，如 30m、2h、3d"})]
 """A duration in minutes, written in the data as '30m', '2h' or '3d'."""
 
 LIMITS = ("response", "arrival", "restore", "closure")

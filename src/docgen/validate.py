@@ -136,7 +136,7 @@ def _field_path(root: Any, loc: tuple[Any, ...]) -> str:
     for part in loc:
         if isinstance(part, int):
             item = node[part] if isinstance(node, CommentedSeq) and 0 <= part < len(node) else None
-            name = next((str(item[k]) for k in ("id", "code", "key", "name", "level")
+            name = next((str(item[k]) for k in ("id", "code", "key", "level", "name")
                          if isinstance(item, CommentedMap) and isinstance(item.get(k), (str, int))), "")
             name = name if len(name) <= 24 else name[:23] + "…"
             out += f"[第{part + 1}项{' ' + name if name else ''}]"
