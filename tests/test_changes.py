@@ -41,7 +41,7 @@ def _revised(**amounts: str) -> dict:
 
 def test_a_changed_amount_is_named_by_its_rule_and_shown_as_the_document_prints_it() -> None:
     found = diff(POLICY, _revised(late="800.00", cap="15"))
-    assert found == [("考勤违约金 · 迟到 · 金额", "500.00 元", "800.00 元"), ("考勤违约金 · 月度扣款上限", "20%", "15%")]
+    assert found == [("考勤违约金 · 迟到 · 金额", "500.00 元/人/次", "800.00 元/人/次"), ("考勤违约金 · 月度合计上限", "20%", "15%")]
 
 
 def test_a_rule_added_or_removed_is_one_change_not_a_field_by_field_list() -> None:
@@ -57,7 +57,7 @@ def test_the_same_section_under_the_file_of_another_version_is_compared_by_value
     new = {"policy/2026.2.yaml:deductions": fingerprint(new_value), "policy/2026.2.yaml:leave": fingerprint({"a": 1})}
     found = changes_between(old, new, {"policy/2026.2.yaml:deductions": new_value, "policy/2026.2.yaml:leave": {"a": 1}},
                             Values({fingerprint(old_value): old_value}))
-    assert [c.text() for c in found] == ["管理办法 · 考勤违约金 · 迟到 · 金额：500.00 元 → 800.00 元"]
+    assert [c.text() for c in found] == ["管理办法 · 考勤违约金 · 迟到 · 金额：500.00 元/人/次 → 800.00 元/人/次"]
 
 
 def test_an_input_whose_old_value_is_unknown_still_says_that_it_changed() -> None:
@@ -204,9 +204,16 @@ def _revise(data: Path) -> None:
     (data / "policy/2026.2.yaml").write_text(text, encoding="utf-8")
 
 
-EXPECTED = {("管理办法 · 考勤违约金 · 迟到 · 金额", "500.00 元", "800.00 元"),
-            ("管理办法 · 考勤违约金 · 旷工 · 金额", "2,000.00 元", "2,500.00 元"),
-            ("管理办法 · 考勤违约金 · 月度扣款上限", "20%", "15%")}
+EXPECTED = {("管理办法 · 考勤违约金 · 迟到 · 金额", "500.00 元/人/次", "800.00 元/人/次"),
+            ("管理办法 · 考勤违约金 · 旷工 · 金额", "2,000.00 元/人/次/天", "2,500.00 元/人/次/天"),
+            ("管理办法 · 考勤违约金 · 月度合计上限", "20%", "15%")}
+IN_THE_SUPPLEMENT = [  # hx-2026: a monthly fee of 140,000.00
+    ["合同正文、附件二《服务等级协议》、附件四《考核办法》", "考勤违约金 · 迟到 · 金额", "500.00 元/人/次", "800.00 元/人/次"],
+    ["合同正文、附件二《服务等级协议》、附件四《考核办法》", "考勤违约金 · 旷工 · 金额", "2,000.00 元/人/次/天",
+     "2,500.00 元/人/次/天"],
+    ["合同正文、附件二《服务等级协议》、附件四《考核办法》", "考勤违约金 · 月度合计上限",
+     "当月月度服务费的 20%（¥28,000.00）", "当月月度服务费的 15%（¥21,000.00）"],
+]
 
 
 @pytest.mark.soffice
@@ -225,7 +232,7 @@ def test_a_policy_revision_keeps_explains_redlines_and_drafts(sample_copy: Path,
              "contracts/hx-2027/CH-YW-2027-001-KPI_考核办法"]
     for path in draft:
         block = dry.output.split(path, 1)[1].split("\n\n", 1)[0]
-        assert "迟到 · 金额：500.00 元 → 800.00 元" in block and "月度扣款上限：20% → 15%" in block
+        assert "迟到 · 金额：500.00 元/人/次 → 800.00 元/人/次" in block and "月度合计上限：20% → 15%" in block
     for agreement, number in (("hx-2026", "001"), ("lc-2026", "002"), ("qs-2026", "003")):
         assert f"contracts/{agreement}/CH-YW-2026-{number}-BC-2026.2_补充协议（草稿）" in dry.output
 
@@ -258,11 +265,10 @@ def test_a_policy_revision_keeps_explains_redlines_and_drafts(sample_copy: Path,
 
     supplement = "out/contracts/hx-2026/CH-YW-2026-001-BC-2026.2_补充协议（草稿）"
     words = "".join(p.text for p in Document(f"{supplement}.docx").paragraphs)
-    cells = [c.text for t in Document(f"{supplement}.docx").tables for r in t.rows for c in r.cells]
+    [table] = [t for t in Document(f"{supplement}.docx").tables if t.rows[0].cells[0].text == "序号"]
+    rows = sorted([c.text for c in r.cells][1:] for r in table.rows[1:])
     assert "CH-YW-2026-001" in words and "2026.2" in words and "2026年10月1日" in words
-    for what, old, new in EXPECTED:
-        row = next(i for i, c in enumerate(cells) if c == what)
-        assert cells[row + 1:row + 3] == [old, new]
+    assert rows == sorted(IN_THE_SUPPLEMENT)
     pdf = subprocess.run(["pdftotext", f"{supplement}.pdf", "-"], capture_output=True, text=True,
                          check=True).stdout
     assert "补充协议" in pdf and "800.00" in pdf and "2,500.00" in pdf and "15%" in pdf
@@ -273,4 +279,4 @@ def test_a_policy_revision_keeps_explains_redlines_and_drafts(sample_copy: Path,
     old_contract.write_bytes(history.kept(out, before[f"{draft[0]}.docx"]) or b"")
     shown = runner.invoke(cli, ["diff", str(old_contract), f"out/{draft[0]}.docx", "--redline", "对照.docx"])
     assert shown.exit_code == 0, shown.output
-    assert "迟到 · 金额：500.00 元 → 800.00 元" in shown.output and (root / "对照.docx").is_file()
+    assert "迟到 · 金额：500.00 元/人/次 → 800.00 元/人/次" in shown.output and (root / "对照.docx").is_file()

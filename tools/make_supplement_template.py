@@ -54,45 +54,61 @@ def supplement() -> None:
     enumerate_cn(doc,
                  "甲乙双方已于{{ agreement.signing_date|cn_date }}就{{ agreement.project_name }}项目签订"
                  "《运维外包服务合同》（合同编号：{{ agreement.contract_no }}）及其附件（以下合称“原合同”）；",
-                 "甲方已修订《{{ revision.title }}》，修订后的 {{ revision.version }} 版自"
-                 "{{ revision.effective_date|cn_date }}起施行，原合同所依据的为 {{ revision.previous }} 版；",
-                 "为使原合同与修订后的管理办法一致，双方经协商一致，就原合同的变更订立本补充协议。")
+                 "甲方已修订《{{ revision.title }}》（以下简称“管理办法”），修订后的 {{ revision.version }} 版自"
+                 "{{ revision.effective_date|cn_date }}起施行；原合同依据的是管理办法 {{ revision.previous }} 版，"
+                 "依原合同的约定，管理办法的修订须经双方书面协商一致方可适用于原合同；",
+                 "双方经协商一致，就管理办法 {{ revision.version }} 版中下列事项对原合同的变更订立本补充协议。")
     tag(doc, "{%p else %}")
     enumerate_cn(doc,
                  "甲乙双方已于{{ agreement.signing_date|cn_date }}就{{ agreement.project_name }}项目签订"
                  "《运维外包服务合同》（合同编号：{{ agreement.contract_no }}）及其附件（以下合称“原合同”）；",
-                 "双方经协商一致，就原合同的变更订立本补充协议。")
+                 "双方经协商一致，就原合同下列约定的变更订立本补充协议。")
     tag(doc, "{%p endif %}")
 
     c = Clauses(doc)
     c("变更内容")
-    c.items("原合同下列约定按本条变更，变更后的约定替代原约定：")
-    t = table(doc, ["序号", "条款", "原约定", "变更后"],
+    c.items("**原合同的下列约定按本条变更，变更后的约定替代原约定**（“所在文件”一栏列明原合同中载有该约定的文件）：")
+    t = table(doc, ["序号", "所在文件", "约定事项", "原约定", "变更后"],
               [["{%tr for t in terms %}"],
-               ["{{ loop.index }}", "{{ t.what }}", "{{ t.old or '（无）' }}", "{{ t.new or '（删除）' }}"],
+               ["{{ loop.index }}", "{{ t.where }}", "{{ t.what }}", "{{ t.old or '（无）' }}",
+                "{{ t.new or '（删除）' }}"],
                ["{%tr endfor %}"]],
-              widths_cm=[1.3, 6.2, 3.9, 3.9])
+              widths_cm=[1.4, 3.6, 3.9, 3.3, 3.3])
     style_columns(t, {0: CENTER})
     para(doc, style="无缩进")
+    tag(doc, "{%p if revision %}")
+    para(doc, f"{c.n}.2　原合同及其附件所称管理办法版本，就上表所列事项自{{{{ revision.effective_date|cn_date }}}}起"
+              "相应为 {{ revision.version }} 版。")
+    tag(doc, "{%p endif %}")
 
     c("变更的适用")
     tag(doc, "{%p if revision %}")
-    c.items("上述变更自{{ revision.effective_date|cn_date }}起适用：每个服务月份、考核季度及合同年度，"
-            "适用其第一日施行的管理办法版本；此前已经开始的期间仍按原约定执行。")
+    c.items("上述变更适用于{{ revision.effective_date|cn_date }}（含）以后发生的事项，以及自该日起开始的各服务月份；"
+            "此前发生的事项及此前已经开始的服务月份，仍按原约定执行。")
     tag(doc, "{%p else %}")
-    c.items("上述变更自本补充协议生效之日起适用；此前已经开始的服务月份仍按原约定执行。")
+    c.items("上述变更适用于本补充协议生效之日（含）以后发生的事项，以及生效之日的次月起的各服务月份；"
+            "此前发生的事项及此前已经开始的服务月份，仍按原约定执行。")
     tag(doc, "{%p endif %}")
-    para(doc, f"{c.n}.2　因上述变更而受影响的服务费抵扣、考核扣款及付款金额，按变更后的约定计算；"
-              "已经支付的款项不因本补充协议而重新结算。")
+    para(doc, f"{c.n}.2　本补充协议生效之日晚于前款所述日期的，上述变更适用于生效之日（含）以后发生的事项，"
+              "以及生效之日的次月起的各服务月份。")
+    para(doc, f"{c.n}.3　受上述变更影响的服务月份，其违约金、服务抵扣及相应应付服务费按变更后的约定计算；"
+              "原合同的其他约定不变。已经支付的款项不因本补充协议而重新结算。")
+    tag(doc, "{%p if revision %}")
+    para(doc, f"{c.n}.4　除第一条所列变更外，管理办法 {{{{ revision.version }}}} 版的其他修订内容不因本补充协议而适用于原合同；"
+              "管理办法此后的修订，仍须双方另行书面协商一致。")
+    tag(doc, "{%p endif %}")
 
     c("与原合同的关系")
     c.items("本补充协议是原合同不可分割的组成部分，与原合同具有同等法律效力。",
             "除本补充协议明确变更的内容外，原合同及其附件的其他约定不变，继续有效。",
             "本补充协议与原合同不一致的，以本补充协议为准；本补充协议未约定的事项，适用原合同的约定。")
 
+    c("提示与确认")
+    c.items("**甲方已提请乙方注意本补充协议第一条所列违约金、抵扣等标准的变更，并作了说明；乙方确认已充分理解。**")
+
     c("生效与份数")
     c.items("本补充协议自双方法定代表人或授权代表签字并加盖公章（或合同专用章）之日起生效；"
-            "双方签字盖章日期不一致的，以后签署的日期为生效日期。",
+            "双方签字盖章日期不一致的，以后签署的日期为生效日期。本补充协议多于一页的，双方在骑缝处加盖公章或合同专用章。",
             "本补充协议一式 {{ agreement.counterparts }} 份，甲方执 {{ (agreement.counterparts + 1) // 2 }} 份、"
             "乙方执 {{ agreement.counterparts // 2 }} 份，每份具有同等法律效力。")
     signatures(doc)

@@ -21,7 +21,7 @@ from .manifest import _plain, fingerprint
 LABELS = {
     "version": "版本", "effective_date": "生效日期", "title": "名称",
     "deductions": "考勤违约金", "rules": "", "name": "名称", "amount": "金额", "unit": "计量单位",
-    "basis": "认定标准", "windows": "适用服务窗口", "monthly_cap_pct": "月度扣款上限",
+    "basis": "认定标准", "windows": "适用服务窗口", "monthly_cap_pct": "月度合计上限",
     "leave": "请销假规则", "form_max_hours": "填表请假上限", "letter_over_hours": "需书面请假超过",
     "substitute_over_hours": "需顶岗超过", "change": "人员变更规则", "notice_workdays": "提前通知工作日",
     "assessment": "考核办法", "weights": "考核维度", "weight": "权重", "grades": "考核等级",
@@ -113,14 +113,14 @@ def _money(value: Any) -> str:
         return str(value)
 
 
-def show(value: Any, field: str = "") -> str:
-    """A value as a document prints it."""
+def show(value: Any, field: str = "", unit: str = "") -> str:
+    """A value as a document prints it (an amount with the unit of its rule: "500.00 元/人/次")."""
     if value is None:
         return "无"
     if isinstance(value, bool):
         return "是" if value else "否"
     if field in MONEY:
-        return _money(value)
+        return _money(value) + (f"/{unit}" if unit else "")
     if field.endswith("_pct"):
         return f"{value}%"
     if field in UNITS:
@@ -159,21 +159,24 @@ def _list_key(old: list[Any], new: list[Any]) -> str | None:
     return None
 
 
-def diff(old: Any, new: Any, path: tuple[str, ...] = (), field: str = "") -> list[tuple[str, str, str]]:
-    """(where, old, new) for each leaf that differs between two plain values."""
+def diff(old: Any, new: Any, path: tuple[str, ...] = (), field: str = "", unit: str = "") -> list[tuple[str, str, str]]:
+    """(where, old, new) for each leaf that differs between two plain values.
+
+    A field that only one side has is not a change of the data: a newer docgen added (or an
+    older one lacked) the field, and the records are dumped with every field."""
     if old == new:
         return []
     if isinstance(old, dict) and isinstance(new, dict):
         out: list[tuple[str, str, str]] = []
-        for k in list(old) + [k for k in new if k not in old]:
+        for k in old:
+            if k not in new:
+                continue
             label = LABELS.get(k, k)
             sub = (*path, label) if label else path
-            if k not in new:
-                out.append((" · ".join(sub), show(old[k], k), ""))
-            elif k not in old:
-                out.append((" · ".join(sub), "", show(new[k], k)))
-            else:
+            if k == "unit":
                 out += diff(old[k], new[k], sub, k)
+                continue
+            out += diff(old[k], new[k], sub, k, unit=str(new.get("unit") or ""))
         return out
     if isinstance(old, list) and isinstance(new, list):
         key = _list_key(old, new)
@@ -192,7 +195,7 @@ def diff(old: Any, new: Any, path: tuple[str, ...] = (), field: str = "") -> lis
             if k not in before:
                 out.append((" · ".join((*path, _item_name(item))), "", "有"))
         return out
-    return [(" · ".join(path), show(old, field), show(new, field))]
+    return [(" · ".join(path), show(old, field, unit), show(new, field, unit))]
 
 
 def _records_change(label: str, old: Any, new: Any) -> list[Change]:

@@ -286,6 +286,7 @@ def change_context(dataset: m.Dataset, change: m.PersonnelChange) -> dict[str, A
 
 
 class SupplementTerm(TypedDict):
+    where: str
     what: str
     old: str
     new: str
@@ -317,6 +318,6 @@ def supplement_context(dataset: m.Dataset, agreement: m.Agreement, doc_number: s
         "vendor": dataset.vendor(agreement.vendor).model_dump(),
         "agreement": agreement_dump(agreement),
         "doc": {"number": doc_number},
-        "terms": [{"what": t["what"], "old": t["old"], "new": t["new"]} for t in terms],
+        "terms": [{"where": t["where"], "what": t["what"], "old": t["old"], "new": t["new"]} for t in terms],
         "revision": revision,
     }

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -345,14 +346,16 @@ NOT_TERMS = ("template:", "tool:", "bundles.yaml", "staff.yaml")
 def supplement_jobs(data: m.Dataset, held: Sequence[tuple[Job, list[Any]]], templates_dir: Path) -> list[Job]:
     """One 补充协议 per signed agreement whose documents are held with changed terms: `held`
     pairs each held document with its changes (changes.Change). None when only templates or
-    docgen changed."""
-    by_agreement: dict[str, list[Any]] = {}
+    docgen changed, or when no old value is known."""
+    by_agreement: dict[str, dict[tuple[str, str, str], tuple[Any, list[str]]]] = {}
     for job, found in held:
-        terms = by_agreement.setdefault(job.tags["agreement"], [])
+        terms = by_agreement.setdefault(job.tags["agreement"], {})
         for change in found:
             # a term whose old wording is not known cannot be written into an agreement
-            if not change.input.startswith(NOT_TERMS) and not change.note and change not in terms:
-                terms.append(change)
+            if change.input.startswith(NOT_TERMS) or change.note:
+                continue
+            _, kinds = terms.setdefault((change.what, change.old, change.new), (change, []))
+            kinds.append(job.kind)
     template = supplement_template(templates_dir)
     jobs = []
     for agreement_id, terms in sorted(by_agreement.items()):
@@ -360,11 +363,14 @@ def supplement_jobs(data: m.Dataset, held: Sequence[tuple[Job, list[Any]]], temp
             continue
         ag = data.agreement(agreement_id)
         vendor = data.vendor(ag.vendor)
-        revision = _revision(data, terms)
-        tail = revision["version"] if revision else fingerprint([(t.what, t.old, t.new) for t in terms])[:6]
+        changes = [c for c, _ in terms.values()]
+        revision = _revision(data, changes)
+        tail = revision["version"] if revision else fingerprint([(c.what, c.old, c.new) for c in changes])[:6]
         number = f"{ag.contract_no}-BC-{tail}"
-        plain_terms = [{"what": t.what, "old": t.old, "new": t.new} for t in terms
-                       if not t.input.endswith(":version")]
+        plain_terms = [_term(ag, change, kinds) for change, kinds in terms.values()
+                       if not change.input.endswith(":version")]
+        if not plain_terms:
+            continue
         jobs.append(Job(
             kind=SUPPLEMENT.name, key=ag.id, title=SUPPLEMENT.title, template=template,
             output=f"contracts/{ag.id}/{number}_补充协议（草稿）",
@@ -376,6 +382,34 @@ def supplement_jobs(data: m.Dataset, held: Sequence[tuple[Job, list[Any]]], temp
             vendor=vendor.id, subject=f"{vendor.name} · {ag.project_name}",
         ))
     return jobs
+
+
+def _documents_named(kinds: Sequence[str]) -> str:
+    """"合同正文、附件二《服务等级协议》": the documents of the agreement that state a term."""
+    named = {kind: f"{label}《{title}》" for kind, label, title, _ in ctx.ANNEXES}
+    named["contract"] = "合同正文"
+    order = ["contract", *[a[0] for a in ctx.ANNEXES]]
+    return "、".join(named[k] for k in sorted(set(kinds), key=lambda k: order.index(k) if k in order else 99)
+                    if k in named)
+
+
+def _term(ag: m.Agreement, change: Any, kinds: Sequence[str]) -> dict[str, str]:
+    """A changed term as the 补充协议 lists it: in which documents, what, old and new; a cap in
+    percent of the monthly fee also as the amount it comes to."""
+    what = change.what.removeprefix("管理办法 · ")
+    old, new = change.old, change.new
+    from .changes import LABELS
+
+    if what.endswith(LABELS["monthly_cap_pct"]):
+        def amount(text: str) -> str:
+            try:
+                pct = Decimal(text.rstrip("%"))
+            except ArithmeticError:
+                return text
+            return f"当月月度服务费的 {text}（¥{(ag.fees.monthly * pct / 100).quantize(Decimal('0.01')):,}）"
+
+        old, new = amount(old) if old else old, amount(new) if new else new
+    return {"where": _documents_named(kinds), "what": what, "old": old, "new": new}
 
 
 def _revision(data: m.Dataset, terms: Sequence[Any]) -> dict[str, Any] | None:

@@ -289,19 +289,20 @@ class Project:
     def check_templates(self, paths: Sequence[Path] = (), kind: str | None = None) -> list[TemplateReport]:
         """Check every tag of the project's templates (or of `paths`, as templates of `kind`)."""
         from .check import check_template
-        from .plan import KINDS
+        from .plan import KINDS, SUPPLEMENT, kind_of, supplement_template
 
         if paths and kind is None:
             raise RequestError("--template needs --kind to know which context to check against")
-        if kind is not None and kind not in KINDS:
-            raise RequestError(f"no document kind {kind!r}; known: {', '.join(sorted(KINDS))}")
+        if kind is not None and kind not in KINDS and kind != SUPPLEMENT.name:
+            raise RequestError(f"no document kind {kind!r}; known: {', '.join(sorted([*KINDS, SUPPLEMENT.name]))}")
         if paths and kind is not None:
-            targets = [(p, KINDS[kind].context_type) for p in paths]
+            targets = [(p, kind_of(kind).context_type) for p in paths]
         else:
             targets = [(k.template_in(self.config.templates_dir), k.context_type) for k in KINDS.values()]
             missing = [str(p) for p, _ in targets if not p.is_file()]
             if missing:
                 raise TemplateError(f"template not found: {'; '.join(missing)}")
+            targets.append((supplement_template(self.config.templates_dir), SUPPLEMENT.context_type))
         return [TemplateReport(path, [str(p) for p in check_template(path, context_type)])
                 for path, context_type in targets]
 
