@@ -89,7 +89,7 @@ def test_a_thousands_separator_in_an_amount_is_named_with_the_record(tmp_path: P
 def test_a_chinese_date_and_an_x_for_the_times_sign(tmp_path: Path) -> None:
     found = _problems(tmp_path, "agreements.yaml", "start: 2026-01-01", "start: 2026年1月1日")
     assert any("agreements[第1项 hx-2026].start:" in p and p.endswith("日期写作 2026-01-01") for p in found), found
-    found = _problems(tmp_path, "agreements.yaml", 'service_window: "7×24"', "service_window: 7x24")
+    found = _problems(tmp_path / "other", "agreements.yaml", 'service_window: "7×24"', "service_window: 7x24")
     assert any("sla.service_window:" in p and "用乘号 ×：写作 7×24" in p for p in found), found
 
 

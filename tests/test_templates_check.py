@@ -35,7 +35,8 @@ def test_every_shipped_template_passes(runner) -> None:
     result = runner.invoke(cli, ["templates", "check"])
     assert result.exit_code == 0, result.output
     shipped = [k for k in KINDS.values() if k.template_in(TEMPLATES).exists()]
-    assert shipped and result.output.count("ok  ") == len(shipped)
+    assert shipped and result.output.count("ok  ") == len(shipped) + 1  # and the 补充协议
+    assert "ok  templates/contracts/supplement.docx" in result.output
 
 
 @pytest.mark.parametrize(

@@ -22,12 +22,14 @@ from docgen.workdays import WorkCalendar, clock_start, elapsed_within
 CAL = WorkCalendar()
 
 
-def _sla(window: str = "5×8") -> m.Sla:
-    return m.Sla.model_validate({
+def _sla(window: str = "5×8") -> m.ServiceWindow:
+    """The window an SLA of `window` applies, as the default vocabulary defines it."""
+    sla = m.Sla.model_validate({
         "service_window": window, "service_hours": "09:00-17:00", "availability_target_pct": 99,
         "availability_systems": ["核心业务系统"],
         "levels": [{"level": lv, "name": lv, "definition": "x", "response": "30m", "arrival": "2h",
                     "restore": "4h", "closure": "3d"} for lv in ("P1", "P3")]})
+    return m.resolve_window(sla, m.Vocabulary().window(window))
 
 
 def _ticket(severity: str, opened: str) -> m.Ticket:
@@ -116,3 +118,15 @@ def _policy_fields() -> dict[str, object]:
 
     return dict(YAML(typ="safe").load(MINI["policy.yaml"])["policy"])
 
+
+
+def test_a_window_defined_in_the_policy_sets_the_clock() -> None:
+    """A 5×12 window (working days 08:00-20:00) and a 7×12 one (every day) from the vocabulary."""
+    five_twelve = m.ServiceWindow(name="5×12", days="工作日", hours="08:00-20:00")
+    seven_twelve = m.ServiceWindow(name="7×12", days="每天", hours="08:00-20:00")
+    friday_evening = _ticket("P3", "2026-11-13 19:50")
+    assert clock_start(friday_evening, five_twelve, CAL) == at("2026-11-13 19:50")  # still open
+    late = _ticket("P3", "2026-11-13 20:10")
+    assert clock_start(late, five_twelve, CAL) == at("2026-11-16 08:00")  # Monday
+    assert clock_start(late, seven_twelve, CAL) == at("2026-11-14 08:00")  # Saturday
+    assert clock_start(_ticket("P1", "2026-11-13 23:00"), five_twelve, CAL) == at("2026-11-13 23:00")

@@ -159,11 +159,12 @@ def sla() -> None:
 
     c("服务窗口")
     c.items("本协议项下的服务窗口为{{ agreement.sla.service_window }}。"
-            "{% if agreement.sla.service_window == '7×24' %}"
-            "“7×24”指每周七天、每天二十四小时不间断提供服务，法定节假日不间断。乙方应安排值守人员在岗，"
+            "{% if calc.window.round_the_clock %}"
+            "“{{ calc.window.name }}”指每周七天、每天二十四小时不间断提供服务，法定节假日不间断。"
+            "乙方应安排值守人员在岗，"
             "保持服务热线与工单受理渠道全天畅通，并按甲方要求做好交接班记录。"
             "{% else %}"
-            "“5×8”指在工作日（依国家法定节假日及调休安排确定）每天 {{ agreement.sla.service_hours }} 提供服务。"
+            "“{{ calc.window.name }}”指在{{ calc.window.days_text }} {{ calc.window.hours }} 提供服务。"
             "服务窗口以外发生的一级、二级故障，"
             "乙方仍应按本协议约定的时限响应、到场和恢复；服务窗口以外报告的其他故障，时限自下一服务窗口开始时起算。"
             "{% endif %}",

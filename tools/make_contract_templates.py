@@ -94,7 +94,8 @@ def contract() -> None:
             "经双方签订补充协议后方适用于本合同。")
 
     c("服务内容与范围")
-    para(doc, "乙方为甲方提供下列运维服务，具体系统与设备以附件一《服务清单》为准：")
+    para(doc, "乙方确认具备下列类别的服务能力：{{ vendor.categories|join('、') }}。"
+              "乙方为甲方提供下列运维服务，具体系统与设备以附件一《服务清单》为准：")
     tag(doc, "{%p for item in agreement.scope %}")
     para(doc, "（{{ loop.index }}）{{ item.name }}：{{ item.description }}。")
     tag(doc, "{%p endfor %}")
@@ -107,10 +108,11 @@ def contract() -> None:
 
     c("服务方式与服务时间")
     para(doc, "乙方以{{ agreement.service_mode }}方式提供服务，服务窗口为{{ agreement.sla.service_window }}"
-         "{% if agreement.sla.service_window == '7×24' %}（每周七天、每天二十四小时），"
+         "{% if calc.window.round_the_clock %}（每周七天、每天二十四小时），"
          "要求值守的岗位须全天有人在岗并做好交接班记录；乙方应按轮班制为值守岗位配置足够的人员，"
          "依法安排其工作时间（实行综合计算工时工作制的，依法办理审批）"
-         "{% else %}（工作日每天 {{ agreement.sla.service_hours }}），服务窗口以外发生的一级、二级故障，"
+         "{% else %}（{{ '工作日每天' if calc.window.days == '工作日' else '每天' }} {{ calc.window.hours }}），"
+         "服务窗口以外发生的一级、二级故障，"
          "乙方仍须按服务等级协议约定的时限响应、到场和恢复{% endif %}。")
 
     c("服务级别")

@@ -88,8 +88,8 @@ def scope(doc) -> None:
     c.items("乙方以{% if agreement.service_mode == '驻场+远程' %}驻场与远程相结合{% else %}"
             "{{ agreement.service_mode }}{% endif %}的方式提供服务。",
             "服务窗口为{{ agreement.sla.service_window }}"
-            "{% if agreement.sla.service_window == '7×24' %}，即每周七天、每天二十四小时，法定节假日不间断"
-            "{% else %}，即工作日（依国家法定节假日及调休安排确定）每天 {{ agreement.sla.service_hours }}{% endif %}。"
+            "{% if calc.window.round_the_clock %}，即每周七天、每天二十四小时，法定节假日不间断"
+            "{% else %}，即{{ calc.window.days_text }} {{ calc.window.hours }}{% endif %}。"
             "服务窗口以外的服务要求，以附件二《服务等级协议》的约定为准。")
     signatures(doc)
 

@@ -52,7 +52,16 @@ class AnnexRef(TypedDict):
     number: str
 
 
+class WindowInfo(TypedDict):
+    name: str
+    round_the_clock: bool
+    days: str
+    days_text: str
+    hours: str
+
+
 class AgreementFigures(TypedDict):
+    window: WindowInfo
     term_months: int
     performance_amount: Decimal
     base_amount: Decimal
@@ -128,7 +137,16 @@ def months_between(start: date, end: date) -> int:
     return months if after.day >= start.day else months - 1
 
 
-def agreement_figures(agreement: m.Agreement, policy: m.Policy) -> dict[str, Any]:
+def window_info(window: m.ServiceWindow) -> dict[str, Any]:
+    """The service window as the documents state it (workdays.days_text)."""
+    from .workdays import days_text
+
+    return {"name": window.name, "round_the_clock": window.round_the_clock, "days": window.days,
+            "days_text": days_text(window), "hours": window.hours}
+
+
+def agreement_figures(agreement: m.Agreement, policy: m.Policy,
+                      window: m.ServiceWindow | None = None) -> dict[str, Any]:
     """Derived amounts shown in the contract and its annexes.
 
     Each instalment is split into its base part and its performance part (the performance
@@ -181,6 +199,8 @@ def agreement_figures(agreement: m.Agreement, policy: m.Policy) -> dict[str, Any
         # intentional disclosure or sale (the full amount the agreement sets)
         "nda_minor": pct_of(agreement.nda.liquidated_damages, NDA_MINOR_PCT),
         "nda_leak": pct_of(agreement.nda.liquidated_damages, NDA_LEAK_PCT),
+        "window": window_info(window or m.resolve_window(
+            agreement.sla, policy.vocabulary.window(agreement.sla.service_window))),
     }
 
 
@@ -230,7 +250,7 @@ def agreement_context(dataset: m.Dataset, agreement: m.Agreement, doc_number: st
         "vendor": dataset.vendor(agreement.vendor).model_dump(),
         "agreement": agreement_dump(agreement),
         "policy": policy.model_dump(),
-        "calc": agreement_figures(agreement, policy),
+        "calc": agreement_figures(agreement, policy, dataset.window_of(agreement)),
         "rule_names": {r.code: r.name for r in policy.deductions.rules},
         "doc": {"number": doc_number},
         "annexes": annexes_in_pack(dataset, agreement.contract_no),

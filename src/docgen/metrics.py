@@ -635,7 +635,8 @@ def limit_outcomes(data: m.Dataset, ticket: m.Ticket) -> list[LimitOutcome]:
     hit = data._memo.get(key)
     if hit is not None:
         return hit
-    sla = data.agreement(ticket.agreement).sla
+    agreement = data.agreement(ticket.agreement)
+    sla, window = agreement.sla, data.window_of(agreement)
     calendar = WorkCalendar.of(data.policy_on(ticket.opened.date()))
     level = next((lv for lv in sla.levels if lv.level == ticket.severity), None)
     export = export_moment(data)
@@ -644,7 +645,7 @@ def limit_outcomes(data: m.Dataset, ticket: m.Ticket) -> list[LimitOutcome]:
         limit: int | None = getattr(level, limit_field)
         if limit is None:
             continue  # e.g. 到场 not required (按需)
-        begin = clock_start(ticket, sla, calendar)
+        begin = clock_start(ticket, window, calendar)
         deadline = begin + timedelta(minutes=limit)
         stamp: datetime | None = getattr(ticket, stamp_field)
         remote = False
@@ -853,8 +854,9 @@ def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -
     events = sum(d.count for d in lines)
     security_incidents = sum(1 for t in tickets if t.category == SECURITY_CATEGORY and t.severity in MAJOR)
     restored = [(t, t.restored) for t in tickets if t.restored is not None]
+    window = data.window_of(data.agreement(agreement_id))
     restore_misses = sum(1 for t, r in restored if t.severity in MAJOR and t.severity in restore_limits
-                         and not elapsed_within(t, r, restore_limits[t.severity], sla, calendar))
+                         and not elapsed_within(t, r, restore_limits[t.severity], window, calendar))
     satisfaction = pct(satisfied, len(votes))
     major = [MajorIncident(ticket=t, review=next((r for r in data.reviews if r.ticket == t.id), None))
              for t in tickets if t.severity == MAJOR[0]]

@@ -230,8 +230,6 @@ class Client(Party):
 
 
 VendorTier = Literal["战略级", "常规级", "临时级"]
-ServiceCategory = Literal["硬件维护", "软件支持", "网络安全", "网络运维", "数据库运维", "桌面运维", "机房运维",
-                          "应用运维"]
 
 
 class Vendor(Party):
@@ -240,7 +238,7 @@ class Vendor(Party):
     id: Id
     short_name: Text
     tier: VendorTier
-    categories: list[ServiceCategory] = Field(min_length=1)
+    categories: list[Text] = Field(min_length=1, description="服务类别，管理办法的 vocabulary.service_categories 之一")
     qualifications: list[Text] = Field(default_factory=list)
     sme: StrictBool = Field(default=False, description="中小企业（适用《保障中小企业款项支付条例》）")
 
@@ -304,7 +302,7 @@ class CreditTier(Model):
     credit_pct: Percent = Field(description="... credits this share of the monthly fee")
 
 
-_HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
+_HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]|24):([0-5]\d)$")
 
 
 def _service_hours(value: str) -> str:
@@ -317,11 +315,43 @@ def _service_hours(value: str) -> str:
     return value
 
 
+class ServiceWindow(Model):
+    """A service window an agreement may name (policy.yaml's vocabulary): on which days and in
+    which hours the vendor serves. "每天" with 00:00-24:00 is round the clock."""
+
+    name: Text = Field(description="服务窗口的名称，如 5×8、7×24、5×12")
+    days: Literal["工作日", "每天"] = Field(description="工作日（依国家法定节假日及调休安排）或每天（含节假日）")
+    hours: Annotated[StrictStr, AfterValidator(_service_hours)] = Field(
+        description="每天的服务时间，如 09:00-17:00；全天为 00:00-24:00")
+
+    @property
+    def round_the_clock(self) -> bool:
+        return self.days == "每天" and self.hours == "00:00-24:00"
+
+
+DEFAULT_HOURS = "09:00-17:00"
+DEFAULT_WINDOWS = (ServiceWindow(name="5×8", days="工作日", hours=DEFAULT_HOURS),
+                   ServiceWindow(name="7×24", days="每天", hours="00:00-24:00"))
+DEFAULT_CATEGORIES = ("硬件维护", "软件支持", "网络安全", "网络运维", "数据库运维", "桌面运维", "机房运维", "应用运维")
+
+
+def resolve_window(sla: Sla, defined: ServiceWindow | None) -> ServiceWindow:
+    """The window an SLA applies: `defined` (from the policy's vocabulary), with the SLA's own
+    service_hours when it sets others than the default."""
+    if defined is None:  # validation refuses an unknown window; a data set built in code may still have one
+        defined = next((w for w in DEFAULT_WINDOWS if w.name == sla.service_window),
+                       ServiceWindow(name=sla.service_window, days="工作日", hours=sla.service_hours))
+    if sla.service_hours != DEFAULT_HOURS and not defined.round_the_clock:
+        return defined.model_copy(update={"hours": sla.service_hours})
+    return defined
+
+
 class Sla(Model):
-    service_window: Literal["5×8", "7×24"]
-    # 5×8: the hours of each working day the window is open (the SLA annex states them)
+    service_window: Text = Field(description="服务窗口，管理办法的 vocabulary.service_windows 之一（默认 5×8、7×24）")
+    # the hours of each day the window is open (the SLA annex states them); left at the default,
+    # the window's own hours apply (5×8: 09:00-17:00; a 5×12 defined as 08:00-20:00: those)
     service_hours: Annotated[StrictStr, AfterValidator(_service_hours)] = Field(
-        default="09:00-17:00", description="5×8 服务窗口每个工作日的服务时间，如 09:00-17:00")
+        default=DEFAULT_HOURS, description="服务窗口每个服务日的服务时间，如 09:00-17:00；不写则用服务窗口的定义")
     levels: list[SlaLevel] = Field(min_length=1)
     availability_target_pct: Percent
     availability_systems: list[Text] = Field(min_length=1)
@@ -640,7 +670,7 @@ class DeductionRule(Model):
     amount: Money
     unit: Text = Field(description="e.g. 人/次 or 人/次/天")
     basis: Text = Field(description="the rule in words, quoted in the SLA annex")
-    windows: list[Literal["5×8", "7×24"]] = Field(
+    windows: list[Text] = Field(
         default_factory=list,
         description="只适用于这些服务窗口的协议（如值守、交接班只适用于 7×24）；不写则适用于全部协议")
 
@@ -789,6 +819,16 @@ class ProblemRules(Model):
     similarity: Annotated[Decimal, Field(ge=0, le=1)] = Decimal("0.8")
 
 
+class Vocabulary(Model):
+    """Lists legal may extend without a new docgen: service windows and service categories."""
+
+    service_windows: list[ServiceWindow] = Field(default_factory=lambda: list(DEFAULT_WINDOWS), min_length=1)
+    service_categories: list[Text] = Field(default_factory=lambda: list(DEFAULT_CATEGORIES), min_length=1)
+
+    def window(self, name: str) -> ServiceWindow | None:
+        return next((w for w in self.service_windows if w.name == name), None)
+
+
 class Policy(Model):
     version: Text
     effective_date: Date
@@ -799,6 +839,8 @@ class Policy(Model):
     assessment: Assessment
     problems: ProblemRules = ProblemRules()
     calendar: list[CalendarYear] = Field(default_factory=list, description="工作日历的补充或更正（按年）")
+    vocabulary: Vocabulary = Field(default_factory=Vocabulary,
+                                   description="服务窗口与服务类别的名单（默认：5×8、7×24 与八个服务类别）")
     bond_max_pct: Percent = Field(default=Decimal("10"), le=10,
                                   description="履约保证金占合同总价的上限（%）；协议的 performance_bond_pct 不得超过")
 
@@ -886,6 +928,14 @@ class Dataset(Model):
         """The version an agreement's contract documents quote: the one it pins (policy_version),
         else the newest (a draft follows the current policy; a signed one is kept as made)."""
         return self.policy_version(agreement.policy_version) if agreement.policy_version else self.policy
+
+    def window_of(self, agreement: Agreement) -> ServiceWindow:
+        """The service window an agreement's documents and clocks apply: its window as the policy it
+        is bound to defines it, with the agreement's own service_hours when it sets others."""
+        sla = agreement.sla
+        found = self.policy_for_agreement(agreement).vocabulary.window(sla.service_window) or next(
+            (w for p in reversed(self.policies) if (w := p.vocabulary.window(sla.service_window))), None)
+        return resolve_window(sla, found)
 
     def policy_version(self, version: str) -> Policy:
         return next((p for p in self.policies if p.version == version), self.policy)

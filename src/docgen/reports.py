@@ -197,7 +197,7 @@ def monthly_context(data: m.Dataset, agreement: m.Agreement, year: int, month: i
         "period": Period(label=f"{year}年{month}月", start=start, end=end), "m": mm,
         "weighted": mm.weighted,
         "trend": rows, "charts": charts, "improvements": improvements(mm, policy),
-        "clock": clock_text(agreement.sla),
+        "clock": clock_text(data.window_of(agreement)),
         "compare": compare_months(history[-2], mm) if len(history) > 1 else "",
     })
 

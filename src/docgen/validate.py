@@ -379,6 +379,44 @@ def _ref(rec: Record, field: str, value: str | None, targets: Targets, target_fi
     return None
 
 
+def _vocabulary(recs: dict[str, list[Record]], files: dict[str, str], problems: list[Problem]) -> None:
+    """Service windows and categories are the policy's (vocabulary; by default 5×8 and 7×24 and
+    the eight categories): an agreement names a window its policy defines, a vendor categories
+    some version lists, a deduction rule windows of its own version."""
+    policies = [r.model for r in recs.get("policy", [])]
+    if not policies:
+        return
+    newest = max(policies, key=lambda p: p.effective_date)
+    categories = {c for p in policies for c in p.vocabulary.service_categories}
+    for rec in recs["agreements"]:
+        bound = next((p for p in policies if p.version == rec.model.policy_version), newest)
+        names = [w.name for w in bound.vocabulary.service_windows]
+        value = rec.model.sla.service_window
+        if value not in names:
+            line, col, _ = node_position(rec.node, ("sla", "service_window"))
+            problems.append(Problem(rec.file, line, col, "sla.service_window",
+                                    f"unknown service window {value!r}; the policy ({files['policy']}, version "
+                                    f"{bound.version}) defines {', '.join(names)}: add it to "
+                                    "vocabulary.service_windows there" + typing_hint(value)))
+    for rec in recs["vendors"]:
+        for i, category in enumerate(rec.model.categories):
+            if category not in categories:
+                line, col, _ = node_position(rec.node, ("categories", i))
+                problems.append(Problem(rec.file, line, col, "categories",
+                                        f"unknown service category {category!r}; the policy ({files['policy']}) "
+                                        f"lists {'、'.join(sorted(categories))}: add it to "
+                                        "vocabulary.service_categories there"))
+    for rec in recs.get("policy", []):
+        defined = {w.name for w in rec.model.vocabulary.service_windows}
+        for i, rule in enumerate(rec.model.deductions.rules):
+            for j, window in enumerate(rule.windows):
+                if window not in defined:
+                    line, col, _ = node_position(rec.node, ("deductions", "rules", i, "windows", j))
+                    problems.append(Problem(rec.file, line, col, f"deductions.rules.{rule.code}.windows",
+                                            f"unknown service window {window!r}; vocabulary.service_windows of this "
+                                            f"version defines {', '.join(sorted(defined))}" + typing_hint(window)))
+
+
 def _cross_check(recs: dict[str, list[Record]], files: dict[str, str], problems: list[Problem],
                  invalid_ids: dict[str, set[str]], unusable: set[str]) -> None:
     for kind in ("vendors", "agreements", "staff", "tickets", "attendance", "leave", "changes"):
@@ -402,6 +440,7 @@ def _cross_check(recs: dict[str, list[Record]], files: dict[str, str], problems:
             problems.append(Problem(rec.file, line, col, "ticket",
                                     f"ticket {rec.model.ticket!r} already has a review above"))
         seen_reviews.add(rec.model.ticket)
+    _vocabulary(recs, files, problems)
     vendors = Targets(recs["vendors"], invalid_ids["vendors"], "vendors" in unusable)
     agreements = Targets(recs["agreements"], invalid_ids["agreements"], "agreements" in unusable)
     staff = Targets(recs["staff"], invalid_ids["staff"], "staff" in unusable)

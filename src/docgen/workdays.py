@@ -59,49 +59,61 @@ class WorkCalendar:
         return days
 
 
-def _hours(sla: m.Sla) -> tuple[time, time]:
-    start, end = sla.service_hours.split("-")
-    return time.fromisoformat(start), time.fromisoformat(end)
+def _hours(window: m.ServiceWindow) -> tuple[time, time | None]:
+    """Opening and closing time of each service day (closing None: midnight, 24:00)."""
+    start, end = window.hours.split("-")
+    return time.fromisoformat(start), None if end == "24:00" else time.fromisoformat(end)
 
 
-def window_start(moment: datetime, sla: m.Sla, calendar: WorkCalendar) -> datetime:
+def _serves_on(day: date, window: m.ServiceWindow, calendar: WorkCalendar) -> bool:
+    return window.days == "每天" or calendar.is_workday(day)
+
+
+def window_start(moment: datetime, window: m.ServiceWindow, calendar: WorkCalendar) -> datetime:
     """`moment` if the service window is open then, else the next time it opens."""
-    if sla.service_window == "7×24":
+    if window.round_the_clock:
         return moment
-    opens, closes = _hours(sla)
+    opens, closes = _hours(window)
     day = moment.date()
-    if calendar.is_workday(day) and opens <= moment.time() < closes:
+    if _serves_on(day, window, calendar) and opens <= moment.time() and (closes is None or moment.time() < closes):
         return moment
-    if calendar.is_workday(day) and moment.time() < opens:
+    if _serves_on(day, window, calendar) and moment.time() < opens:
         return datetime.combine(day, opens, moment.tzinfo)
     for _ in range(60):  # the longest run of days off (春节 with its weekends) is well under that
         day += timedelta(days=1)
-        if calendar.is_workday(day):
+        if _serves_on(day, window, calendar):
             return datetime.combine(day, opens, moment.tzinfo)
     raise DocgenError(f"no working day within 60 days after {moment:%Y-%m-%d}; check the policy's calendar")
 
 
-def clock_start(ticket: m.Ticket, sla: m.Sla, calendar: WorkCalendar) -> datetime:
-    """When a ticket's time limits start, as the SLA annex §2 states them: at the report for 7×24,
-    and for 一级、二级 faults at any hour; for other faults reported outside a 5×8 window, when
-    the window next opens. From there the limits run in natural time, without pause."""
-    if sla.service_window == "7×24" or ticket.severity in MAJOR_LEVELS:
+def clock_start(ticket: m.Ticket, window: m.ServiceWindow, calendar: WorkCalendar) -> datetime:
+    """When a ticket's time limits start, as the SLA annex §2 states them: at the report for a
+    round-the-clock window (7×24), and for 一级、二级 faults at any hour; for other faults reported
+    outside the window, when the window next opens. From there the limits run in natural time,
+    without pause."""
+    if window.round_the_clock or ticket.severity in MAJOR_LEVELS:
         return ticket.opened
-    return window_start(ticket.opened, sla, calendar)
+    return window_start(ticket.opened, window, calendar)
 
 
-def clock_text(sla: m.Sla) -> str:
+def days_text(window: m.ServiceWindow) -> str:
+    """The days of a window as the documents say them."""
+    return "每天（含法定节假日）" if window.days == "每天" else "工作日（依国家法定节假日及调休安排确定）每天"
+
+
+def clock_text(window: m.ServiceWindow) -> str:
     """The clock a report states it used."""
-    if sla.service_window == "7×24":
+    if window.round_the_clock:
         return "时限自报障时间起算，按自然时间连续计算"
-    return (f"服务窗口为工作日 {sla.service_hours.replace('-', '—')}（工作日依国家法定节假日及调休安排）；"
+    days = "每天（含法定节假日）" if window.days == "每天" else "工作日"
+    tail = "（工作日依国家法定节假日及调休安排）" if window.days == "工作日" else ""
+    return (f"服务窗口为{days} {window.hours.replace('-', '—')}{tail}；"
             "一级、二级故障自报障时间起算，其他故障在服务窗口以外报告的，自下一服务窗口开始时起算；"
             "此后均按自然时间连续计算")
 
 
-def elapsed_within(ticket: m.Ticket, stamp: datetime, limit_minutes: int, sla: m.Sla,
+def elapsed_within(ticket: m.Ticket, stamp: datetime, limit_minutes: int, window: m.ServiceWindow,
                    calendar: WorkCalendar) -> bool:
     """Whether `stamp` (responded, arrived, …) lies within `limit_minutes` of the ticket's clock
     start; a stamp before the clock starts is within."""
-    return stamp - clock_start(ticket, sla, calendar) <= timedelta(minutes=limit_minutes)
-
+    return stamp - clock_start(ticket, window, calendar) <= timedelta(minutes=limit_minutes)

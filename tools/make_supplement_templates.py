@@ -6,7 +6,7 @@ the original contract's number and date, each changed term with its old and new 
 the change applies, and both signature blocks. The wording is written once here; after that the
 .docx file is the source that lawyers edit. Context: docgen.context.supplement_context.
 
-Run:  .venv/bin/python tools/make_supplement_template.py
+Run:  .venv/bin/python tools/make_supplement_templates.py
 """
 
 from __future__ import annotations
@@ -94,7 +94,8 @@ def supplement() -> None:
     para(doc, f"{c.n}.3　受上述变更影响的服务月份，其违约金、服务抵扣及相应应付服务费按变更后的约定计算；"
               "原合同的其他约定不变。已经支付的款项不因本补充协议而重新结算。")
     tag(doc, "{%p if revision %}")
-    para(doc, f"{c.n}.4　除第一条所列变更外，管理办法 {{{{ revision.version }}}} 版的其他修订内容不因本补充协议而适用于原合同；"
+    para(doc, f"{c.n}.4　除第一条所列变更外，管理办法 {{{{ revision.version }}}} 版的其他修订内容"
+              "不因本补充协议而适用于原合同；"
               "管理办法此后的修订，仍须双方另行书面协商一致。")
     tag(doc, "{%p endif %}")
 
