@@ -56,25 +56,46 @@ class BuildResult:
 
 
 class Progress:
-    """A one-line progress display on a terminal; silent otherwise."""
+    """What a build shows while it works: a progress bar with the document's name on a terminal
+    (rich), one plain line per document otherwise ("lines", for logs), or nothing ("off").
 
-    def __init__(self, total: int, enabled: bool | None = None) -> None:
+    `mode` None: the bar on a terminal, else nothing (a library caller's default). Steps come
+    from checker threads too; rich's Progress is thread-safe, the plain lines are written whole.
+    """
+
+    def __init__(self, total: int, mode: bool | str | None = None) -> None:
         self.total, self.done, self.start = total, 0, time.monotonic()
-        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        if mode is None or mode is True:
+            mode = "bar" if sys.stderr.isatty() else ("lines" if mode is True else "off")
+        self.mode = mode if total else "off"
+        self._bar = None
+        if self.mode == "bar":
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+            from rich.progress import Progress as Bar
+
+            self._bar = Bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                            TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+            self._task = self._bar.add_task("", total=total)
+            self._bar.start()
 
     def step(self, label: str) -> None:
         self.done += 1
-        if not self.enabled or not self.total:
-            return
-        elapsed = time.monotonic() - self.start
-        eta = elapsed / self.done * (self.total - self.done)
-        sys.stderr.write(f"\r\033[K[{self.done}/{self.total}] {label[:50]}  {elapsed:.0f}s elapsed, ~{eta:.0f}s left")
-        sys.stderr.flush()
+        if self.mode == "lines":
+            sys.stderr.write(f"[{self.done}/{self.total}] {label}\n")
+            sys.stderr.flush()
+        elif self._bar is not None:
+            self._bar.update(self._task, advance=1, description=label[:40])
 
     def close(self) -> None:
-        if self.enabled and self.total:
-            sys.stderr.write("\r\033[K")
-            sys.stderr.flush()
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+
+
+def document_name(job: Job) -> str:
+    """A document as a progress line names it: its file name without the suffix."""
+    return Path(job.output).name
 
 
 def properties_for(job: Job, author: str, provenance: str = "") -> Properties:
@@ -103,7 +124,7 @@ def redline_path(output: str) -> str:
     return f"{REDLINES}/{folder}/{REDLINES}_{name}" if folder else f"{REDLINES}/{REDLINES}_{name}"
 
 
-def execute(plan: Plan, settings: Settings, *, jobs: int | None = None, progress: bool | None = None,
+def execute(plan: Plan, settings: Settings, *, jobs: int | None = None, progress: bool | str | None = None,
             previous: dict[str, bytes] | None = None) -> BuildResult:
     """Make every stale output of `plan` (the caller holds the output folder's lock).
 
@@ -168,7 +189,7 @@ class _Run:
                 job, staged, future = waiting.pop(0)
                 self.record(job, staged, future.result() if future is not None else None)
                 if future is None:
-                    self.progress.step(job.id)
+                    self.progress.step(document_name(job))
                 settled(job.id)
 
         try:
@@ -182,14 +203,14 @@ class _Run:
                                        properties_for(job, author, provenance(job.id, self.inputs[job.id])))
                 except DocgenError as e:
                     self.result.failed[job.id] = str(e)
-                    self.progress.step(f"failed {job.id}")
+                    self.progress.step(f"{document_name(job)}：失败")
                     settled(job.id)
                     continue
                 staged = stage / f"{i:05d}.docx"
                 staged.write_bytes(data)
                 future = None
                 if converter is not None:
-                    future = converter.submit(staged, _checking(expected_text(data), self.progress))
+                    future = converter.submit(staged, _checking(expected_text(data), self.progress, document_name(job)))
                 waiting.append((job, staged, future))  # type: ignore[arg-type]
                 drain(False)
             drain(True)
@@ -262,12 +283,12 @@ class _Run:
                 self.result.redlines[job_id].append(rel + ".pdf")
 
 
-def _checking(expected: Expected, progress: Progress) -> Callable[[Outcome], Outcome]:
+def _checking(expected: Expected, progress: Progress, name: str) -> Callable[[Outcome], Outcome]:
     """What runs on each converted PDF in a checker thread: the fidelity check, then a step."""
 
     def then(outcome: Outcome) -> Outcome:
         outcome = _faithful(outcome, expected)
-        progress.step(outcome.source.name)
+        progress.step(name if outcome.pdf is not None else f"{name}：失败")
         return outcome
 
     return then
@@ -366,7 +387,7 @@ class Bundler:
         manifest.outputs[bundle.id] = OutputRecord(
             kind="bundle", inputs=bundle_inputs(bundle, manifest, self.run.plan.draft, self.run.plan.tools),
             files={bundle.output + ".pdf": sha256(pdf)})
-        self.run.progress.step(bundle.id)
+        self.run.progress.step(Path(bundle.output).name)
 
 
 def _policy_of(data: m.Dataset, bundle: BundleJob) -> m.Policy:

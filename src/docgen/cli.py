@@ -38,6 +38,22 @@ class _Group(click.Group):
             raise click.ClickException(str(e)) from e
 
 
+def output_options(fn: F) -> F:
+    """-q, -v and --json for the commands that build."""
+    fn = click.option("--json", "as_json", is_flag=True,
+                      help="Print a summary as JSON (made, unchanged, failed, files) and nothing else.")(fn)
+    fn = click.option("-v", "--verbose", is_flag=True, help="Name every document as it is made, and why.")(fn)
+    return click.option("-q", "--quiet", is_flag=True, help="Print only problems and the last line.")(fn)
+
+
+def _progress(quiet: bool, verbose: bool, as_json: bool) -> str | bool:
+    """How a build shows its progress: nothing for -q and --json, a line per document for -v,
+    else a bar on a terminal and a line per document in a log."""
+    if quiet or as_json:
+        return "off"
+    return "lines" if verbose else True
+
+
 def _folder(flag: str, help_text: str) -> Callable[[F], F]:
     return click.option(flag, f"{flag[2:]}_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
                         help=help_text)
@@ -160,8 +176,9 @@ def report_monthly(month: str, vendor: str | None, project: Project) -> None:
 @cli.command()
 @click.argument("month", callback=lambda ctx, param, value: _month(value))
 @click.option("--draft", is_flag=True, help="Print a diagonal 草稿 watermark on the month's pack.")
+@output_options
 @with_project("data", "templates", "out")
-def month(month: str, draft: bool, project: Project) -> None:
+def month(month: str, draft: bool, quiet: bool, verbose: bool, as_json: bool, project: Project) -> None:
     """Make one month in one go: validate the data, then every agreement's 月度运维服务报告,
     the leave and personnel-change forms filed under MONTH, and the month's PDF pack.
 
@@ -169,12 +186,9 @@ def month(month: str, draft: bool, project: Project) -> None:
 
     Example: docgen month 2026-11
     """
-    dataset = project.validate()
-    _count_warnings(dataset)
-    plan = project.plan_month(dataset, month, draft=draft)
-    result = project.build(plan)
-    _finish(result, list_files=True)
-    if not result.written:
+    plan = project.plan_month(_validated(project, quiet or as_json), month, draft=draft)
+    result = _build(project, plan, jobs=None, quiet=quiet, verbose=verbose, as_json=as_json, list_files=True)
+    if not result.written and not (quiet or as_json):
         for output in plan.outputs:
             click.echo(f"{project.config.out_dir / output.path}{'.pdf' if output.kind == 'bundle' else '.docx'}"
                        "（未变）")
@@ -216,7 +230,9 @@ def bundle(name: str, draft: bool, project: Project) -> None:
 @click.option("--force", is_flag=True, help="Make every output again, changed or not.")
 @click.option("--dry-run", is_flag=True, help="Only say what would be made and why.")
 @click.option("--draft", is_flag=True, help="Print a diagonal 草稿 watermark on bundles.")
-def build(project: Project, jobs: int | None, force: bool, dry_run: bool, draft: bool) -> None:
+@output_options
+def build(project: Project, jobs: int | None, force: bool, dry_run: bool, draft: bool,  # noqa: PLR0913
+          quiet: bool, verbose: bool, as_json: bool) -> None:
     """Validate the data, then bring every document and bundle in OUT up to date.
 
     Only outputs whose inputs changed since the last build are made again (the manifest
@@ -224,21 +240,43 @@ def build(project: Project, jobs: int | None, force: bool, dry_run: bool, draft:
 
     Example: docgen build --data data --out out
     """
-    done = None if force or dry_run else project.up_to_date(draft=draft)
+    done = None if force or dry_run or as_json else project.up_to_date(draft=draft)
     if done is not None:
-        for line in done.held:
+        for line in done.held if not quiet else []:
             click.echo(line, err=True)
         click.echo(f"Everything is up to date ({done.outputs} outputs); nothing to do (0.0 s).")
         return
-    dataset = project.validate()
-    _count_warnings(dataset)
+    dataset = _validated(project, quiet or as_json)
     plan = project.plan(dataset, force=force, draft=draft)
     if dry_run:
         _print_plan(plan)
         return
-    for line in plan.held_lines():
+    _build(project, plan, jobs=jobs, quiet=quiet, verbose=verbose, as_json=as_json)
+
+
+def _validated(project: Project, quiet: bool) -> Any:
+    dataset = project.validate()
+    if not quiet:
+        _count_warnings(dataset)
+    return dataset
+
+
+def _build(project: Project, plan: Plan, *, jobs: int | None, quiet: bool, verbose: bool,  # noqa: PLR0913
+           as_json: bool, list_files: bool = False) -> BuildResult:
+    """Build `plan` and print what the options ask for: the signed documents left alone, why each
+    document is made (-v), the summary (or JSON)."""
+    for line in plan.held_lines() if not (quiet or as_json) else []:
         click.echo(line, err=True)
-    _finish(project.build(plan, jobs=jobs), out_dir=project.config.out_dir)
+    if verbose:
+        for output in plan.todo:
+            click.echo(f"{output.path}: {'; '.join(output.reasons)}", err=True)
+    result = project.build(plan, jobs=jobs, progress=_progress(quiet, verbose, as_json))
+    if as_json:
+        _print_json(plan, result, project.config.out_dir)
+    else:
+        _finish(result, out_dir=None if list_files else project.config.out_dir, plan=plan, quiet=quiet,
+                list_files=list_files and not quiet)
+    return result
 
 
 def _count_warnings(dataset: Any) -> None:
@@ -408,12 +446,47 @@ def _print_plan(plan: Plan) -> None:
                "Everything is up to date; nothing would be made.")
 
 
-def _finish(result: BuildResult, *, out_dir: Path | None = None, list_files: bool = False) -> None:
+def _by_title(plan: Plan, ids: list[str]) -> str:
+    """'3 运维外包服务合同, 12 月度运维服务报告, 2 bundles'."""
+    from collections import Counter
+
+    titles = {o.id: ("bundle" if o.kind == "bundle" else o.title) for o in plan.outputs}
+    counted = Counter(titles.get(i, i) for i in ids)
+    return ", ".join(f"{n} {t}{'s' if t == 'bundle' and n != 1 else ''}" for t, n in sorted(counted.items()))
+
+
+def _print_json(plan: Plan, result: BuildResult, out_dir: Path) -> None:
+    """The summary of a build for scripts; exit code 1 when something failed."""
+    import json
+
+    paths = {o.id: o.path for o in plan.outputs}
+    body = {
+        "made": [{"id": i, "path": paths.get(i, "")} for i in result.made],
+        "unchanged": result.unchanged,
+        "failed": result.failed,
+        "held": plan.held_lines(),
+        "written": [str(p) for p in result.written],
+        "change_list": [str(p) for p in result.change_list],
+        "redlines": result.redlines,
+        "seconds": round(result.seconds, 2),
+        "out": str(out_dir),
+    }
+    click.echo(json.dumps(body, ensure_ascii=False, indent=1))
+    if result.failed:
+        raise click.exceptions.Exit(1)
+
+
+def _finish(result: BuildResult, *, out_dir: Path | None = None, list_files: bool = False,
+            plan: Plan | None = None, quiet: bool = False) -> None:
     """Print what a build made (the files, for commands that make a few) and fail on failures."""
     for path in result.written if list_files else []:
         click.echo(str(path))
     for job_id, reason in result.failed.items():
         click.echo(f"failed: {job_id}: {reason}", err=True)
+    if plan is not None and not quiet and result.made:
+        click.echo(f"made: {_by_title(plan, result.made)}", err=True)
+        if result.unchanged:
+            click.echo(f"unchanged: {_by_title(plan, result.unchanged)}", err=True)
     if not result.made and not result.failed and out_dir is not None:
         click.echo(f"Everything is up to date ({len(result.unchanged)} outputs); nothing to do "
                    f"({result.seconds:.1f} s).")

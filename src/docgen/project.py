@@ -171,7 +171,7 @@ class Project:
 
     # ------------------------------------------------------------------ build
 
-    def build(self, plan: Plan, *, jobs: int | None = None, progress: bool | None = None) -> BuildResult:
+    def build(self, plan: Plan, *, jobs: int | None = None, progress: bool | str | None = None) -> BuildResult:
         """Make every stale output of `plan` and record it in the manifest.
 
         Holds the output folder's lock for the whole build (another build waits up to 30 s), starts
