@@ -161,6 +161,12 @@ def scaled_data(source: Path, dest: Path, copies: int) -> None:
                 a_out.append(_shift(rename(line), shift, k, "KQ"))
     for name, parts in out.items():
         (dest / name).write_text("".join(parts), encoding="utf-8")
+    # the reviews and improvements name the sample's own agreements and tickets: the copies have none
+    for optional in ("reviews.yaml", "improvements.yaml"):
+        (dest / optional).unlink(missing_ok=True)
+    # the last shift carries the sample's November days past the copies' term (to 2027-06-30)
+    t_out = [line for line in t_out if not re.search(r"\b2027-(0[7-9]|1[0-2])-", line)]
+    a_out = [line for line in a_out if not re.search(r"\b2027-(0[7-9]|1[0-2])-", line)]
     (dest / "tickets.csv").write_text("\n".join(t_out) + "\n", encoding="utf-8")
     (dest / "attendance.csv").write_text("\n".join(a_out) + "\n", encoding="utf-8")
     agreements = (dest / "agreements.yaml").read_text(encoding="utf-8")

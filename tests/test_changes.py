@@ -280,3 +280,24 @@ def test_a_policy_revision_keeps_explains_redlines_and_drafts(sample_copy: Path,
     shown = runner.invoke(cli, ["diff", str(old_contract), f"out/{draft[0]}.docx", "--redline", "对照.docx"])
     assert shown.exit_code == 0, shown.output
     assert "迟到 · 金额：500.00 元/人/次 → 800.00 元/人/次" in shown.output and (root / "对照.docx").is_file()
+
+
+def test_two_builds_are_compared_document_by_document(tmp_path: Path, runner) -> None:
+    out = tmp_path / "out"
+    (out / "c").mkdir(parents=True)
+    old_value, new_value = POLICY["deductions"], _revised(late="800.00")["deductions"]
+    history.save_values(out, {fingerprint(old_value): old_value, fingerprint(new_value): new_value})
+    ids = []
+    for value, text in ((old_value, "第一版"), (new_value, "第二版")):
+        (out / "c/sla.docx").write_text(text, encoding="utf-8")
+        manifest = Manifest.model_validate({"outputs": {"sla:x": {
+            "kind": "sla", "inputs": {"policy.yaml:deductions": fingerprint(value)},
+            "files": {"c/sla.docx": sha256(text.encode())}}}})
+        manifest.save(out)
+        ids.append(history.record_build(out, manifest, ["sla:x"]).id)
+    result = runner.invoke(cli, ["history", "--out", str(out), "diff", ids[0]])
+    assert result.exit_code == 0, result.output
+    assert "c/sla：" in result.output and "迟到 · 金额：500.00 元/人/次 → 800.00 元/人/次" in result.output
+    assert "共 1 个输出有变化" in result.output
+    same = runner.invoke(cli, ["history", "--out", str(out), "diff", ids[1], ids[1]])
+    assert "两次构建的输出相同" in same.output

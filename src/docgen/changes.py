@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -242,10 +242,19 @@ _UNKNOWN = object()
 class Values:
     """The value behind an input hash: from the output folder's history, else from the current data."""
 
-    def __init__(self, stored: Mapping[str, Any], current: Iterable[Any] = ()) -> None:
-        self.stored = dict(stored)
-        self._current = list(current)
+    def __init__(self, stored: Mapping[str, Any] | Callable[[], Mapping[str, Any]],
+                 current: Iterable[Any] = ()) -> None:
+        self._load = stored if callable(stored) else (lambda: stored)
+        self._stored: dict[str, Any] | None = None
+        self._current = current
         self._indexed = False
+
+    @property
+    def stored(self) -> dict[str, Any]:
+        """The kept values, read when first asked for (a plan with nothing changed never reads them)."""
+        if self._stored is None:
+            self._stored = dict(self._load())
+        return self._stored
 
     def get(self, digest: str | None) -> Any:
         if digest is None:
@@ -273,13 +282,16 @@ def changes_between(old_inputs: Mapping[str, str], new_inputs: Mapping[str, str]
         if old_hash == new_hash:
             continue
         label = new_label or old_label or key
+        if key.startswith(("template:", "tool:", "member:", "bundle spec", "draft")):  # no values to show
+            if not any(c.input.split(":", 1)[0] == key.split(":", 1)[0] for c in out) or key.startswith("template:"):
+                out += input_changes(label, None, None)
+            continue
         old = values.get(old_hash)
         new = _plain(new_values[new_label]) if new_label is not None and new_label in new_values else (
             _UNKNOWN if new_hash is None else values.get(new_hash))
         if old is not _UNKNOWN and new is not _UNKNOWN and old == new:
             continue  # the same value under another version's file name
-        if not key.startswith("tool:") or not any(c.input.startswith("tool:") for c in out):
-            out += input_changes(label, old, new)  # one line for docgen itself, whatever changed in it
+        out += input_changes(label, old, new)
     return out
 
 

@@ -357,6 +357,21 @@ def history_restore(project: Project, build: str) -> None:
                f"{len(record.files) - len(written)} already as they were")
 
 
+@history.command("diff")
+@click.argument("old")
+@click.argument("new", default="latest")
+@click.pass_obj
+def history_diff(project: Project, old: str, new: str) -> None:
+    """What changed between two recorded builds (NEW defaults to the latest), per document.
+
+    Example: docgen history diff 20261201-101500
+    """
+    from .diffing import compare_builds
+
+    for line in compare_builds(project.config.out_dir, old, new):
+        click.echo(line)
+
+
 @cli.command()
 @click.argument("old", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.argument("new", type=click.Path(path_type=Path, dir_okay=False, exists=True))

@@ -114,3 +114,42 @@ def compare_files(old: Path, new: Path, project: Project, *, redline_to: Path | 
         write_atomic(redline_to, marked.docx)
         lines.append(f"修订对照：{redline_to}（{marked.insertions} 处插入，{marked.deletions} 处删除）")
     return lines
+
+
+def _manifest_of(out_dir: Path, record: history.BuildRecord) -> Manifest:
+    body = history.kept(out_dir, record.manifest) if record.manifest else None
+    if body is None:
+        return Manifest()
+    try:
+        return Manifest.model_validate({"outputs": json.loads(body).get("outputs", {})})
+    except (ValueError, TypeError):
+        return Manifest()
+
+
+def compare_builds(out_dir: Path, old_id: str, new_id: str) -> list[str]:
+    """Per document, what changed from build `old_id` to build `new_id` (ids as `docgen history`
+    lists them): documents added or no longer made, and each changed document's input changes."""
+    from .changes import Values, as_lines, changes_between
+
+    old, new = history.find(out_dir, old_id), history.find(out_dir, new_id)
+    before, after = _manifest_of(out_dir, old), _manifest_of(out_dir, new)
+    values = Values(history.load_values(out_dir))
+    lines = [f"构建 {old.id}（{old.at}）→ {new.id}（{new.at}）"]
+    changed = 0
+    for output_id in sorted(before.outputs.keys() | after.outputs.keys()):
+        a, b = before.outputs.get(output_id), after.outputs.get(output_id)
+        entry = b or a
+        assert entry is not None
+        name = min(entry.files, default=output_id).rsplit(".", 1)[0]
+        if a is None or b is None:
+            lines.append(f"{'新增' if a is None else '不再生成'}：{name}")
+            changed += 1
+            continue
+        if a.files == b.files:
+            continue
+        changed += 1
+        found = [c for c in changes_between(a.inputs, b.inputs, {}, values) if not c.input.startswith("member:")]
+        lines.append(f"{name}：")
+        lines += [f"  · {line}" for line in as_lines(found)] or ["  · 文件内容有变化（输入相同）"]
+    lines.append(f"共 {changed} 个输出有变化" if changed else "两次构建的输出相同")
+    return lines

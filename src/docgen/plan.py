@@ -707,7 +707,7 @@ def make_plan(data: m.Dataset, jobs: Sequence[Job], *, out_dir: Path, templates_
     from .history import load_values
 
     manifest = Manifest.load(out_dir)
-    values = Values(load_values(out_dir), (v for j in jobs for v in j.inputs.values()))
+    values = Values(lambda: load_values(out_dir), (v for j in jobs for v in j.inputs.values()))
     outputs: list[Output] = []
     job_map: dict[str, Job] = {}
 

@@ -254,7 +254,8 @@ class Project:
         from .uptodate import UpToDate, remember
         from .validate import data_digest
 
-        after = self._replan(plan, force=False)
+        # a plan that had nothing to do is what planning again would give
+        after = plan if not plan.todo and not plan.force else self._replan(plan, force=False)
         source = plan.dataset.source_digest
         if after.todo or source is None or data_digest(self.config.data_dir) != source:
             return
