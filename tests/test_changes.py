@@ -274,6 +274,10 @@ def test_a_policy_revision_keeps_explains_redlines_and_drafts(sample_copy: Path,
     assert "补充协议" in pdf and "800.00" in pdf and "2,500.00" in pdf and "15%" in pdf
     assert not list((out / "contracts/hx-2027").glob("*补充协议*"))  # a draft needs none
 
+    kept_redline = out / by_path[draft[0]]["redline"][0]
+    assert runner.invoke(cli, ["build", "--force"]).exit_code == 0
+    assert kept_redline.is_file()  # a build that changes no text leaves the last redlines where they are
+
     # the contracts as they were can be compared with the new ones
     old_contract = root / "old.docx"
     old_contract.write_bytes(history.kept(out, before[f"{draft[0]}.docx"]) or b"")

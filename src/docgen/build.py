@@ -266,7 +266,10 @@ class _Run:
             self.redlines.append((job.id, redline_path(job.output), marked.docx))
 
     def write_redlines(self, converter: Converter | None, stage: Path) -> None:
-        """Write each redline as DOCX and (when PDFs are made) PDF, the PDF showing the changes."""
+        """Write each redline as DOCX and (when PDFs are made) PDF, the PDF showing the changes.
+        The redlines of the build before are removed first (its history record keeps them)."""
+        if self.redlines:
+            shutil.rmtree(self.out_dir / REDLINES, ignore_errors=True)
         futures = []
         for i, (job_id, rel, docx) in enumerate(self.redlines):
             target = safe_target(self.out_dir, rel + ".docx")

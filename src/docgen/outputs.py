@@ -64,6 +64,9 @@ def write_atomic(path: Path, data: bytes) -> None:
     except OSError as e:
         Path(tmp).unlink(missing_ok=True)
         raise OutputError(f"cannot write {path}: {e.strerror}") from e
+    except BaseException:  # Ctrl-C or SIGTERM in the middle of a write: no temporary file stays
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def clean_temp_files(out_dir: Path) -> int:

@@ -198,10 +198,6 @@ class Project:
                 forget(self.config)
                 history.keep_before(plan.out_dir, plan.manifest, [o.id for o in plan.todo])
                 previous = _previous_docx(plan, changes)
-                if previous:  # the redlines of the build before are kept in its history record
-                    from .build import REDLINES
-
-                    shutil.rmtree(plan.out_dir / REDLINES, ignore_errors=True)
             result = execute(plan, self.settings, jobs=jobs or self.config.jobs, progress=progress,
                              previous=previous)
             if result.made:
