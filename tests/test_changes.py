@@ -305,3 +305,24 @@ def test_two_builds_are_compared_document_by_document(tmp_path: Path, runner) ->
     assert "共 1 个输出有变化" in result.output
     same = runner.invoke(cli, ["history", "--out", str(out), "diff", ids[1], ids[1]])
     assert "两次构建的输出相同" in same.output
+
+
+def test_one_earlier_version_can_be_taken_out_of_the_history(tmp_path: Path, runner) -> None:
+    out = tmp_path / "out"
+    (out / "contracts/a").mkdir(parents=True)
+    ids = []
+    for text in ("第一版", "第二版"):
+        (out / "contracts/a/合同.docx").write_text(text, encoding="utf-8")
+        manifest = Manifest.model_validate({"outputs": {"contract:a": {
+            "kind": "contract", "files": {"contracts/a/合同.docx": sha256(text.encode())}}}})
+        manifest.save(out)
+        ids.append(history.record_build(out, manifest, ["contract:a"]).id)
+    listed = runner.invoke(cli, ["history", "--out", str(out), "show", ids[0]])
+    assert listed.exit_code == 0 and listed.output.split() == ["contracts/a/合同.docx"]
+    target = tmp_path / "旧合同.docx"
+    shown = runner.invoke(cli, ["history", "--out", str(out), "show", ids[0], "合同.docx", "--to", str(target)])
+    assert shown.exit_code == 0, shown.output
+    assert target.read_text(encoding="utf-8") == "第一版" and (out / "contracts/a/合同.docx").read_text(
+        encoding="utf-8") == "第二版"
+    missing = runner.invoke(cli, ["history", "--out", str(out), "show", ids[0], "报告.docx"])
+    assert missing.exit_code == 2 and "0 file(s) matching '报告.docx'" in missing.output

@@ -357,6 +357,29 @@ def history_restore(project: Project, build: str) -> None:
                f"{len(record.files) - len(written)} already as they were")
 
 
+@history.command("show")
+@click.argument("build")
+@click.argument("path", required=False)
+@click.option("--to", "dest", type=click.Path(path_type=Path), default=Path("."), show_default=True,
+              help="File (or folder) to write the version of PATH to.")
+@click.pass_obj
+def history_show(project: Project, build: str, path: str | None, dest: Path) -> None:
+    """List the files BUILD left, or write the version of one of them (PATH, or the end of it)
+    to --to, e.g. to compare it with today's: docgen diff OLD NEW.
+
+    Example: docgen history show 20261201-101500 CH-YW-2027-001_运维外包服务合同.docx --to 旧合同.docx
+    """
+    from . import history as kept
+
+    if path is None:
+        record = kept.find(project.config.out_dir, build)
+        for rel in sorted({**record.files, **record.notes}):
+            click.echo(rel)
+        return
+    record, rel, target = kept.export(project.config.out_dir, build, path, dest)
+    click.echo(f"{target}（{rel}，构建 {record.id} 时的版本）")
+
+
 @history.command("diff")
 @click.argument("old")
 @click.argument("new", default="latest")

@@ -184,6 +184,27 @@ def record_build(out_dir: Path, manifest: Manifest, made: list[str], *, reason: 
     return record
 
 
+def export(out_dir: Path, build_id: str, path: str, dest: Path) -> tuple[BuildRecord, str, Path]:
+    """Write the version of the file `path` (relative to the output folder; the unique end of a
+    path will do, e.g. "CH-YW-2026-001_运维外包服务合同.pdf") that build `build_id` left to `dest`
+    (a file, or a folder to put it in under its own name)."""
+    record = find(out_dir, build_id)
+    files = {**record.files, **record.notes}
+    matches = [rel for rel in files if rel == path] or [rel for rel in files if rel.endswith("/" + path)
+                                                        or rel.endswith(path)]
+    if len(matches) != 1:
+        shown = "; ".join(sorted(matches)[:5]) if matches else "none"
+        raise RequestError(f"build {record.id} holds {len(matches)} file(s) matching {path!r} ({shown}); "
+                           "give more of the path (docgen history show BUILD lists them)")
+    rel = matches[0]
+    data = kept(out_dir, files[rel])
+    if data is None:
+        raise OutputError(f"the version of {rel} that build {record.id} left is gone from {_objects(out_dir)}")
+    target = dest / Path(rel).name if dest.is_dir() else dest
+    write_atomic(target, data)
+    return record, rel, target
+
+
 def add_notes(out_dir: Path, record: BuildRecord, files: list[Path]) -> BuildRecord:
     """Keep the change list and redlines a build wrote with its record."""
     notes = dict(record.notes)
