@@ -36,8 +36,11 @@ from click.testing import CliRunner
 SESSION_VAR = "DOCGEN_TEST_SESSION"  # inherited by every subprocess: marks the processes of this session
 SYSTEM_TEMP = tempfile.gettempdir()
 SESSION_TMP = Path(tempfile.mkdtemp(prefix="pytest-docgen-session-", dir=SYSTEM_TEMP)).resolve()
-_SAVED_ENV = {name: os.environ.get(name) for name in ("TMPDIR", SESSION_VAR, "PYTEST_DEBUG_TEMPROOT")}
+_SAVED_ENV = {name: os.environ.get(name) for name in ("TMPDIR", SESSION_VAR, "PYTEST_DEBUG_TEMPROOT", "DOCGEN_LANG")}
 os.environ["TMPDIR"] = os.environ[SESSION_VAR] = str(SESSION_TMP)
+# the tests read docgen's messages in English, whatever this machine's locale; tests/test_i18n.py
+# (and any test that says `with i18n.use("zh")` or passes `--lang zh`) reads the Chinese ones
+os.environ["DOCGEN_LANG"] = "en"
 # pytest's tmp_path stays where pytest usually puts it (and is kept after the run, as usual)
 os.environ.setdefault("PYTEST_DEBUG_TEMPROOT", SYSTEM_TEMP)
 tempfile.tempdir = str(SESSION_TMP)
@@ -442,6 +445,17 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 _FAILED = pytest.StashKey[bool]()
+
+
+@pytest.fixture(autouse=True)
+def messages_in_english() -> Iterator[None]:
+    """Every test starts with docgen's messages in English (a `--lang zh` of the test before it
+    sets the language of the whole process), and leaves them so."""
+    from docgen import i18n
+
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")
 
 
 @pytest.fixture(autouse=True)

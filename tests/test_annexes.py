@@ -381,6 +381,6 @@ def test_build_says_that_the_data_has_warnings(tmp_path: Path, runner, monkeypat
         "total: 1200000.00", "total: 1250000.00")})
     result = runner.invoke(cli, ["build", "--data", str(folder), "--out", "out", "--dry-run"])
     assert result.exit_code == 0, result.output
-    assert "1 warning(s) about the data, listed by `docgen validate`" in result.output
+    assert "1 warning about the data, listed by `docgen validate`" in result.output
     listed = runner.invoke(cli, ["validate", "--data", str(folder)])
     assert "fees.total" in listed.output and "1250000.00" in listed.output

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from docgen import history
+from docgen import history, i18n
 from docgen.changes import Values, changes_between, diff
 from docgen.cli import cli
 from docgen.manifest import Manifest, fingerprint, sha256
@@ -238,7 +238,7 @@ def test_a_policy_revision_keeps_explains_redlines_and_drafts(sample_copy: Path,
 
     built = runner.invoke(cli, ["build"])
     assert built.exit_code == 0, built.output
-    assert "变更说明：out/变更说明.md" in built.output
+    assert "What changed: out/变更说明.md" in built.output
 
     for rel, digest in before.items():  # every earlier file can still be had, byte for byte
         assert history.kept(out, digest) is not None, rel
@@ -299,12 +299,15 @@ def test_two_builds_are_compared_document_by_document(tmp_path: Path, runner) ->
             "files": {"c/sla.docx": sha256(text.encode())}}}})
         manifest.save(out)
         ids.append(history.record_build(out, manifest, ["sla:x"]).id)
-    result = runner.invoke(cli, ["history", "--out", str(out), "diff", ids[0]])
+    with i18n.use("zh"):
+        result = runner.invoke(cli, ["history", "--out", str(out), "diff", ids[0]])
+        same = runner.invoke(cli, ["history", "--out", str(out), "diff", ids[1], ids[1]])
     assert result.exit_code == 0, result.output
     assert "c/sla：" in result.output and "迟到 · 金额：500.00 元/人/次 → 800.00 元/人/次" in result.output
-    assert "共 1 个输出有变化" in result.output
-    same = runner.invoke(cli, ["history", "--out", str(out), "diff", ids[1], ids[1]])
-    assert "两次构建的输出相同" in same.output
+    assert "共 1 个输出文件有变化" in result.output
+    assert "两次生成的输出文件相同" in same.output
+    english = runner.invoke(cli, ["history", "--out", str(out), "diff", ids[0]])
+    assert "c/sla:\n" in english.output and "1 output changed" in english.output
 
 
 def test_one_earlier_version_can_be_taken_out_of_the_history(tmp_path: Path, runner) -> None:
@@ -325,4 +328,4 @@ def test_one_earlier_version_can_be_taken_out_of_the_history(tmp_path: Path, run
     assert target.read_text(encoding="utf-8") == "第一版" and (out / "contracts/a/合同.docx").read_text(
         encoding="utf-8") == "第二版"
     missing = runner.invoke(cli, ["history", "--out", str(out), "show", ids[0], "报告.docx"])
-    assert missing.exit_code == 2 and "0 file(s) matching '报告.docx'" in missing.output
+    assert missing.exit_code == 2 and "0 files matching '报告.docx'" in missing.output

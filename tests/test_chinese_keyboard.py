@@ -12,6 +12,7 @@ from conftest import SAMPLE_DATA
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from docgen import i18n
 from docgen.errors import InputError
 from docgen.load import screen_text
 from docgen.validate import load_dataset, typing_hint
@@ -35,20 +36,30 @@ def _line(file: str, needle: str) -> int:
                 if needle in line)
 
 
-@pytest.mark.parametrize(("old", "new", "expected"), [
-    ("    short_name: ", "    short_name：", ":15: short_name: 全角冒号“：”（第 15 列）"),
-    ("    short_name: ", "　  short_name: ", ":1: 全角空格（第 1 列）在缩进中"),
-    ("    short_name: ", "    short_name:　", ":16: short_name: 全角空格（第 16 列）：冒号后应为半角空格"),
+@pytest.mark.parametrize(("old", "new", "expected", "english"), [
+    ("    short_name: ", "    short_name：", ":15: short_name: 全角冒号“：”（第 15 列）",
+     ":15: short_name: full-width colon '：' (column 15)"),
+    ("    short_name: ", "　  short_name: ", ":1: 全角空格（第 1 列）在缩进中",
+     ":1: full-width space (column 1) in the indentation"),
+    ("    short_name: ", "    short_name:　", ":16: short_name: 全角空格（第 16 列）：冒号后应为半角空格",
+     ":16: short_name: full-width space (column 16): after the colon write a half-width space"),
 ])
-def test_full_width_characters_are_named_where_they_are(tmp_path: Path, old: str, new: str, expected: str) -> None:
-    found = _problems(tmp_path, "vendors.yaml", old, new)
+def test_full_width_characters_are_named_where_they_are(tmp_path: Path, old: str, new: str, expected: str,
+                                                        english: str) -> None:
+    with i18n.use("zh"):
+        found = _problems(tmp_path, "vendors.yaml", old, new)
     line = _line("vendors.yaml", "short_name: ")
     assert found == [f"vendors.yaml:{line}{expected}" + found[0].split(expected, 1)[1]], found
+    found = _problems(tmp_path / "en", "vendors.yaml", old, new)
+    assert found == [f"vendors.yaml:{line}{english}" + found[0].split(english, 1)[1]], found
 
 
 def test_a_full_width_comma_between_list_items() -> None:
-    [problem] = screen_text('sla:\n  windows: ["7×24"，"5×8"]\n', "policy.yaml")
+    with i18n.use("zh"):
+        [problem] = screen_text('sla:\n  windows: ["7×24"，"5×8"]\n', "policy.yaml")
     assert (problem.line, problem.col) == (2, 19) and "全角逗号" in problem.message
+    [problem] = screen_text('sla:\n  windows: ["7×24"，"5×8"]\n', "policy.yaml")
+    assert problem.message.startswith("full-width comma '，' (column 19) between list items")
 
 
 def test_commas_and_colons_inside_chinese_text_are_fine() -> None:
@@ -68,7 +79,9 @@ def test_commas_and_colons_inside_chinese_text_are_fine() -> None:
     ("华信\u200b智维", "零宽空格 U+200B"),
 ])
 def test_what_to_write_instead(value: str, hint: str) -> None:
-    assert hint in typing_hint(value)
+    with i18n.use("zh"):
+        assert hint in typing_hint(value)
+    assert typing_hint(value) and hint not in typing_hint(value)  # the English hint
 
 
 @settings(max_examples=200, deadline=None)
@@ -81,21 +94,35 @@ def test_plain_values_get_no_hint(value: str) -> None:
 def test_a_thousands_separator_in_an_amount_is_named_with_the_record(tmp_path: Path) -> None:
     text = (SAMPLE_DATA / "agreements.yaml").read_text(encoding="utf-8")
     total = re.search(r"total: (\S+)", text).group(0)
-    [problem] = _problems(tmp_path, "agreements.yaml", total, "total: 1,218,000.00")
+    with i18n.use("zh"):
+        [problem] = _problems(tmp_path, "agreements.yaml", total, "total: 1,218,000.00")
     assert problem.startswith(f"agreements.yaml:{_line('agreements.yaml', total)}:14: agreements[第1项 hx-2026].fees.total:")
-    assert problem.endswith("金额不要写千分位逗号，写作 1218000.00")
+    assert problem.endswith("应为金额，如 120000.00（现为 '1,218,000.00'）；金额不要写千分位逗号，写作 1218000.00")
+    [problem] = _problems(tmp_path / "en", "agreements.yaml", total, "total: 1,218,000.00")
+    assert problem.startswith(f"agreements.yaml:{_line('agreements.yaml', total)}:14: agreements[#1 hx-2026].fees.total:")
+    assert problem.endswith("do not write thousands separators in amounts: write 1218000.00")
 
 
 def test_a_chinese_date_and_an_x_for_the_times_sign(tmp_path: Path) -> None:
-    found = _problems(tmp_path, "agreements.yaml", "start: 2026-01-01", "start: 2026年1月1日")
+    with i18n.use("zh"):
+        found = _problems(tmp_path, "agreements.yaml", "start: 2026-01-01", "start: 2026年1月1日")
     assert any("agreements[第1项 hx-2026].start:" in p and p.endswith("日期写作 2026-01-01") for p in found), found
-    found = _problems(tmp_path / "other", "agreements.yaml", 'service_window: "7×24"', "service_window: 7x24")
+    with i18n.use("zh"):
+        found = _problems(tmp_path / "other", "agreements.yaml", 'service_window: "7×24"', "service_window: 7x24")
     assert any("sla.service_window:" in p and "用乘号 ×：写作 7×24" in p for p in found), found
+    found = _problems(tmp_path / "en", "agreements.yaml", "start: 2026-01-01", "start: 2026年1月1日")
+    assert any("agreements[#1 hx-2026].start:" in p and p.endswith("write dates as 2026-01-01") for p in found), found
+    found = _problems(tmp_path / "en-other", "agreements.yaml", 'service_window: "7×24"', "service_window: 7x24")
+    assert any("sla.service_window:" in p and p.endswith("use the times sign ×: write 7×24") for p in found), found
 
 
 def test_an_invisible_character_in_a_key(tmp_path: Path) -> None:
     found = _problems(tmp_path, "agreements.yaml", "    contract_no: ", "    contract_no\u200b: ")
-    assert any("unknown field 'contract_no\\u200b'" in p and "零宽空格 U+200B" in p for p in found), found
+    assert any("unknown field 'contract_no\\u200b'; it holds invisible characters (zero-width space U+200B)" in p
+               for p in found), found
+    with i18n.use("zh"):
+        found = _problems(tmp_path / "zh", "agreements.yaml", "    contract_no: ", "    contract_no\u200b: ")
+    assert any("未知字段 'contract_no\\u200b'；其中有看不见的字符（零宽空格 U+200B）" in p for p in found), found
 
 
 def test_a_misnamed_file_says_which_name_docgen_reads(tmp_path: Path) -> None:
@@ -111,8 +138,8 @@ def test_a_misnamed_file_says_which_name_docgen_reads(tmp_path: Path) -> None:
 def test_a_syntax_error_in_one_file_does_not_hide_the_others(tmp_path: Path) -> None:
     _problems(tmp_path, "vendors.yaml", "    short_name: ", "    short_name：")
     found = _problems(tmp_path, "agreements.yaml", "start: 2026-01-01", "start: 2026年1月1日")
-    assert any(p.startswith("vendors.yaml:") and "全角冒号" in p for p in found), found
-    assert any(p.startswith("agreements.yaml:") and "日期写作" in p for p in found), found
+    assert any(p.startswith("vendors.yaml:") and "full-width colon" in p for p in found), found
+    assert any(p.startswith("agreements.yaml:") and "write dates as" in p for p in found), found
 
 
 def test_an_invisible_character_in_a_valid_value_is_a_warning_at_its_place(tmp_path: Path) -> None:
@@ -123,4 +150,8 @@ def test_an_invisible_character_in_a_valid_value_is_a_warning_at_its_place(tmp_p
                                          encoding="utf-8")
     data = load_dataset(folder)
     line = _line("vendors.yaml", "name: 华信智维科技有限公司")
+    assert any(w.startswith(f"vendors.yaml:{line}:") and "zero-width space U+200B" in w for w in data.warnings), \
+        data.warnings
+    with i18n.use("zh"):
+        data = load_dataset(folder)
     assert any(w.startswith(f"vendors.yaml:{line}:") and "零宽空格 U+200B" in w for w in data.warnings), data.warnings

@@ -54,15 +54,15 @@ def test_every_field_has_a_chinese_title() -> None:
 
 BROKEN = [
     ("a thousands separator", lambda t: re.sub(r"total: \S+", "total: '1,680,000.00'", t, count=1),
-     ["agreements", 0, "fees", "total"], "agreements[第1项 hx-2026].fees.total"),
+     ["agreements", 0, "fees", "total"], "agreements[#1 hx-2026].fees.total"),
     ("a percent sign", lambda t: re.sub(r"performance_share_pct: \S+", "performance_share_pct: 15%", t, count=1),
-     ["agreements", 0, "fees", "performance_share_pct"], "agreements[第1项 hx-2026].fees.performance_share_pct"),
+     ["agreements", 0, "fees", "performance_share_pct"], "agreements[#1 hx-2026].fees.performance_share_pct"),
     ("a time limit in words", lambda t: re.sub(r"response: \S+", "response: 15分钟", t, count=1),
-     ["agreements", 0, "sla", "levels", 0, "response"], "agreements[第1项 hx-2026].sla.levels[第1项 P1].response"),
+     ["agreements", 0, "sla", "levels", 0, "response"], "agreements[#1 hx-2026].sla.levels[#1 P1].response"),
     ("an unknown field", lambda t: t.replace("    contract_no:", "    contract_number: x\n    contract_no:", 1),
-     ["agreements", 0], "agreements[第1项 hx-2026].contract_number"),
+     ["agreements", 0], "agreements[#1 hx-2026].contract_number"),
     ("a share over 100", lambda t: re.sub(r"performance_share_pct: \S+", "performance_share_pct: 150", t, count=1),
-     ["agreements", 0, "fees", "performance_share_pct"], "agreements[第1项 hx-2026].fees.performance_share_pct"),
+     ["agreements", 0, "fees", "performance_share_pct"], "agreements[#1 hx-2026].fees.performance_share_pct"),
 ]
 
 

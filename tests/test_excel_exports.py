@@ -12,6 +12,7 @@ from conftest import SAMPLE_DATA
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from docgen import i18n
 from docgen.cli import cli
 from docgen.errors import InputError
 from docgen.validate import load_dataset
@@ -168,7 +169,9 @@ def test_a_file_that_is_not_a_workbook_says_how_to_save_it(tmp_path: Path) -> No
     folder = _copy(tmp_path)
     (folder / "tickets.csv").unlink()
     (folder / "tickets.xlsx").write_bytes(b"id,agreement\nINC-1,hx-2026\n")
-    with pytest.raises(InputError, match=r"tickets\.xlsx: not an Excel workbook.*Excel 工作簿"):
+    with i18n.use("zh"), pytest.raises(InputError, match=r"tickets\.xlsx: 不是 docgen 能读取的 Excel 工作簿.*Excel 工作簿"):
+        load_dataset(folder)
+    with pytest.raises(InputError, match=r"tickets\.xlsx: not an Excel workbook.*'Excel Workbook \(\*\.xlsx\)'"):
         load_dataset(folder)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import MINI, have_soffice, line_of, write_mini
 
-from docgen import history
+from docgen import history, i18n
 from docgen.cli import cli
 from docgen.errors import InputError
 from docgen.manifest import sha256
@@ -52,9 +52,13 @@ def test_a_policy_revision_leaves_signed_documents_byte_identical(signed: Path, 
     _raise_late_fee(signed)
     dry = _build(runner, "--dry-run")
     assert dry.exit_code == 0
-    assert "份已签合同文件保持原样（hx-2026：运维外包服务合同、服务等级协议、考核办法）" in dry.output
+    assert "3 signed documents are kept as they were made (hx-2026: 运维外包服务合同、服务等级协议、考核办法)" in dry.output
     assert "policy.yaml:deductions changed" in dry.output and "docgen reissue hx-2026" in dry.output
-    built = _build(runner)
+    with i18n.use("zh"):
+        dry_zh = _build(runner, "--dry-run")
+        built = _build(runner)
+    assert dry_zh.exit_code == 0, dry_zh.output
+    assert "份已签合同文件保持原样（hx-2026：运维外包服务合同、服务等级协议、考核办法）" in dry_zh.output
     assert built.exit_code == 0, built.output
     assert "份已签合同文件保持原样" in built.output
     assert _hashes(signed, CONTRACT, SLA) == before

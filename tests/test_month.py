@@ -26,7 +26,7 @@ def test_the_month_in_one_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert all((tmp_path / "out" / p).is_file() for p in written)
     assert not list((tmp_path / "out").glob("contracts/*"))  # the month only
     again = runner.invoke(cli, ["month", "2026-10"])
-    assert again.exit_code == 0 and "（未变）" in again.output and "0 made, 3 unchanged" in again.output
+    assert again.exit_code == 0 and "(unchanged)" in again.output and "0 made, 3 unchanged" in again.output
 
     monthly = runner.invoke(cli, ["report", "monthly", "--month", "2026-10"])
     assert monthly.exit_code == 0 and "docgen month 2026-10" in monthly.output

@@ -11,6 +11,7 @@ import pytest
 from conftest import MINI, have_soffice, line_of, write_mini
 from docx import Document
 
+from docgen import i18n
 from docgen.cli import cli
 from docgen.errors import InputError
 from docgen.manifest import sha256
@@ -115,8 +116,11 @@ def test_a_revision_from_december_rewrites_no_report_and_no_signed_contract(samp
     assert "7 made," in result.output, result.output
     for agreement, number in (("hx", "001"), ("lc", "002"), ("qs", "003")):
         assert (out / f"contracts/{agreement}-2026/CH-YW-2026-{number}-BC-2026.2_补充协议（草稿）.pdf").is_file()
-    assert result.output.count("份已签合同文件保持原样") == 3 and "policy/2026.2.yaml (" in result.output
+    assert result.output.count(" kept as ") == 3 and "policy/2026.2.yaml (" in result.output
     after = _all_files(out)
+    with i18n.use("zh"):  # the signed documents are still held: a dry run says so again, in Chinese
+        dry = runner.invoke(cli, [*args, "--dry-run"])
+    assert dry.exit_code == 0 and dry.output.count("份已签合同文件保持原样") == 3, dry.output
     changed = sorted(k for k in before if after.get(k) != before[k])
     assert changed == sorted([
         "bundles/contract-pack-hx-2027_合同文本汇编.pdf",

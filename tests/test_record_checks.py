@@ -42,7 +42,7 @@ def test_every_record_the_agreement_cannot_know_is_one_located_problem(sample_co
         ("attendance.csv", line_of((data / "attendance.csv").read_text(encoding="utf-8"), "KQ-X-1"), "date"):
             "2026-07-20 is before 'hx-05' started on 2026-08-03",
         ("attendance.csv", line_of((data / "attendance.csv").read_text(encoding="utf-8"), "KQ-X-2"), "kind"):
-            "旷工 on 2026-07-22, a day of approved leave 'QJ-003'",
+            "absence (旷工) on 2026-07-22, a day of approved leave 'QJ-003'",
         ("leave.yaml", line_of(text, "substitute: lc-02"), "substitute"): "works for vendor 'lc', not 'hx'",
         ("leave.yaml", line_of(text, "hours: 4"), "hours"): "4 hours do not fit between start and end (3.5 hours)",
     }

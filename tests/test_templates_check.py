@@ -68,7 +68,7 @@ def test_cli_lists_all_problems_and_exits_1(tmp_path: Path, runner) -> None:
     result = runner.invoke(cli, ["templates", "check", "--template", str(bad), "--kind", "leave"])
     assert result.exit_code == 1
     assert "has no field 'nmae'" in result.output and "unknown variable 'vendr'" in result.output
-    assert "2 template problem(s) found." in result.output
+    assert "2 template problems found." in result.output
 
 
 def test_template_needs_kind(tmp_path: Path, runner) -> None:

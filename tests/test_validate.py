@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import MINI, line_of, write_mini
 
+from docgen import i18n
 from docgen.cli import cli
 from docgen.errors import InputError
 from docgen.validate import load_dataset
@@ -36,7 +37,7 @@ def test_mini_data_is_valid(mini: Path) -> None:
 def test_missing_required_field_is_reported_at_parent(tmp_path: Path) -> None:
     files = replace("vendors.yaml", "    legal_rep: 王建国\n", "")
     line = line_of(files["vendors.yaml"], "- id: hx")
-    assert f"data/vendors.yaml:{line}:5: vendors[第1项 hx].legal_rep: missing required field 'legal_rep'" in "\n".join(
+    assert f"data/vendors.yaml:{line}:5: vendors[#1 hx].legal_rep: missing required field 'legal_rep'" in "\n".join(
         problems_for(tmp_path, **files)).replace(str(tmp_path) + "/", "")
 
 
@@ -48,14 +49,14 @@ def test_unknown_field_suggests_the_right_one(tmp_path: Path) -> None:
     files = replace("vendors.yaml", "    short_name:", "    short_nmae:")
     line = line_of(files["vendors.yaml"], "short_nmae")
     got = _only(problems_for(tmp_path, **files), tmp_path)
-    assert f"data/vendors.yaml:{line}:5: vendors[第1项 hx].short_nmae: unknown field 'short_nmae'; did you mean 'short_name'?" in got
+    assert f"data/vendors.yaml:{line}:5: vendors[#1 hx].short_nmae: unknown field 'short_nmae'; did you mean 'short_name'?" in got
 
 
 def test_text_where_a_number_belongs(tmp_path: Path) -> None:
     files = replace("agreements.yaml", "total: 1200000.00", "total: 一百二十万")
     line = line_of(files["agreements.yaml"], "total:")
     got = _only(problems_for(tmp_path, **files), tmp_path)
-    assert any(p.startswith(f"data/agreements.yaml:{line}:14: agreements[第1项 hx-2026].fees.total: ") and "decimal" in p
+    assert any(p.startswith(f"data/agreements.yaml:{line}:14: agreements[#1 hx-2026].fees.total: ") and "should be an amount such as 120000.00" in p
                for p in got), got
 
 
@@ -63,31 +64,36 @@ def test_impossible_date(tmp_path: Path) -> None:
     files = replace("agreements.yaml", "start: 2026-01-01", "start: 2026-13-45")
     line = line_of(files["agreements.yaml"], "start:")
     got = _only(problems_for(tmp_path, **files), tmp_path)
-    assert any(p.startswith(f"data/agreements.yaml:{line}:12: agreements[第1项 hx-2026].start: ") and "month" in p for p in got), got
+    assert any(p.startswith(f"data/agreements.yaml:{line}:12: agreements[#1 hx-2026].start: ") and "month" in p for p in got), got
 
 
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        ("-5.00", "greater than or equal to 0"),
-        ("0.105", "2 decimal places"),
-        ('"12,50"', "valid decimal"),
-        (".inf", "finite number"),
+        ("-5.00", "should be at least 0, got -5.00"),
+        ("0.105", "should have at most 2 decimal places, got 0.105"),
+        ('"12,50"', "should be an amount such as 120000.00, without thousands separators, got '12,50'"),
+        (".inf", "should be an amount such as 120000.00"),
     ],
 )
 def test_bad_amounts(tmp_path: Path, value: str, expected: str) -> None:
     files = replace("agreements.yaml", "liquidated_damages: 100000.00", f"liquidated_damages: {value}")
     line = line_of(files["agreements.yaml"], "liquidated_damages")
     got = _only(problems_for(tmp_path, **files), tmp_path)
-    assert any(p.startswith(f"data/agreements.yaml:{line}:27: agreements[第1项 hx-2026].nda.liquidated_damages: ")
+    assert any(p.startswith(f"data/agreements.yaml:{line}:27: agreements[#1 hx-2026].nda.liquidated_damages: ")
                and expected in p for p in got), got
 
 
 def test_invalid_credit_code(tmp_path: Path) -> None:
     files = replace("vendors.yaml", "91320583MA27WQ8H0P", "91320583MA27WQ8H0X")
     line = line_of(files["vendors.yaml"], "uscc:")
-    got = _only(problems_for(tmp_path, **files), tmp_path)
-    assert f"data/vendors.yaml:{line}:11: vendors[第1项 hx].uscc: 统一社会信用代码 check character is 'X', expected 'P'" in got
+    with i18n.use("zh"):
+        got = _only(problems_for(tmp_path, **files), tmp_path)
+    assert any(p.startswith(f"data/vendors.yaml:{line}:11: ") and p.endswith("uscc: 统一社会信用代码的校验位是 'X'，应为 'P'")
+               for p in got), got
+    got = _only(problems_for(tmp_path / "en", **files), tmp_path / "en")
+    assert any(p.startswith(f"data/vendors.yaml:{line}:11: ") and p.endswith(
+        "uscc: the unified social credit code check character is 'X', expected 'P'") for p in got), got
 
 
 def test_duplicate_key_names_both_lines(tmp_path: Path) -> None:
@@ -102,7 +108,7 @@ def test_end_before_start(tmp_path: Path) -> None:
     files = replace("agreements.yaml", "end: 2026-12-31", "end: 2025-12-31")
     line = line_of(files["agreements.yaml"], "end:")
     got = _only(problems_for(tmp_path, **files), tmp_path)
-    assert f"data/agreements.yaml:{line}:10: agreements[第1项 hx-2026].end: end 2025-12-31 is not after start 2026-01-01" in got
+    assert f"data/agreements.yaml:{line}:10: agreements[#1 hx-2026].end: end 2025-12-31 is not after start 2026-01-01" in got
 
 
 def test_ticket_restored_before_opened_in_csv(tmp_path: Path) -> None:
@@ -188,7 +194,7 @@ def test_control_character_is_named(tmp_path: Path) -> None:
     files = replace("vendors.yaml", "address: 江苏省澄湖市科技园1号", 'address: "江苏省澄湖市\\x0b科技园1号"')
     line = line_of(files["vendors.yaml"], "address:")
     got = _only(problems_for(tmp_path, **files), tmp_path)
-    assert (f"data/vendors.yaml:{line}:14: vendors[第1项 hx].address: contains the control character U+000B at position 7; "
+    assert (f"data/vendors.yaml:{line}:14: vendors[#1 hx].address: contains the control character U+000B at position 7; "
             "remove it") in got
 
 
@@ -196,8 +202,8 @@ def test_strict_types_reject_bool_and_unquoted_number(tmp_path: Path) -> None:
     files = replace("staff.yaml", "pledge_signed: true", "pledge_signed: yes")
     files["staff.yaml"] = files["staff.yaml"].replace('phone: "13900000002"', "phone: 13900000002")
     got = _only(problems_for(tmp_path, **files), tmp_path)
-    assert any("staff[第1项 s1].pledge_signed: Input should be a valid boolean, got 'yes'" in p for p in got), got
-    assert any("staff[第2项 s2].phone: Input should be a valid string, got 13900000002 (put the value in quotes)" in p
+    assert any("staff[#1 s1].pledge_signed: should be true or false, got 'yes'" in p for p in got), got
+    assert any("staff[#2 s2].phone: should be text, got 13900000002 (put the value in quotes)" in p
                for p in got), got
 
 
@@ -221,7 +227,7 @@ def test_case_insensitive_duplicate_ids(tmp_path: Path) -> None:
 def test_path_like_ids_are_refused(tmp_path: Path) -> None:
     files = replace("agreements.yaml", "id: hx-2026", "id: ../../etc/x")
     got = _only(problems_for(tmp_path, **files), tmp_path)
-    assert any("].id: String should match pattern" in p for p in got), got
+    assert any("].id: should be an id of ASCII letters, digits, '-' and '_'" in p for p in got), got
 
 
 def test_all_problems_in_one_pass_across_files(tmp_path: Path) -> None:
@@ -281,4 +287,4 @@ def test_records_are_named_by_their_position_counted_from_one_and_their_id(tmp_p
     (folder / "agreements.yaml").write_text(text[:total] + "total: 1,200,000.00" + text[end:], encoding="utf-8")
     with pytest.raises(InputError) as caught:
         load_dataset(folder)
-    assert any("agreements[第4项 hx-2027].fees.total" in str(p) for p in caught.value.problems), caught.value
+    assert any("agreements[#4 hx-2027].fees.total" in str(p) for p in caught.value.problems), caught.value

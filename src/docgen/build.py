@@ -25,6 +25,7 @@ from .convert import Converter, Outcome, open_converter
 from .errors import DocgenError
 from .fidelity import Expected, describe, differences, expected_text
 from .formatting import cn_date
+from .i18n import _, ngettext
 from .manifest import Manifest, OutputRecord, file_hash, inputs_digest, provenance, sha256
 from .outputs import clean_temp_files, safe_target, work_dir, write_atomic
 from .plan import BundleJob, Job, Plan, bundle_inputs
@@ -120,7 +121,7 @@ REDLINES = "修订对照"  # in the output folder: the redline of each document 
 
 def redline_path(output: str) -> str:
     """Where the redline of the document at `output` (relative, without suffix) goes."""
-    folder, _, name = output.rpartition("/")
+    folder, _slash, name = output.rpartition("/")
     return f"{REDLINES}/{folder}/{REDLINES}_{name}" if folder else f"{REDLINES}/{REDLINES}_{name}"
 
 
@@ -203,7 +204,7 @@ class _Run:
                                        properties_for(job, author, provenance(job.id, self.inputs[job.id])))
                 except DocgenError as e:
                     self.result.failed[job.id] = str(e)
-                    self.progress.step(f"{document_name(job)}：失败")
+                    self.progress.step(_failed_step(document_name(job)))
                     settled(job.id)
                     continue
                 staged = stage / f"{i:05d}.docx"
@@ -291,10 +292,15 @@ def _checking(expected: Expected, progress: Progress, name: str) -> Callable[[Ou
 
     def then(outcome: Outcome) -> Outcome:
         outcome = _faithful(outcome, expected)
-        progress.step(name if outcome.pdf is not None else f"{name}：失败")
+        progress.step(name if outcome.pdf is not None else _failed_step(name))
         return outcome
 
     return then
+
+
+def _failed_step(name: str) -> str:
+    """The progress line of a document that could not be made."""
+    return _("{name}: failed").format(name=name)
 
 
 def _faithful(outcome: Outcome, expected: Expected) -> Outcome:
@@ -371,7 +377,9 @@ class Bundler:
         result, manifest = self.run.result, self.run.manifest
         broken = [j.id for j in bundle.members if j.id in result.failed or j.id not in manifest.outputs]
         if broken:
-            result.failed[bundle.id] = f"not made: member(s) failed: {', '.join(broken)}"
+            result.failed[bundle.id] = ngettext("not made: a member failed: {members}",
+                                                "not made: members failed: {members}",
+                                                len(broken)).format(members=", ".join(broken))
             return
         from .bundle import assemble
 

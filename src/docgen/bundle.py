@@ -22,6 +22,8 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 
 from .errors import BundleError
+from .i18n import _
+from .outputs import os_reason
 
 MAX_PAGES = 5000
 
@@ -58,17 +60,20 @@ def read_member(member: Member) -> PdfReader:
     try:
         data = member.pdf.read_bytes()
     except OSError as e:
-        raise BundleError(f"bundle member {member.pdf}: cannot be read ({e.strerror})") from e
+        raise BundleError(_("bundle member {file}: cannot be read ({reason})").format(
+            file=member.pdf, reason=os_reason(e))) from e
     if not data.startswith(b"%PDF-"):
-        raise BundleError(f"bundle member {member.pdf}: not a PDF file")
+        raise BundleError(_("bundle member {file}: not a PDF file").format(file=member.pdf))
     try:
         reader = PdfReader(BytesIO(data), strict=True)
         if reader.is_encrypted:
-            raise BundleError(f"bundle member {member.pdf}: the PDF is encrypted; bundles take unencrypted PDFs only")
+            raise BundleError(_("bundle member {file}: the PDF is encrypted; bundles take unencrypted PDFs only")
+                              .format(file=member.pdf))
         if len(reader.pages) < 1:
-            raise BundleError(f"bundle member {member.pdf}: the PDF has no pages")
+            raise BundleError(_("bundle member {file}: the PDF has no pages").format(file=member.pdf))
     except PyPdfError as e:
-        raise BundleError(f"bundle member {member.pdf}: damaged PDF ({e})") from e
+        # pypdf's own words say what is damaged
+        raise BundleError(_("bundle member {file}: damaged PDF ({detail})").format(file=member.pdf, detail=e)) from e
     return reader
 
 
@@ -242,7 +247,7 @@ def _front_pdf(info: BundleInfo, entries: list[Entry], tf: Typeface, draft: bool
             c.setDash()
         c.showPage()
     c.save()
-    texts = [info.organisation, info.title, info.period] + [m.title + m.group for _, m, _, _ in entries]
+    texts = [info.organisation, info.title, info.period] + [m.title + m.group for _i, m, _p, _c in entries]
     if any(ord(ch) > 0xFFFF for text in texts for ch in text):
         return _fix_astral_tounicode(buf.getvalue())
     return buf.getvalue()
@@ -330,13 +335,14 @@ def assemble(info: BundleInfo, members: Sequence[Member], typeface: Typeface, *,
     readers = [read_member(m) for m in members]
     total = sum(len(r.pages) for r in readers)
     if total > MAX_PAGES:
-        raise BundleError(f"bundle {info.name}: {total} pages, over the limit of {MAX_PAGES}")
+        raise BundleError(_("bundle {name}: {pages} pages, over the limit of {limit}").format(
+            name=info.name, pages=total, limit=MAX_PAGES))
     entries = _entries(members, readers)
     writer = PdfWriter()
     writer.append(PdfReader(BytesIO(_front_pdf(info, entries, typeface, draft))), import_outline=False)
     parents: dict[str, Any] = {}
     nest = len({m.group for m in members}) > 1
-    for (_, member, start, _), reader in zip(entries, readers, strict=True):
+    for (_index, member, start, _count), reader in zip(entries, readers, strict=True):
         writer.append(reader, import_outline=False)
         parent = None
         if nest:
@@ -356,7 +362,7 @@ def assemble(info: BundleInfo, members: Sequence[Member], typeface: Typeface, *,
 
     members_of = [{"id": member.id, "first": start, "pages": len(reader.pages), "digest": member.digest,
                    "sha256": hashlib.sha256(member.pdf.read_bytes()).hexdigest()}
-                  for (_, member, start, _), reader in zip(entries, readers, strict=True)]
+                  for (_index, member, start, _count), reader in zip(entries, readers, strict=True)]
     writer.add_metadata({
         BUNDLE_KEY: json.dumps({"bundle": info.name, "members": members_of}, ensure_ascii=True, sort_keys=True),
         "/Title": info.title + (f" {info.period}" if info.period else ""),

@@ -23,6 +23,8 @@ import jinja2
 from jinja2 import nodes
 from pydantic import BaseModel
 
+from . import i18n
+from .i18n import N_, _, ngettext
 from .render import _patched, environment, preflight
 
 ANY = object()
@@ -56,8 +58,12 @@ class TagProblem:
     near: str = ""
 
     def __str__(self) -> str:
-        near = f"\n    near: {self.near}" if self.near else ""
-        return f"{self.template}: {self.part} paragraph {self.paragraph}: {self.message}{near}"
+        if self.near:
+            return _("{template}: {part} paragraph {paragraph}: {message}\n    near: {near}").format(
+                template=self.template, part=self.part, paragraph=self.paragraph, message=self.message,
+                near=self.near)
+        return _("{template}: {part} paragraph {paragraph}: {message}").format(
+            template=self.template, part=self.part, paragraph=self.paragraph, message=self.message)
 
 
 def _unwrap(t: Any) -> Any:
@@ -117,8 +123,8 @@ class _Checker:
             if node.name in self.env.globals:
                 return ANY
             close = difflib.get_close_matches(node.name, scope, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            self.problem(node, f"unknown variable {node.name!r}{hint}")
+            self.problem(node, _("unknown variable {name!r}; did you mean {close!r}?").format(
+                name=node.name, close=close[0]) if close else _("unknown variable {name!r}").format(name=node.name))
             return ANY
         if isinstance(node, nodes.Getattr):
             return self.attr(node, self.typeof(node.node, scope), node.attr)
@@ -154,14 +160,15 @@ class _Checker:
             named += [k.value.value for k in node.kwargs if k.key == "attribute" and isinstance(k.value, nodes.Const)]
             for name in named:
                 if isinstance(name, str) and any(part.startswith("_") for part in name.split(".")):
-                    self.problem(node, f"{name!r}: names that start with '_' are not available to templates")
+                    self.problem(node, _(UNDERSCORE).format(name=name))
             if node.name not in self.env.filters:
-                self.problem(node, f"unknown filter {node.name!r}; known: {', '.join(sorted(self.env.filters))}")
+                self.problem(node, _("unknown filter {name!r}; known: {known}").format(
+                    name=node.name, known=", ".join(sorted(self.env.filters))))
             return int if node.name == "length" else ANY
         if isinstance(node, nodes.Const):
             return type(node.value)
         if isinstance(node, nodes.Pow):
-            self.problem(node, "the ** operator is not allowed in templates")
+            self.problem(node, _("the ** operator is not allowed in templates"))
         for child in node.iter_child_nodes():
             self.visit(child, scope)
         return ANY
@@ -169,7 +176,7 @@ class _Checker:
     def attr(self, node: nodes.Node, owner: Any, attr: str) -> Any:
         t = _unwrap(owner)
         if attr.startswith("_"):
-            self.problem(node, f"{attr!r}: names that start with '_' are not available to templates")
+            self.problem(node, _(UNDERSCORE).format(name=attr))
             return ANY
         if t is ANY or t is object:
             return ANY
@@ -177,17 +184,19 @@ class _Checker:
             if attr in ("items", "keys", "values", "get"):
                 return _Method(t, attr)
             if attr in _DICT_METHODS:
-                self.problem(node, f"{attr!r}: of a mapping, templates may use only items, keys, values and get")
+                self.problem(node, _("{name!r}: of a mapping, templates may use only items, keys, values and "
+                                     "get").format(name=attr))
                 return ANY
             return typing.get_args(t)[1]
         fields = _fields(t)
         if fields is None:
-            self.problem(node, f"{_name(t)} has no field {attr!r}")
+            self.problem(node, _("{type} has no field {name!r}").format(type=_name(t), name=attr))
             return ANY
         if attr not in fields:
             close = difflib.get_close_matches(attr, fields, n=1, cutoff=0.6)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            self.problem(node, f"{_name(t)} has no field {attr!r}{hint}")
+            self.problem(node, _("{type} has no field {name!r}; did you mean {close!r}?").format(
+                type=_name(t), name=attr, close=close[0]) if close
+                else _("{type} has no field {name!r}").format(type=_name(t), name=attr))
             return ANY
         return fields[attr]
 
@@ -200,7 +209,7 @@ class _Checker:
             return typing.get_args(t)[0] if typing.get_args(t) else ANY
         if origin is dict:
             return typing.get_args(t)[0]
-        self.problem(node, f"loop over {_name(t)}, which is not a list")
+        self.problem(node, _("loop over {type}, which is not a list").format(type=_name(t)))
         return ANY
 
     # -- statements
@@ -245,6 +254,9 @@ class _Checker:
                     self.visit(child, scope)
 
 
+UNDERSCORE = N_("{name!r}: names that start with '_' are not available to templates")
+
+
 def _visible(xml: str) -> str:
     return re.sub(r"<[^>]+>", "", xml).strip()
 
@@ -260,17 +272,19 @@ def _word_damage(template: str, part: str, xml: str) -> list[TagProblem]:
         text = "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", para))
         for bad in FULL_WIDTH:
             if bad in text:
-                found.append(TagProblem(template, part, i, f"full-width {bad!r} in a tag; type it with ASCII braces",
-                                        text[:120]))
+                found.append(TagProblem(template, part, i, _("full-width {bad!r} in a tag; type it with ASCII "
+                                                             "braces").format(bad=bad), text[:120]))
         for tag in re.findall(r"\{[{%].*?[}%]\}", text):
             if any(q in tag for q in QUOTES):
-                found.append(TagProblem(template, part, i, f"Chinese quotes inside {tag!r}; use ASCII quotes",
-                                        text[:120]))
+                found.append(TagProblem(template, part, i, _("Chinese quotes inside {tag!r}; use ASCII "
+                                                             "quotes").format(tag=tag), text[:120]))
             if "\u3000" in tag:
-                found.append(TagProblem(template, part, i, f"ideographic space inside {tag!r}", text[:120]))
+                found.append(TagProblem(template, part, i, _("ideographic space inside {tag!r}").format(tag=tag),
+                                        text[:120]))
         if re.search(r"\{(?:<[^>]+>)+[{%]|[}%](?:<[^>]+>)+\}", para):
-            found.append(TagProblem(template, part, i, "a tag delimiter is split across Word runs (formatting "
-                                    "changed inside the braces); select the tag and retype it", text[:120]))
+            found.append(TagProblem(template, part, i, _("a tag delimiter is split across Word runs (formatting "
+                                                         "changed inside the braces); select the tag and retype "
+                                                         "it"), text[:120]))
     return found
 
 
@@ -285,13 +299,14 @@ def _parse_all(env: jinja2.Environment, name: str, part: str, lines: list[str],
     once the syntax is fixed."""
     source = list(lines)
     failed = False
-    for _ in range(MAX_SYNTAX_ERRORS):
+    for _attempt in range(MAX_SYNTAX_ERRORS):
         try:
             tree = env.parse("\n".join(source))
         except jinja2.TemplateSyntaxError as e:
             failed = True
             line = e.lineno if e.lineno and 0 < e.lineno <= len(lines) else len(lines)
-            problems.append(TagProblem(name, part, line, f"syntax error: {e.message}", _visible(lines[line - 1])[:120]))
+            problems.append(TagProblem(name, part, line, _("syntax error: {message}").format(message=e.message),
+                                       _visible(lines[line - 1])[:120]))
             if not source[line - 1]:
                 break  # the error is not in this paragraph's own text (e.g. a block left open)
             source[line - 1] = ""
@@ -314,8 +329,9 @@ def check_template(path: Path, context_type: type) -> list[TagProblem]:
             try:
                 xml = z.read(part).decode("utf-8")
             except UnicodeDecodeError as e:
-                problems.append(TagProblem(name, short, 1, f"not UTF-8 text ({e.reason} at byte {e.start}); "
-                                           "save the template again with Word", ""))
+                problems.append(TagProblem(name, short, 1, _("not UTF-8 text ({reason} at byte {byte}); save the "
+                                                             "template again with Word").format(
+                                                                 reason=e.reason, byte=e.start), ""))
                 continue
             problems += _word_damage(name, short, xml)
             source = re.sub(r"<w:p([ >])", r"\n<w:p\1", _patched(xml))
@@ -342,25 +358,32 @@ def require_clean(path: Path, context_type: type, cache: Path) -> None:
     try:
         stat = path.stat()
     except OSError as e:
-        raise TemplateError(f"{path}: template not found ({e.strerror})") from e
-    problems = _checked(str(path), stat.st_size, stat.st_mtime_ns, context_type, cache)
+        raise TemplateError(_("{template}: template not found ({reason})").format(
+            template=path, reason=e.strerror)) from e
+    problems = _checked(str(path), stat.st_size, stat.st_mtime_ns, context_type, cache, i18n.messages_id())
     if problems:
-        shown = "\n".join(str(p) for p in problems[:10])
-        more = f"\n… and {len(problems) - 10} more" if len(problems) > 10 else ""
-        raise TemplateError(f"the template check found {len(problems)} problem(s); nothing was rendered from it:\n"
-                            f"{shown}{more}")
+        shown = [str(p) for p in problems[:10]]
+        if len(problems) > 10:
+            shown.append(_("… and {n} more").format(n=len(problems) - 10))
+        n = len(problems)
+        raise TemplateError(ngettext("the template check found {n} problem; nothing was rendered from it:\n{problems}",
+                                     "the template check found {n} problems; nothing was rendered from it:\n"
+                                     "{problems}", n).format(n=n, problems="\n".join(shown)))
 
 
 @lru_cache(maxsize=64)
-def _checked(path: str, size: int, mtime_ns: int, context_type: type, cache: Path) -> tuple[TagProblem, ...]:
-    """The template's problems (size and mtime make a changed file a new entry)."""
+def _checked(path: str, size: int, mtime_ns: int, context_type: type, cache: Path,
+             language: str) -> tuple[TagProblem, ...]:
+    """The template's problems (size and mtime make a changed file a new entry), their messages in
+    `language`: kept by it too, so that a check made in one language is not shown in the other."""
     import hashlib
     import json
 
     from .versions import code_fingerprint
 
     name = getattr(context_type, "__name__", str(context_type))
-    digest = hashlib.sha256(Path(path).read_bytes() + name.encode() + code_fingerprint().encode()).hexdigest()
+    digest = hashlib.sha256(Path(path).read_bytes() + name.encode() + code_fingerprint().encode()
+                            + language.encode()).hexdigest()
     saved = cache / "template-checks" / f"{digest[:32]}.json"
     try:
         return tuple(TagProblem(**p) for p in json.loads(saved.read_text(encoding="utf-8")))

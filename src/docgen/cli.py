@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from . import __version__
+from . import __version__, i18n
 from .errors import DocgenError, RequestError
+from .i18n import _, ngettext
 
 if TYPE_CHECKING:  # the pipeline is imported when a command runs, so `--help` starts fast
     from .build import BuildResult
@@ -25,9 +27,60 @@ F = TypeVar("F", bound=Callable[..., Any])
 # spelled out so that `--help` does not import the pipeline
 ONE_DOCUMENT_KINDS = ("contract", "scope", "sla", "nda", "assessment", "staffing", "pricing", "leave", "change")
 
+def _speak_click() -> None:
+    """Click's own words (Usage:, Options:, Error:, Missing argument …) in the reader's language
+    too: click takes them from gettext, through the names `_` and `ngettext` of its modules."""
+    import importlib
+
+    for name in ("core", "decorators", "exceptions", "formatting", "parser", "types", "utils", "termui"):
+        module = importlib.import_module(f"click.{name}")
+        if hasattr(module, "_"):
+            module._ = _  # type: ignore[attr-defined]
+        if hasattr(module, "ngettext"):
+            module.ngettext = ngettext  # type: ignore[attr-defined]
+
+
+
+def help_texts(command: click.Command) -> Iterator[tuple[click.Command | click.Parameter, str, str]]:
+    """(object, attribute, English text) for every help text of `command` and its subcommands:
+    what the catalog translates (tools/catalog.py takes them from here)."""
+    for attr in ("help", "short_help", "epilog"):
+        text = getattr(command, f"_en_{attr}", getattr(command, attr, None))
+        if text:
+            yield command, attr, inspect.cleandoc(text)
+    for param in command.params:
+        text = getattr(param, "_en_help", getattr(param, "help", None))
+        if text:
+            yield param, "help", text
+    for sub in getattr(command, "commands", {}).values():
+        yield from help_texts(sub)
+
+
+def _localize(command: click.Command) -> None:
+    """Put the help texts of `command` (and its subcommands) in the current language."""
+    for thing, attr, english in list(help_texts(command)):
+        if not hasattr(thing, f"_en_{attr}"):
+            setattr(thing, f"_en_{attr}", english)
+        setattr(thing, attr, _(english))
+        if isinstance(thing, click.Command):
+            thing._help_option = None  # click makes its --help again, in the language of now
+
+
+def _choose_language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value:
+        i18n.set_language(value)
+    _localize(ctx.find_root().command)
+
+
 class _Group(click.Group):
     """Maps every DocgenError to one 'Error: …' message and exit code 1: the one place where
     docgen's exceptions become what the user reads."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        if parent is None:
+            _localize(self)
+        return super().make_context(info_name, args, parent, **extra)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -84,6 +137,10 @@ def with_project(*folders: str) -> Callable[[Callable[..., None]], Callable[...,
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--lang", type=click.Choice(i18n.LANGUAGES), default=None, is_eager=True, expose_value=False,
+              callback=_choose_language,
+              help="Language of messages and help: zh (中文) or en [default: from LANG / LC_ALL; Chinese "
+                   "unless the locale is English]. Documents are always in Chinese.")
 @click.version_option(__version__, prog_name="docgen")
 @click.option("--project", "project_dir", type=click.Path(path_type=Path), default=None,
               help="Project folder (or its docgen.toml) [default: the current folder].")
@@ -108,11 +165,12 @@ def validate(project: Project) -> None:
     """
     dataset = project.validate()
     for warning in dataset.warnings:
-        click.echo(f"warning: {project.config.data_dir / warning}", err=True)
+        click.echo(_("warning: {warning}").format(warning=project.config.data_dir / warning), err=True)
     for kind, n in project.counts(dataset).items():
-        read_as = f"  ({dataset.encodings[kind]})" if kind in dataset.encodings else ""
+        read_as = f"  ({_(dataset.encodings[kind])})" if kind in dataset.encodings else ""
         click.echo(f"{kind:<12}{n:>6}{read_as}")
-    click.echo(f"{project.config.data_dir}: all data valid (policy version {dataset.policy.version}).")
+    click.echo(_("{folder}: all data valid (policy version {version}).").format(
+        folder=project.config.data_dir, version=dataset.policy.version))
 
 
 @cli.command()
@@ -168,9 +226,11 @@ def report_monthly(month: str, vendor: str | None, project: Project) -> None:
     _finish(project.build(project.plan_reports(dataset, "monthly", month, vendor)), list_files=True)
     packs = sorted(project.config.out_dir.glob(f"bundles/monthly-pack-{month}_*.pdf"))
     if packs:
-        click.echo(f"月度汇编 {packs[0]} 已有；报告变化后用 docgen month {month} 一并更新", err=True)
+        click.echo(_("The month's pack {pack} exists; after the reports change, `docgen month {month}` "
+                     "brings it up to date with them.").format(pack=packs[0], month=month), err=True)
     else:
-        click.echo(f"本月汇编尚未生成：docgen month {month} 生成本月报告、表单和汇编", err=True)
+        click.echo(_("The month's pack is not made yet: `docgen month {month}` makes the month's reports, "
+                     "forms and pack.").format(month=month), err=True)
 
 
 @cli.command()
@@ -190,8 +250,8 @@ def month(month: str, draft: bool, quiet: bool, verbose: bool, as_json: bool, pr
     result = _build(project, plan, jobs=None, quiet=quiet, verbose=verbose, as_json=as_json, list_files=True)
     if not result.written and not (quiet or as_json):
         for output in plan.outputs:
-            click.echo(f"{project.config.out_dir / output.path}{'.pdf' if output.kind == 'bundle' else '.docx'}"
-                       "（未变）")
+            path = f"{project.config.out_dir / output.path}{'.pdf' if output.kind == 'bundle' else '.docx'}"
+            click.echo(_("{path} (unchanged)").format(path=path))
 
 
 @report.command("annual")
@@ -244,7 +304,8 @@ def build(project: Project, jobs: int | None, force: bool, dry_run: bool, draft:
     if done is not None:
         for line in done.held if not quiet else []:
             click.echo(line, err=True)
-        click.echo(f"Everything is up to date ({done.outputs} outputs); nothing to do (0.0 s).")
+        click.echo(_("Everything is up to date ({n} outputs); nothing to do ({seconds:.1f} s).").format(
+            n=done.outputs, seconds=0.0))
         return
     dataset = _validated(project, quiet or as_json)
     plan = project.plan(dataset, force=force, draft=draft)
@@ -269,7 +330,7 @@ def _build(project: Project, plan: Plan, *, jobs: int | None, quiet: bool, verbo
         click.echo(line, err=True)
     if verbose:
         for output in plan.todo:
-            click.echo(f"{output.path}: {'; '.join(output.reasons)}", err=True)
+            click.echo(f"{output.path}: {output.why()}", err=True)
     result = project.build(plan, jobs=jobs, progress=_progress(quiet, verbose, as_json))
     if as_json:
         _print_json(plan, result, project.config.out_dir)
@@ -282,7 +343,9 @@ def _build(project: Project, plan: Plan, *, jobs: int | None, quiet: bool, verbo
 def _count_warnings(dataset: Any) -> None:
     """One line naming how many warnings the data has (`validate` lists them)."""
     if dataset.warnings:
-        click.echo(f"{len(dataset.warnings)} warning(s) about the data, listed by `docgen validate`", err=True)
+        n = len(dataset.warnings)
+        click.echo(ngettext("{n} warning about the data, listed by `docgen validate`",
+                            "{n} warnings about the data, listed by `docgen validate`", n).format(n=n), err=True)
 
 
 @cli.command()
@@ -318,8 +381,9 @@ def verify(file: Path, project: Project) -> None:
     for line in verdict.lines():
         click.echo(line)
     if not verdict.ok:
-        what = "has been altered since it was made" if verdict.altered else "does not match the current data"
-        raise DocgenError(f"{file} {what}")
+        what = (_("{file} has been altered since it was made") if verdict.altered else
+                _("{file} does not match the current data"))
+        raise DocgenError(what.format(file=file))
 
 
 @cli.group(invoke_without_command=True)
@@ -335,7 +399,7 @@ def history(ctx: click.Context, project: Project) -> None:
         return
     records = project.builds()
     if not records:
-        click.echo(f"{project.config.out_dir}: no builds recorded yet")
+        click.echo(_("{folder}: no builds recorded yet").format(folder=project.config.out_dir))
         return
     for record in records:
         click.echo(record.line())
@@ -353,8 +417,8 @@ def history_restore(project: Project, build: str) -> None:
     record, written = project.restore(build)
     for rel in written:
         click.echo(str(project.config.out_dir / rel))
-    click.echo(f"restored build {record.id} ({record.at}): {len(written)} file(s) written, "
-               f"{len(record.files) - len(written)} already as they were")
+    click.echo(_("restored build {id} ({at}): {written} file(s) written, {same} already as they were").format(
+        id=record.id, at=record.at, written=len(written), same=len(record.files) - len(written)))
 
 
 @history.command("show")
@@ -377,7 +441,7 @@ def history_show(project: Project, build: str, path: str | None, dest: Path) -> 
             click.echo(rel)
         return
     record, rel, target = kept.export(project.config.out_dir, build, path, dest)
-    click.echo(f"{target}（{rel}，构建 {record.id} 时的版本）")
+    click.echo(_("{target} ({path} as build {id} left it)").format(target=target, path=rel, id=record.id))
 
 
 @history.command("diff")
@@ -436,10 +500,11 @@ def templates_check(paths: tuple[Path, ...], kind: str | None, project: Project)
     """
     reports = project.check_templates(paths, kind)
     for r in reports:
-        click.echo("\n".join(r.problems) if r.problems else f"ok  {r.path}")
+        click.echo("\n".join(r.problems) if r.problems else _("ok  {path}").format(path=r.path))
     found = sum(len(r.problems) for r in reports)
     if found:
-        raise DocgenError(f"{found} template problem(s) found.")
+        raise DocgenError(ngettext("{n} template problem found.", "{n} template problems found.", found).format(
+            n=found))
 
 
 @templates.command("init")
@@ -454,12 +519,13 @@ def templates_init(project: Project) -> None:
     copied = project.init_templates()
     for path in copied:
         click.echo(str(path))
-    click.echo(f"{len(copied)} template(s) copied to {project.config.templates_dir}.")
+    click.echo(ngettext("{n} template copied to {folder}.", "{n} templates copied to {folder}.", len(copied)).format(
+        n=len(copied), folder=project.config.templates_dir))
 
 
 def _month(value: str) -> str:
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
-        raise click.BadParameter("write the month as YYYY-MM, e.g. 2026-10")
+        raise click.BadParameter(_("write the month as YYYY-MM, e.g. 2026-10"))
     return value
 
 
@@ -473,24 +539,29 @@ def _print_plan(plan: Plan) -> None:
         listed = changes.get(output.id)
         if listed is None and not (output.kind == "supplement" and output.reasons):
             continue
-        held = "（已签，保持原样）" if output.held else ""
-        click.echo(f"\n{output.title}{held}：{output.path}")
+        line = _("{title} (signed, kept as it is): {path}") if output.held else _("{title}: {path}")
+        click.echo("\n" + line.format(title=output.title, path=output.path))
         for line in as_lines(listed or []):
             click.echo(f"  · {line}")
         if output.kind == "supplement":
-            click.echo("  · 将起草补充协议（已签合同的条款变更）")
+            click.echo("  · " + _("a supplementary agreement will be drafted (terms of a signed contract change)"))
     n = len(plan.todo)
-    click.echo(f"{n} output(s) would be made, {len(plan.unchanged)} unchanged." if n else
-               "Everything is up to date; nothing would be made.")
+    if n:
+        click.echo(ngettext("{n} output would be made, {unchanged} unchanged.",
+                            "{n} outputs would be made, {unchanged} unchanged.", n).format(
+            n=n, unchanged=len(plan.unchanged)))
+    else:
+        click.echo(_("Everything is up to date; nothing would be made."))
 
 
 def _by_title(plan: Plan, ids: list[str]) -> str:
     """'3 运维外包服务合同, 12 月度运维服务报告, 2 bundles'."""
     from collections import Counter
 
-    titles = {o.id: ("bundle" if o.kind == "bundle" else o.title) for o in plan.outputs}
+    titles = {o.id: ("" if o.kind == "bundle" else o.title) for o in plan.outputs}
     counted = Counter(titles.get(i, i) for i in ids)
-    return ", ".join(f"{n} {t}{'s' if t == 'bundle' and n != 1 else ''}" for t, n in sorted(counted.items()))
+    return _(", ").join(ngettext("{n} bundle", "{n} bundles", n).format(n=n) if not t else
+                        _("{n} {title}").format(n=n, title=t) for t, n in sorted(counted.items()))
 
 
 def _print_json(plan: Plan, result: BuildResult, out_dir: Path) -> None:
@@ -520,23 +591,26 @@ def _finish(result: BuildResult, *, out_dir: Path | None = None, list_files: boo
     for path in result.written if list_files else []:
         click.echo(str(path))
     for job_id, reason in result.failed.items():
-        click.echo(f"failed: {job_id}: {reason}", err=True)
+        click.echo(_("failed: {id}: {reason}").format(id=job_id, reason=reason), err=True)
     if plan is not None and not quiet and result.made:
-        click.echo(f"made: {_by_title(plan, result.made)}", err=True)
+        click.echo(_("made: {list}").format(list=_by_title(plan, result.made)), err=True)
         if result.unchanged:
-            click.echo(f"unchanged: {_by_title(plan, result.unchanged)}", err=True)
+            click.echo(_("unchanged: {list}").format(list=_by_title(plan, result.unchanged)), err=True)
     if not result.made and not result.failed and out_dir is not None:
-        click.echo(f"Everything is up to date ({len(result.unchanged)} outputs); nothing to do "
-                   f"({result.seconds:.1f} s).")
+        click.echo(_("Everything is up to date ({n} outputs); nothing to do ({seconds:.1f} s).").format(
+            n=len(result.unchanged), seconds=result.seconds))
     else:
         where = f" → {out_dir}/" if out_dir is not None else ""
-        click.echo(f"{len(result.made)} made, {len(result.unchanged)} unchanged, {len(result.failed)} failed "
-                   f"in {result.seconds:.1f} s{where}", err=out_dir is None)
+        click.echo(_("{made} made, {unchanged} unchanged, {failed} failed in {seconds:.1f} s{where}").format(
+            made=len(result.made), unchanged=len(result.unchanged), failed=len(result.failed),
+            seconds=result.seconds, where=where), err=out_dir is None)
     if result.change_list:
         n = sum(1 for _ in result.redlines)
-        click.echo(f"变更说明：{result.change_list[0]}（{n} 份修订对照）", err=out_dir is None)
+        click.echo(ngettext("What changed: {path} ({n} redline)", "What changed: {path} ({n} redlines)", n).format(
+            path=result.change_list[0], n=n), err=out_dir is None)
     if result.failed:
-        raise DocgenError(f"{len(result.failed)} output(s) failed; see above")
+        n = len(result.failed)
+        raise DocgenError(ngettext("{n} output failed; see above", "{n} outputs failed; see above", n).format(n=n))
 
 
 _TERMINATED: list[int] = []  # the signal that stopped this run, if one did
@@ -553,6 +627,19 @@ def _interrupted(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
 
+def _lang_first(args: list[str]) -> list[str]:
+    """`args` with a --lang given after the command (`docgen build --lang en`) moved to the front,
+    where it belongs, so that it also sets the language of what is said before the command runs."""
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg.startswith("--lang="):
+            return [arg, *args[:i], *args[i + 1:]]
+        if arg == "--lang" and i + 1 < len(args):
+            return [arg, args[i + 1], *args[:i], *args[i + 2:]]
+    return args
+
+
 def main() -> None:
     """Console-script entry point. SIGTERM (a `kill`, a stopped CI job) is handled like Ctrl-C:
     LibreOffice is stopped, temporary files are removed and nothing half-written is left."""
@@ -560,9 +647,9 @@ def main() -> None:
 
     signal.signal(signal.SIGTERM, _interrupted)
     try:
-        cli(prog_name="docgen")
+        cli(args=_lang_first(sys.argv[1:]), prog_name="docgen")
     except KeyboardInterrupt:  # arrived outside a command, where click does not catch it
-        click.echo("Aborted!", err=True)
+        click.echo(_("Aborted!"), err=True)
         sys.exit(1)
     except SystemExit:
         if not _TERMINATED:
@@ -575,6 +662,9 @@ def main() -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(1)
+
+
+_speak_click()  # after the decorators above, whose help texts stay English here and are translated when shown
 
 
 if __name__ == "__main__":  # pragma: no cover

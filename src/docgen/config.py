@@ -29,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import InputError, Problem
+from .i18n import N_, _
 
 CONFIG_NAME = "docgen.toml"
 
@@ -47,6 +48,17 @@ class _ProjectTable:
 
 
 _KEYS: dict[str, type] = {"data": str, "templates": str, "out": str, "cache": str, "jobs": int, "history": int}
+
+
+def language_from(environ: Mapping[str, str]) -> str:
+    """The language of docgen's messages from the environment: $DOCGEN_LANG, else the locale
+    ($LANGUAGE, $LC_ALL, $LC_MESSAGES, $LANG, the first one set). English for an English locale,
+    Chinese for every other one, and when none is set (a C or POSIX locale included)."""
+    for name in ("DOCGEN_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "").split(":")[0].strip()
+        if value and value.upper() not in ("C", "POSIX") and not value.upper().startswith("C."):
+            return "en" if value.lower().startswith("en") else "zh"
+    return "zh"
 
 
 def default_cache_dir(environ: Mapping[str, str]) -> Path:
@@ -129,7 +141,7 @@ def load_config(root: Path | str = ".", *, environ: Mapping[str, str] | None = N
         found = file
         table = _read(file)
     elif root.suffix == ".toml":
-        raise InputError([Problem(str(file), None, None, "", "config file not found")])
+        raise InputError([Problem(str(file), None, None, "", _("config file not found"))])
 
     def path(value: str) -> Path:
         p = Path(value).expanduser()
@@ -145,15 +157,23 @@ def load_config(root: Path | str = ".", *, environ: Mapping[str, str] | None = N
 def _read(file: Path) -> _ProjectTable:
     try:
         text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError([Problem(str(file), None, None, "", f"cannot be read ({e})")]) from e
+    except UnicodeDecodeError as e:
+        raise InputError([Problem(str(file), None, None, "", _(
+            "is not {encoding} (byte 0x{byte:02X}); save the file as UTF-8").format(
+                encoding="UTF-8", byte=e.object[e.start]))]) from e
+    except OSError as e:
+        from .outputs import os_reason
+
+        raise InputError([Problem(str(file), None, None, "",
+                                  _("cannot be read ({reason})").format(reason=os_reason(e)))]) from e
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         at = re.search(r"\(at line (\d+), column (\d+)\)", str(e))  # Python 3.14 also has e.lineno
         line, col = (int(at.group(1)), int(at.group(2))) if at else (None, None)
         message = str(e).split(" (at ")[0]
-        raise InputError([Problem(str(file), line, col, "", f"not valid TOML: {message}")]) from e
+        raise InputError([Problem(str(file), line, col, "",
+                                  _toml_message(message, bom=text.startswith("\ufeff")))]) from e
     problems: list[Problem] = []
 
     def problem(loc: tuple[str, ...], message: str) -> None:
@@ -161,29 +181,59 @@ def _read(file: Path) -> _ProjectTable:
 
     for key in raw:
         if key != "project":
-            problem((key,), "unknown key")
+            problem((key,), _("unknown key"))
     table = raw.get("project", {})
     values: dict[str, object] = {}
     if not isinstance(table, dict):
-        problem(("project",), "should be a table: [project]")
+        problem(("project",), _("should be a table: [project]"))
         table = {}
     for key, value in table.items():
         kind = _KEYS.get(key)
         if kind is None:
-            problem(("project", key), "unknown key")
+            problem(("project", key), _("unknown key"))
         elif kind is int and (isinstance(value, bool) or not isinstance(value, int)):
-            problem(("project", key), "should be a whole number, like 2")
+            problem(("project", key), _("should be a whole number, like 2"))
         elif key == "jobs" and not 1 <= value <= 64:
-            problem(("project", key), "should be between 1 and 64")
+            problem(("project", key), _("should be between 1 and 64"))
         elif key == "history" and value < 0:
-            problem(("project", key), "should be 0 (keep every build) or how many builds to keep, like 20")
+            problem(("project", key), _("should be 0 (keep every build) or how many builds to keep, like 20"))
         elif kind is str and not isinstance(value, str):
-            problem(("project", key), 'should be a folder path in quotes, like "data"')
+            problem(("project", key), _('should be a folder path in quotes, like "data"'))
         else:
             values[key] = value
     if problems:
         raise InputError(problems)
     return _ProjectTable(**values)  # type: ignore[arg-type]
+
+
+# what Python's TOML reader says (in English) for the mistakes people make in docgen.toml
+_TOML_PROBLEMS = {
+    "Invalid value": N_('not valid TOML: this value cannot be read; write text in quotes, like "data", and '
+                        "numbers without them"),
+    "Expected '=' after a key in a key/value pair": N_("not valid TOML: expected '=' after the key; write "
+                                                       'key = value, like data = "data"'),
+    "Expected ']' at the end of a table declaration": N_("not valid TOML: the table name is not closed with ']'; "
+                                                         "write [project]"),
+    "Cannot overwrite a value": N_("not valid TOML: this key is set twice; keep one of them"),
+    "Unescaped '\\' in a string": N_("not valid TOML: a backslash \\ in double quotes; write the path in single "
+                                     "quotes, like 'D:\\docgen\\data', or with /"),
+    "Expected newline or end of document after a statement": N_("not valid TOML: more text after the value; "
+                                                                "write one setting per line"),
+}
+
+
+def _toml_message(message: str, *, bom: bool = False) -> str:
+    """What is wrong in a docgen.toml, from the TOML reader's `message` (`bom`: the file starts
+    with a byte order mark, which Windows Notepad writes and TOML does not allow)."""
+    if bom and message == "Invalid statement":
+        return _("not valid TOML: the file starts with an invisible byte order mark (BOM); save it as UTF-8 "
+                 "without BOM")
+    known = _TOML_PROBLEMS.get(message)
+    if known:
+        return _(known)
+    if message.startswith("Cannot declare") and message.endswith("twice"):
+        return _("not valid TOML: this table is declared twice; keep one [project]")
+    return _("not valid TOML: cannot read this ({detail})").format(detail=message)
 
 
 def _line_of(text: str, loc: tuple[str, ...]) -> int | None:

@@ -25,11 +25,14 @@ from pathlib import Path
 
 from .config import Settings
 from .errors import ConversionError, DocgenError
+from .i18n import N_, _
 from .office import RUNNING, STARTUP_ALLOWANCE, kill_group, new_profile, office_env, soffice_binary, uno_python
 from .outputs import remove_stale_work_dirs, work_dir
 from .pdfpost import checked_pdf
 
 DEFAULT_TIMEOUT = 60.0  # seconds one document may take
+STOPPED = N_("stopped before conversion")  # the reason of a document left when the build was stopped
+NO_PDF = N_("LibreOffice wrote no PDF")
 
 
 @dataclass(frozen=True)
@@ -131,7 +134,7 @@ class _UnoProcess:
                 return None
             if stopping is not None and stopping.is_set():
                 return None
-            ready, _, _ = select.select([fd], [], [], min(left, 0.25))
+            ready, _w, _x = select.select([fd], [], [], min(left, 0.25))
             if not ready:
                 if self.proc.poll() is not None:  # died; a child may still hold the pipe open
                     return None
@@ -151,9 +154,15 @@ class _UnoProcess:
         code = self.proc.poll()
         self.log.flush()
         lines = (self.outdir / "worker.log").read_bytes().decode("utf-8", "replace").strip().splitlines()
-        detail = f": {lines[-1]}" if lines else ""
-        what = f"LibreOffice exited with code {code}" if code is not None else "LibreOffice stopped answering"
-        return what + detail
+        # the last line of the worker's log is LibreOffice's or Python's own text, shown as it is
+        detail = lines[-1] if lines else ""
+        if code is not None:
+            if detail:
+                return _("LibreOffice exited with code {code}: {detail}").format(code=code, detail=detail)
+            return _("LibreOffice exited with code {code}").format(code=code)
+        if detail:
+            return _("LibreOffice stopped answering: {detail}").format(detail=detail)
+        return _("LibreOffice stopped answering")
 
     def stop(self, kill: bool = False) -> None:
         """End the worker: on end of input it kills its LibreOffice and reaps it (the profile is
@@ -231,7 +240,7 @@ class UnoConverter(Converter):
             except BaseException:  # Ctrl-C while waiting: stop everything instead
                 self.close(kill=True)
                 raise
-        for _ in self.threads:
+        for _thread in self.threads:
             self.queue.put(None)
         for t in self.threads:
             t.join()
@@ -239,7 +248,7 @@ class UnoConverter(Converter):
         while not self.queue.empty():  # put back by a checker after the workers stopped (only when killed)
             item = self.queue.get_nowait()
             if item is not None:
-                _settle(item[1], item[2], Outcome(item[0], None, "stopped before conversion"))
+                _settle(item[1], item[2], Outcome(item[0], None, _(STOPPED)))
 
     def _start(self) -> tuple[_UnoProcess | None, str | None]:
         try:
@@ -248,11 +257,11 @@ class UnoConverter(Converter):
             return None, str(e)
         if self.stopping.is_set():  # killed while this worker was being started: it missed kill_all
             process.stop(kill=True)
-            return None, "stopped before conversion"
+            return None, _(STOPPED)
         answer = process.ask(None, STARTUP_ALLOWANCE + WORKER_MARGIN, self.stopping)
         if answer is None or not answer.get("ready"):
             error = process.why_dead() if process.proc.poll() is not None else \
-                f"LibreOffice did not start within {STARTUP_ALLOWANCE + WORKER_MARGIN:.0f} s"
+                _("LibreOffice did not start within {seconds:.0f} s").format(seconds=STARTUP_ALLOWANCE + WORKER_MARGIN)
             process.stop(kill=True)
             return None, error
         return process, None
@@ -261,14 +270,14 @@ class UnoConverter(Converter):
         process: _UnoProcess | None = None
         try:
             if not self.stopping.is_set():
-                process, _ = self._start()  # warm up before the first document arrives; retried on demand
+                process, _failure = self._start()  # warm up before the first document arrives; retried on demand
             while True:
                 item = self.queue.get()
                 if item is None:
                     return
                 src, future, then, tries = item
                 if self.stopping.is_set():
-                    _settle(future, then, Outcome(src, None, "stopped before conversion"))
+                    _settle(future, then, Outcome(src, None, _(STOPPED)))
                     continue
                 try:
                     process, data, error, numbered = self._convert(process, src, attempts=2 - tries)
@@ -299,10 +308,10 @@ class UnoConverter(Converter):
                  attempts: int) -> tuple[_UnoProcess | None, bytes | None, str, bool]:
         """Convert `src` up to `attempts` times; a timeout or crash restarts the worker first.
         Returns the process, the PDF (or None and why) and whether the worker numbered its fonts."""
-        error = "LibreOffice wrote no PDF"
+        error = _(NO_PDF)
         for _attempt in range(attempts):
             if self.stopping.is_set():
-                return process, None, "stopped before conversion", False
+                return process, None, _(STOPPED), False
             if process is not None and process.converted >= self.recycle_after:
                 process.stop()
                 process = None
@@ -315,18 +324,23 @@ class UnoConverter(Converter):
             answer = process.ask({"src": str(src.resolve()), "dst": str(dst), "filter": self.options}, self.timeout)
             process.converted += 1
             if answer is None:
-                error = (f"LibreOffice made no progress for {self.timeout:.0f} s and was stopped"
-                         if process.proc.poll() is None else process.why_dead())
+                if process.proc.poll() is None:
+                    error = _("LibreOffice made no progress for {seconds:.0f} s and was stopped").format(
+                        seconds=self.timeout)
+                else:
+                    error = process.why_dead()
                 process.stop(kill=True)
                 process = None
                 continue
             data = dst.read_bytes() if dst.exists() else b""
             dst.unlink(missing_ok=True)
             if not answer.get("ok"):
-                error = f"LibreOffice could not convert the document: {answer.get('error') or 'no reason given'}"
+                # the reason is LibreOffice's own text (a UNO exception's message), shown as it is
+                reason = answer.get("error") or _("no reason given")
+                error = _("LibreOffice could not convert the document: {reason}").format(reason=reason)
                 continue
             if not data:
-                error = "LibreOffice wrote no PDF"
+                error = _(NO_PDF)
                 continue
             return process, data, "", answer.get("fonts") == "numbered"
         return process, None, error, False

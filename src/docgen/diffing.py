@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from . import history
 from .errors import DocgenError
+from .i18n import _, ngettext
 from .manifest import MANIFEST_NAME, Manifest, inputs_digest, parse_provenance
 
 if TYPE_CHECKING:
@@ -74,22 +75,24 @@ def compare_files(old: Path, new: Path, project: Project, *, redline_to: Path | 
     old_p, new_p = parse_provenance(old_kw), parse_provenance(new_kw)
     if old_p and new_p:
         if old_p[0] != new_p[0]:
-            lines.append(f"注意：两份文件不是同一文档（{old_p[0]} 与 {new_p[0]}）")
+            lines.append(_("Note: the two files are not the same document ({old} and {new})").format(
+                old=old_p[0], new=new_p[0]))
         out_dir = _out_dir_of(new, project.config.out_dir)
         old_inputs = (_inputs_of(old_p[0], old_p[1], _out_dir_of(old, out_dir))
                       or _inputs_of(old_p[0], old_p[1], out_dir))
         new_inputs = _inputs_of(new_p[0], new_p[1], out_dir)
         if old_p[1] == new_p[1]:
-            lines.append("输入相同：两份文件由相同的数据、模板和程序生成")
+            lines.append(_("Same inputs: both files were made from the same data, templates and program"))
         elif old_inputs is None or new_inputs is None:
-            lines.append("输入不同；其中一份文件的输入未在输出文件夹的历史中找到，只比较文字")
+            lines.append(_("Inputs differ; the inputs of one of the files are not in the output folder's history, "
+                           "so only the text is compared"))
         else:
             values = Values(history.load_values(out_dir))
             found = changes_between(old_inputs, new_inputs, {}, values)
-            lines.append(f"输入变更（{len(found)} 项）：")
+            lines.append(_("Changed inputs ({n}):").format(n=len(found)))
             lines += [f"  · {line}" for line in as_lines(found)]
     else:
-        lines.append("至少一份文件没有 docgen 的来源记录，只比较文字")
+        lines.append(_("At least one of the files carries no docgen provenance, so only the text is compared"))
     a, b = _paragraphs(old_data), _paragraphs(new_data)
     text_lines: list[str] = []
     for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
@@ -97,22 +100,25 @@ def compare_files(old: Path, new: Path, project: Project, *, redline_to: Path | 
             continue
         text_lines += [f"  - {t}" for t in a[i1:i2]] + [f"  + {t}" for t in b[j1:j2]]
     if text_lines:
-        lines.append(f"文字变更（{sum(1 for t in text_lines if t.startswith('  +'))} 段新增或修改，"
-                     f"{sum(1 for t in text_lines if t.startswith('  -'))} 段删除或修改）：")
+        lines.append(_("Text changes (paragraphs added or changed: {added}; deleted or changed: {removed}):").format(
+            added=sum(1 for t in text_lines if t.startswith("  +")),
+            removed=sum(1 for t in text_lines if t.startswith("  -"))))
         lines += text_lines[:MAX_TEXT_LINES]
         if len(text_lines) > MAX_TEXT_LINES:
-            lines.append(f"  ……另有 {len(text_lines) - MAX_TEXT_LINES} 行")
+            more = len(text_lines) - MAX_TEXT_LINES
+            lines.append("  " + ngettext("… and {n} more line", "… and {n} more lines", more).format(n=more))
     else:
-        lines.append("文字相同")
+        lines.append(_("The text is the same"))
     if redline_to is not None:
         if old_data.startswith(b"%PDF-") or new_data.startswith(b"%PDF-"):
-            raise DocgenError("--redline needs two DOCX files (tracked changes are a Word feature)")
+            raise DocgenError(_("--redline needs two DOCX files (tracked changes are a Word feature)"))
         from .outputs import write_atomic
         from .redline import compare
 
         marked = compare(old_data, new_data)
         write_atomic(redline_to, marked.docx)
-        lines.append(f"修订对照：{redline_to}（{marked.insertions} 处插入，{marked.deletions} 处删除）")
+        lines.append(_("Redline: {file} (insertions: {insertions}, deletions: {deletions})").format(
+            file=redline_to, insertions=marked.insertions, deletions=marked.deletions))
     return lines
 
 
@@ -134,7 +140,8 @@ def compare_builds(out_dir: Path, old_id: str, new_id: str) -> list[str]:
     old, new = history.find(out_dir, old_id), history.find(out_dir, new_id)
     before, after = _manifest_of(out_dir, old), _manifest_of(out_dir, new)
     values = Values(history.load_values(out_dir))
-    lines = [f"构建 {old.id}（{old.at}）→ {new.id}（{new.at}）"]
+    lines = [_("Build {old} ({old_at}) → {new} ({new_at})").format(old=old.id, old_at=old.at, new=new.id,
+                                                                 new_at=new.at)]
     changed = 0
     for output_id in sorted(before.outputs.keys() | after.outputs.keys()):
         a, b = before.outputs.get(output_id), after.outputs.get(output_id)
@@ -142,14 +149,17 @@ def compare_builds(out_dir: Path, old_id: str, new_id: str) -> list[str]:
         assert entry is not None
         name = min(entry.files, default=output_id).rsplit(".", 1)[0]
         if a is None or b is None:
-            lines.append(f"{'新增' if a is None else '不再生成'}：{name}")
+            lines.append((_("New: {document}") if a is None else _("No longer made: {document}")).format(document=name))
             changed += 1
             continue
         if a.files == b.files:
             continue
         changed += 1
         found = [c for c in changes_between(a.inputs, b.inputs, {}, values) if not c.input.startswith("member:")]
-        lines.append(f"{name}：")
-        lines += [f"  · {line}" for line in as_lines(found)] or ["  · 文件内容有变化（输入相同）"]
-    lines.append(f"共 {changed} 个输出有变化" if changed else "两次构建的输出相同")
+        lines.append(_("{document}:").format(document=name))
+        lines += [f"  · {line}" for line in as_lines(found)] or ["  · " + _("the file's content changed (same inputs)")]
+    if changed:
+        lines.append(ngettext("{n} output changed", "{n} outputs changed", changed).format(n=changed))
+    else:
+        lines.append(_("The two builds have the same outputs"))
     return lines

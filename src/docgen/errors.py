@@ -50,7 +50,10 @@ class InputError(DocgenError):
     def __str__(self) -> str:
         n = len(self.problems)
         head = "\n".join(str(p) for p in self.problems)
-        return f"{head}\n{n} problem{'s' if n != 1 else ''} found; nothing was written."
+        from .i18n import ngettext
+
+        return head + "\n" + ngettext("{n} problem found; nothing was written.",
+                                      "{n} problems found; nothing was written.", n).format(n=n)
 
 
 class TemplateError(DocgenError):

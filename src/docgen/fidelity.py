@@ -28,6 +28,8 @@ from io import BytesIO
 
 from lxml import etree  # lxml ships no type hints
 
+from .i18n import _
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _PARTS = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml")
@@ -230,11 +232,16 @@ class Difference:
     before: str = ""
 
     def __str__(self) -> str:
-        where = f"page {self.page}" if self.page else "somewhere"
-        if self.missing:
-            after = f" (after 「{self.before}」)" if self.before else ""
-            return f"{where}: the PDF lacks 「{self.text}」{after}"
-        return f"{where}: the PDF has 「{self.text}」, which the DOCX does not"
+        if self.missing and self.before:
+            message = (_("page {page}: the PDF lacks 「{text}」 (after 「{before}」)") if self.page else
+                       _("somewhere: the PDF lacks 「{text}」 (after 「{before}」)"))
+        elif self.missing:
+            message = (_("page {page}: the PDF lacks 「{text}」") if self.page else
+                       _("somewhere: the PDF lacks 「{text}」"))
+        else:
+            message = (_("page {page}: the PDF has 「{text}」, which the DOCX does not") if self.page else
+                       _("somewhere: the PDF has 「{text}」, which the DOCX does not"))
+        return message.format(page=self.page, text=self.text, before=self.before)
 
 
 class _Text:
@@ -363,7 +370,7 @@ def compare(expected: Expected, pages: list[str]) -> list[Difference]:
     margins = bytearray(text.used)
     parts = [*expected.headers, *expected.footers]
     if len(pages) > 1 and parts and not seen:
-        found.append(Difference(1, "".join(parts[0])[:40] or "(header)", True))
+        found.append(Difference(1, "".join(parts[0])[:40] or _("(header)"), True))
     # a field that begins or ends a header leaves its page number next to the body: not extra
     view = _View(text)
     cursor = 0
@@ -446,5 +453,7 @@ def differences(pdf: bytes, expected: Expected) -> list[Difference]:
 def describe(what: str, found: list[Difference]) -> str:
     """One message naming the document, the pages and the text that differ."""
     shown = "; ".join(str(d) for d in found[:MAX_REPORTED])
-    more = f"; and {len(found) - MAX_REPORTED} more" if len(found) > MAX_REPORTED else ""
-    return f"the PDF does not say what the DOCX says: {shown}{more}"
+    if len(found) > MAX_REPORTED:
+        return _("the PDF does not say what the DOCX says: {differences}; and {n} more").format(
+            differences=shown, n=len(found) - MAX_REPORTED)
+    return _("the PDF does not say what the DOCX says: {differences}").format(differences=shown)

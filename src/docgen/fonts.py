@@ -19,6 +19,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import ConversionError, OutputError
+from .i18n import N_, _
+from .outputs import os_reason
 
 FACES = {
     # collection file name → (SC face family, PostScript name)
@@ -27,10 +29,19 @@ FACES = {
     "NotoSansCJK-Regular.ttc": ("Noto Sans CJK SC", "NotoSansCJKsc-Regular"),
     "NotoSansCJK-Bold.ttc": ("Noto Sans CJK SC", "NotoSansCJKsc-Bold"),
 }
-FONT_HINT = "Install the Noto CJK fonts: sudo apt-get install -y fonts-noto-cjk"
+FONT_HINT = N_("Install the Noto CJK fonts: sudo apt-get install -y fonts-noto-cjk")
 
 
-CACHE_HINT = "set DOCGEN_CACHE (or cache in docgen.toml) to a writable folder with about 100 MB free"
+CACHE_HINT = N_("set DOCGEN_CACHE (or cache in docgen.toml) to a writable folder with about 100 MB free")
+
+
+def _fonts_missing(names: list[str]) -> str:
+    return _("Noto CJK fonts not found ({names}). {hint}").format(names=", ".join(names), hint=_(FONT_HINT))
+
+
+def _no_face(collection: Path, family: str) -> str:
+    return _("{collection} has no {family} face. {hint}").format(collection=collection, family=family,
+                                                                 hint=_(FONT_HINT))
 
 
 _PREPARE_LOCK = threading.Lock()
@@ -47,7 +58,8 @@ def cache_lock(folder: Path) -> Iterator[None]:
             folder.mkdir(parents=True, exist_ok=True)
             fd = os.open(folder / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as e:
-            raise OutputError(f"cannot write docgen's cache folder {folder}: {e.strerror}; {CACHE_HINT}") from e
+            raise OutputError(_("cannot write docgen's cache folder {folder}: {reason}; {hint}").format(
+                folder=folder, reason=os_reason(e), hint=_(CACHE_HINT))) from e
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             yield
@@ -90,7 +102,7 @@ def _extract(collection: Path, family: str, psname: str, dest: Path) -> None:
     fonts = TTCollection(str(collection), lazy=True).fonts
     face = next((f for f in fonts if f["name"].getDebugName(1) == family), None)
     if face is None:
-        raise ConversionError(f"{collection} has no {family} face. {FONT_HINT}")
+        raise ConversionError(_no_face(collection, family))
     reader = face.reader
     shared = psname.replace("sc-", "jp-")
     tmp = _unique_tmp(dest)
@@ -114,7 +126,7 @@ def prepare(cache: Path) -> Path:
     collections = _collections()
     missing = sorted(set(FACES) - set(collections))
     if missing:
-        raise ConversionError(f"Noto CJK fonts not found ({', '.join(missing)}). {FONT_HINT}")
+        raise ConversionError(_fonts_missing(missing))
     template = (Path(__file__).with_name("fonts") / "fonts.conf").read_text(encoding="utf-8")
     key = hashlib.sha256("|".join([template, *(f"{p}:{p.stat().st_size}:{p.stat().st_mtime_ns}"
                                                for p in sorted(collections.values()))]).encode()).hexdigest()[:12]
@@ -139,8 +151,8 @@ def prepare(cache: Path) -> Path:
         except OSError as e:
             for leftover in root.rglob(".*.tmp"):
                 leftover.unlink(missing_ok=True)
-            raise OutputError(f"cannot prepare the Chinese fonts in docgen's cache folder {root}: "
-                              f"{e.strerror or e}; {CACHE_HINT}") from e
+            raise OutputError(_("cannot prepare the Chinese fonts in docgen's cache folder {folder}: {reason}; "
+                                "{hint}").format(folder=root, reason=os_reason(e), hint=_(CACHE_HINT))) from e
     return conf
 
 
@@ -162,12 +174,12 @@ def _system_face(psname: str) -> tuple[Path, int]:
     name = next((n for n, (_, ps) in FACES.items() if ps == psname), None)
     collection = _collections().get(name or "")
     if name is None or collection is None:
-        raise ConversionError(f"Noto CJK fonts not found ({name or psname}). {FONT_HINT}")
+        raise ConversionError(_fonts_missing([name or psname]))
     family = FACES[name][0]
     for index, face in enumerate(TTCollection(str(collection), lazy=True).fonts):
         if face["name"].getDebugName(1) == family:
             return collection, index
-    raise ConversionError(f"{collection} has no {family} face. {FONT_HINT}")
+    raise ConversionError(_no_face(collection, family))
 
 
 def subset_ttf(text: str, cache: Path, psname: str = "NotoSansCJKsc-Regular") -> Path:
@@ -188,8 +200,8 @@ def subset_ttf(text: str, cache: Path, psname: str = "NotoSansCJKsc-Regular") ->
         try:
             return _write_subset(dest, face_file(cache, psname), chars, key, psname)
         except OSError as e:
-            raise OutputError(f"cannot write a font subset in docgen's cache folder {dest.parent}: "
-                              f"{e.strerror or e}; {CACHE_HINT}") from e
+            raise OutputError(_("cannot write a font subset in docgen's cache folder {folder}: {reason}; "
+                                "{hint}").format(folder=dest.parent, reason=os_reason(e), hint=_(CACHE_HINT))) from e
 
 
 def _write_subset(dest: Path, face: Path, chars: str, key: str, psname: str) -> Path:

@@ -27,11 +27,16 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError
 
 from .errors import OutputError, RequestError
+from .i18n import N_, _, ngettext
 from .manifest import MANIFEST_NAME, Manifest, sha256
 from .outputs import safe_target, write_atomic
 
 HISTORY = ".history"
 RECORD_VERSION = 1
+# the reasons docgen itself gives a record: kept in English in the record, translated when shown
+BEFORE_HISTORY = N_("the folder as found before history was kept")
+RESTORE_OF = N_("restore of {build}")
+_RESTORE = re.compile(r"restore of (\S+)")
 
 
 class BuildRecord(BaseModel):
@@ -49,10 +54,31 @@ class BuildRecord(BaseModel):
     notes: dict[str, str] = Field(default_factory=dict)  # 变更说明 and 修订对照 files of this build → sha256
 
     def line(self) -> str:
-        what = f"{len(self.made)} 份文件生成" if self.made else "恢复" if self.reason.startswith("restore") else "记录"
-        extra = f"，{self.changes} 份有变更说明" if self.changes else ""
-        why = f"（{self.reason}）" if self.reason else ""
-        return f"{self.id}  {self.at}  {what}{extra}，共 {len(self.files)} 个文件{why}"
+        """The record as `docgen history` lists it."""
+        if self.made:
+            what = ngettext("{n} document made", "{n} documents made", len(self.made)).format(n=len(self.made))
+        elif self.reason.startswith("restore"):
+            # TRANSLATORS: in a `docgen history` line: a build that put an earlier build's files back
+            what = _("restore")
+        else:
+            # TRANSLATORS: in a `docgen history` line: a record of the folder that made nothing
+            what = _("record")
+        # TRANSLATORS: in a `docgen history` line, after "N documents made": how many have a 变更说明
+        extra = _(", {n} with a change list").format(n=self.changes) if self.changes else ""
+        # TRANSLATORS: in a `docgen history` line: the reason of a reissue or of a restore, at its end
+        why = _(" ({reason})").format(reason=self.shown_reason()) if self.reason else ""
+        return ngettext("{id}  {at}  {what}{extra}, {n} file in all{why}",
+                        "{id}  {at}  {what}{extra}, {n} files in all{why}", len(self.files)).format(
+            id=self.id, at=self.at, what=what, extra=extra, n=len(self.files), why=why)
+
+    def shown_reason(self) -> str:
+        """The reason in the reader's language when docgen gave it (a reissue's is the user's own)."""
+        if self.reason == BEFORE_HISTORY:
+            return _(BEFORE_HISTORY)
+        restored = _RESTORE.fullmatch(self.reason)
+        if restored:
+            return _(RESTORE_OF).format(build=restored.group(1))
+        return self.reason
 
 
 def folder(out_dir: Path) -> Path:
@@ -112,14 +138,19 @@ def find(out_dir: Path, build_id: str) -> BuildRecord:
     """The build `build_id` ("latest", a full id, or the unique start of one)."""
     records = builds(out_dir)
     if not records:
-        raise RequestError(f"{out_dir} has no recorded builds (.history/builds is empty)")
+        raise RequestError(_("{folder} has no recorded builds (.history/builds is empty)").format(folder=out_dir))
     if build_id == "latest":
         return records[-1]
     matches = [r for r in records if r.id == build_id] or [r for r in records if r.id.startswith(build_id)]
     if len(matches) != 1:
         known = ", ".join(r.id for r in records[-5:])
-        how = "matches several builds" if matches else "is not a recorded build"
-        raise RequestError(f"{build_id!r} {how} of {out_dir}; the latest: {known} (docgen history lists them)")
+        if matches:
+            message = _("{build!r} matches several builds of {folder}; the latest: {known} (docgen history lists "
+                        "them)")
+        else:
+            message = _("{build!r} is not a recorded build of {folder}; the latest: {known} (docgen history lists "
+                        "them)")
+        raise RequestError(message.format(build=build_id, folder=out_dir, known=known))
     return matches[0]
 
 
@@ -156,7 +187,7 @@ def keep_before(out_dir: Path, manifest: Manifest, replaced: list[str]) -> None:
     if first:
         body = (out_dir / MANIFEST_NAME).read_bytes() if (out_dir / MANIFEST_NAME).is_file() else b""
         record = BuildRecord(id=_new_id(out_dir) + "-before", at=time.strftime("%Y-%m-%d %H:%M:%S"),
-                             reason="the folder as found before history was kept", files=files,
+                             reason=BEFORE_HISTORY, files=files,
                              manifest=keep_bytes(out_dir, body) if body else "")
         _write_record(out_dir, record)
 
@@ -193,13 +224,17 @@ def export(out_dir: Path, build_id: str, path: str, dest: Path) -> tuple[BuildRe
     matches = [rel for rel in files if rel == path] or [rel for rel in files if rel.endswith("/" + path)
                                                         or rel.endswith(path)]
     if len(matches) != 1:
-        shown = "; ".join(sorted(matches)[:5]) if matches else "none"
-        raise RequestError(f"build {record.id} holds {len(matches)} file(s) matching {path!r} ({shown}); "
-                           "give more of the path (docgen history show BUILD lists them)")
+        shown = "; ".join(sorted(matches)[:5]) if matches else _("none")
+        raise RequestError(ngettext("build {build} holds {n} file matching {path!r} ({shown}); give more of the "
+                                    "path (docgen history show BUILD lists them)",
+                                    "build {build} holds {n} files matching {path!r} ({shown}); give more of the "
+                                    "path (docgen history show BUILD lists them)", len(matches)).format(
+            build=record.id, n=len(matches), path=path, shown=shown))
     rel = matches[0]
     data = kept(out_dir, files[rel])
     if data is None:
-        raise OutputError(f"the version of {rel} that build {record.id} left is gone from {_objects(out_dir)}")
+        raise OutputError(_("the version of {file} that build {build} left is gone from {folder}").format(
+            file=rel, build=record.id, folder=_objects(out_dir)))
     target = dest / Path(rel).name if dest.is_dir() else dest
     write_atomic(target, data)
     return record, rel, target
@@ -252,8 +287,11 @@ def restore(out_dir: Path, build_id: str) -> tuple[BuildRecord, list[str]]:
     record = find(out_dir, build_id)
     missing = [rel for rel, digest in record.files.items() if not (_objects(out_dir) / digest).exists()]
     if missing:
-        raise OutputError(f"build {record.id} cannot be restored: {len(missing)} kept file(s) are gone from "
-                          f"{_objects(out_dir)}, e.g. {missing[0]}")
+        raise OutputError(ngettext("build {build} cannot be restored: {n} kept file is gone from {folder}, "
+                                   "e.g. {file}",
+                                   "build {build} cannot be restored: {n} kept files are gone from {folder}, "
+                                   "e.g. {file}", len(missing)).format(
+            build=record.id, n=len(missing), folder=_objects(out_dir), file=missing[0]))
     current = Manifest.load(out_dir)
     keep_before(out_dir, current, list(current.outputs))
     written = []
@@ -274,7 +312,7 @@ def restore(out_dir: Path, build_id: str) -> tuple[BuildRecord, list[str]]:
     else:
         (out_dir / MANIFEST_NAME).unlink(missing_ok=True)
     _write_record(out_dir, BuildRecord(id=_new_id(out_dir), at=time.strftime("%Y-%m-%d %H:%M:%S"),
-                                       reason=f"restore of {record.id}", files=dict(record.files),
+                                       reason=RESTORE_OF.format(build=record.id), files=dict(record.files),
                                        manifest=record.manifest,
                                        signed=record.signed))
     return record, written

@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import OutputError
+from .i18n import _
 from .outputs import write_atomic
 
 MANIFEST_NAME = ".docgen-manifest.json"
@@ -61,9 +62,10 @@ class Manifest(BaseModel):
             return cls()
         version = raw.get("version")
         if version not in READABLE_VERSIONS:
-            raise OutputError(f"{path}: manifest version {version!r} is not one this docgen reads "
-                              f"({', '.join(map(str, READABLE_VERSIONS))}); it was written by another docgen "
-                              "version. Use that version, or build into a new output folder.")
+            raise OutputError(_("{path}: manifest version {version!r} is not one this docgen reads ({readable}); "
+                                "it was written by another docgen version. Use that version, or build into a new "
+                                "output folder.").format(path=path, version=version,
+                                                         readable=", ".join(map(str, READABLE_VERSIONS))))
         try:
             manifest = cls.model_validate({"tools": raw.get("tools", {}), "outputs": raw.get("outputs", {})})
         except ValidationError:

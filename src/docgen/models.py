@@ -25,6 +25,8 @@ from pydantic import (
     model_validator,
 )
 
+from .i18n import _
+
 # --------------------------------------------------------------------------- scalar types
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
@@ -38,19 +40,20 @@ def _no_control_chars(value: str) -> str:
     match = _CONTROL.search(value)
     if match:
         code = f"U+{ord(match.group()):04X}"
-        raise ValueError(f"contains the control character {code} at position {match.start() + 1}; remove it")
+        raise ValueError(_("contains the control character {code} at position {position}; remove it").format(
+            code=code, position=match.start() + 1))
     reserved = _RESERVED.search(value)
     if reserved:
-        raise ValueError(f"contains U+{ord(reserved.group()):04X} at position {reserved.start() + 1}, a character "
-                         "reserved for programs' internal use; remove it")
+        raise ValueError(_("contains U+{code:04X} at position {position}, a character reserved for programs' "
+                           "internal use; remove it").format(code=ord(reserved.group()), position=reserved.start() + 1))
     if not value.strip():
-        raise ValueError("must not be blank")
+        raise ValueError(_("must not be blank"))
     return value
 
 
 def _safe_id(value: str) -> str:
     if value.upper() in _DEVICE_NAMES:
-        raise ValueError(f"{value!r} is a reserved device name on Windows; choose another id")
+        raise ValueError(_("{value} is a reserved device name on Windows; choose another id").format(value=repr(value)))
     return value
 
 
@@ -70,13 +73,17 @@ def _plain_number(value: Any) -> Any:
     from ruamel.yaml.scalarfloat import ScalarFloat
     from ruamel.yaml.scalarint import BinaryInt, HexInt, OctalInt
 
-    if isinstance(value, (HexInt, OctalInt, BinaryInt)):
-        raise ValueError("write amounts as plain decimal numbers such as 120000.00, "
-                         f"not {type(value).__name__[:-3].lower()} notation")
+    if isinstance(value, HexInt):
+        raise ValueError(_("write amounts as plain decimal numbers such as 120000.00, not hex notation"))
+    if isinstance(value, OctalInt):
+        raise ValueError(_("write amounts as plain decimal numbers such as 120000.00, not octal notation"))
+    if isinstance(value, BinaryInt):
+        raise ValueError(_("write amounts as plain decimal numbers such as 120000.00, not binary notation"))
     from .load import ExponentDecimal
 
     if isinstance(value, ExponentDecimal) or isinstance(value, ScalarFloat) and getattr(value, "_exp", None):
-        raise ValueError("write amounts as plain decimal numbers such as 140000.00, not in exponent notation (1.4e5)")
+        raise ValueError(_("write amounts as plain decimal numbers such as 140000.00, not in exponent notation "
+                           "(1.4e5)"))
     return value
 
 
@@ -87,7 +94,7 @@ Percent = Annotated[Decimal, BeforeValidator(_plain_number), Field(ge=0, le=100,
 
 def _date_text_only(value: Any) -> Any:
     if isinstance(value, (bool, int, float, Decimal)):
-        raise ValueError("write dates as YYYY-MM-DD")
+        raise ValueError(_("write dates as YYYY-MM-DD"))
     return value
 
 
@@ -143,10 +150,10 @@ def _parse_duration(value: Any) -> Any:
     if isinstance(value, str):
         match = _DURATION.match(value)
         if not match:
-            raise ValueError("write durations like '30m', '2h' or '3d'")
+            raise ValueError(_("write durations like '30m', '2h' or '3d'"))
         return int(match.group(1)) * _UNIT_MINUTES[match.group(2)]
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError("write durations like '30m', '2h' or '3d'")
+        raise ValueError(_("write durations like '30m', '2h' or '3d'"))
     return value
 
 
@@ -178,13 +185,16 @@ def uscc_check_char(first17: str) -> str:
 
 def _valid_uscc(value: str) -> str:
     if len(value) != 18:
-        raise ValueError(f"统一社会信用代码 must have 18 characters, got {len(value)}")
+        raise ValueError(_("the unified social credit code must have 18 characters, got {count}").format(
+            count=len(value)))
     bad = [c for c in value if c not in USCC_ALPHABET]
     if bad:
-        raise ValueError(f"统一社会信用代码 contains {bad[0]!r}, not allowed (no I, O, Z, S, V or lower case)")
+        raise ValueError(_("the unified social credit code contains {char}, not allowed (no I, O, Z, S, V or lower "
+                           "case)").format(char=repr(bad[0])))
     expected = uscc_check_char(value[:17])
     if value[17] != expected:
-        raise ValueError(f"统一社会信用代码 check character is {value[17]!r}, expected {expected!r}")
+        raise ValueError(_("the unified social credit code check character is {got}, expected {expected}").format(
+            got=repr(value[17]), expected=repr(expected)))
     return value
 
 
@@ -308,10 +318,11 @@ _HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]|24):([0-5]\d)$")
 def _service_hours(value: str) -> str:
     found = _HOURS.match(value)
     if found is None:
-        raise ValueError(f"write the service hours as HH:MM-HH:MM, e.g. 09:00-17:00, not {value!r}")
+        raise ValueError(_("write the service hours as HH:MM-HH:MM, e.g. 09:00-17:00, not {value}").format(
+            value=repr(value)))
     start, end = found.group(1) + found.group(2), found.group(3) + found.group(4)
     if end <= start:
-        raise ValueError(f"the service hours {value} end before they start")
+        raise ValueError(_("the service hours {value} end before they start").format(value=value))
     return value
 
 
@@ -366,7 +377,7 @@ class Sla(Model):
         seen = [lv.level for lv in levels]
         dupes = sorted({s for s in seen if seen.count(s) > 1})
         if dupes:
-            raise ValueError(f"severity level {dupes[0]} is defined twice")
+            raise ValueError(_("severity level {level} is defined twice").format(level=dupes[0]))
         return levels
 
 
@@ -380,7 +391,7 @@ class Installment(Model):
     @model_validator(mode="after")
     def _percent_or_months(self) -> Installment:
         if (self.percent is None) == (self.months is None):
-            raise ValueError("give an instalment either percent (of the total) or months (of the monthly fee)")
+            raise ValueError(_("give an instalment either percent (of the total) or months (of the monthly fee)"))
         return self
 
 
@@ -420,16 +431,17 @@ class Fees(Model):
         """By percent, the instalments add up to 100; by months, to the total price."""
         by_months = [p.months is not None for p in self.payment]
         if any(by_months) and not all(by_months):
-            raise ValueError("payment: give every instalment by percent or every one by months, not both")
+            raise ValueError(_("payment: give every instalment by percent or every one by months, not both"))
         if all(by_months):
             months = sum(p.months or 0 for p in self.payment)
             if self.monthly * months != self.total:
-                raise ValueError(f"payment: {months} months × monthly {self.monthly} = {self.monthly * months}, "
-                                 f"not the total {self.total}")
+                raise ValueError(_("payment: {months} months × monthly {monthly} = {product}, not the total "
+                                   "{total}").format(months=months, monthly=self.monthly,
+                                                     product=self.monthly * months, total=self.total))
         else:
             total = sum((p.percent or Decimal(0) for p in self.payment), Decimal(0))
             if total != 100:
-                raise ValueError(f"payment percentages add up to {total}, not 100")
+                raise ValueError(_("payment percentages add up to {total}, not 100").format(total=total))
         return self
 
 
@@ -461,9 +473,9 @@ class Disputes(Model):
     @model_validator(mode="after")
     def _one_forum(self) -> Disputes:
         if self.method == "仲裁" and not self.arbitration_commission:
-            raise ValueError("arbitration needs arbitration_commission (the named 仲裁委员会)")
+            raise ValueError(_("arbitration needs arbitration_commission (the name of the arbitration commission)"))
         if self.method == "诉讼" and self.arbitration_commission:
-            raise ValueError("choose 诉讼 or 仲裁, not both: remove arbitration_commission")
+            raise ValueError(_("choose 诉讼 or 仲裁, not both: remove arbitration_commission"))
         return self
 
 
@@ -510,12 +522,14 @@ class Agreement(Model):
     @model_validator(mode="after")
     def _termination_goes_with_status(self) -> Agreement:
         if self.status == "terminated" and self.terminated is None:
-            raise ValueError("status terminated needs `terminated` with its date and reason")
+            raise ValueError(_("status terminated needs `terminated` with its date and reason"))
         if self.terminated is not None and self.status != "terminated":
-            raise ValueError(f"`terminated` is given, but status is {self.status!r}; write status: terminated")
+            raise ValueError(_("`terminated` is given, but status is {status}; write status: terminated").format(
+                status=repr(self.status)))
         if self.terminated is not None and not self.signing_date <= self.terminated.date <= self.end:
-            raise ValueError(f"terminated.date {self.terminated.date} is not between signing_date "
-                             f"{self.signing_date} and end {self.end}")
+            raise ValueError(_("terminated.date {date} is not between signing_date {signing_date} and end "
+                               "{end}").format(date=self.terminated.date, signing_date=self.signing_date,
+                                               end=self.end))
         return self
 
     @field_validator("end")
@@ -523,7 +537,7 @@ class Agreement(Model):
     def _end_after_start(cls, end: date, info: ValidationInfo) -> date:
         start = info.data.get("start")
         if start is not None and end <= start:
-            raise ValueError(f"end {end} is not after start {start}")
+            raise ValueError(_("end {end} is not after start {start}").format(end=end, start=start))
         return end
 
 
@@ -569,7 +583,8 @@ class Ticket(Model):
     def _not_before_opened(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
         opened = info.data.get("opened")
         if value is not None and opened is not None and value < opened:
-            raise ValueError(f"{info.field_name} {value:%Y-%m-%d %H:%M} is before opened {opened:%Y-%m-%d %H:%M}")
+            raise ValueError(_("{field} {value:%Y-%m-%d %H:%M} is before opened {opened:%Y-%m-%d %H:%M}").format(
+                field=info.field_name, value=value, opened=opened))
         return value
 
     @field_validator("closed")
@@ -577,9 +592,10 @@ class Ticket(Model):
     def _closed_after_restored(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
         restored = info.data.get("restored")
         if value is not None and restored is None:
-            raise ValueError("a closed ticket needs a restored time")
+            raise ValueError(_("a closed ticket needs a restored time"))
         if value is not None and restored is not None and value < restored:
-            raise ValueError(f"closed {value:%Y-%m-%d %H:%M} is before restored {restored:%Y-%m-%d %H:%M}")
+            raise ValueError(_("closed {closed:%Y-%m-%d %H:%M} is before restored {restored:%Y-%m-%d %H:%M}").format(
+                closed=value, restored=restored))
         return value
 
 
@@ -616,7 +632,8 @@ class LeaveRequest(Model):
     def _end_after_start(cls, end: datetime, info: ValidationInfo) -> datetime:
         start = info.data.get("start")
         if start is not None and end <= start:
-            raise ValueError(f"end {end:%Y-%m-%d %H:%M} is not after start {start:%Y-%m-%d %H:%M}")
+            raise ValueError(_("end {end:%Y-%m-%d %H:%M} is not after start {start:%Y-%m-%d %H:%M}").format(
+                end=end, start=start))
         return end
 
 
@@ -646,19 +663,20 @@ class PersonnelChange(Model):
     def _effective_after_request(cls, effective: date, info: ValidationInfo) -> date:
         requested = info.data.get("requested")
         if requested is not None and effective < requested:
-            raise ValueError(f"effective {effective} is before requested {requested}")
+            raise ValueError(_("effective {effective} is before requested {requested}").format(
+                effective=effective, requested=requested))
         return effective
 
     @model_validator(mode="after")
     def _people_match_type(self) -> PersonnelChange:
         if self.type in ("替换", "撤离") and self.old_staff is None:
-            raise ValueError(f"a {self.type} change needs old_staff")
+            raise ValueError(_("a {type} change needs old_staff").format(type=self.type))
         if self.type in ("新增", "替换") and self.new_person is None:
-            raise ValueError(f"a {self.type} change needs new_person")
+            raise ValueError(_("a {type} change needs new_person").format(type=self.type))
         if self.type == "新增" and self.old_staff is not None:
-            raise ValueError("a 新增 change has no old_staff")
+            raise ValueError(_("a {type} change has no old_staff").format(type=self.type))
         if self.type == "撤离" and self.new_person is not None:
-            raise ValueError("a 撤离 change has no new_person")
+            raise ValueError(_("a {type} change has no new_person").format(type=self.type))
         return self
 
 
@@ -685,7 +703,7 @@ class DeductionPolicy(Model):
         codes = [r.code for r in rules]
         dupes = sorted({c for c in codes if codes.count(c) > 1})
         if dupes:
-            raise ValueError(f"deduction code {dupes[0]!r} is defined twice")
+            raise ValueError(_("deduction code {code} is defined twice").format(code=repr(dupes[0])))
         return rules
 
 
@@ -745,7 +763,7 @@ class Assessment(Model):
     def _weights_sum_to_100(cls, weights: list[Weight]) -> list[Weight]:
         total = sum((w.weight for w in weights), Decimal(0))
         if total != 100:
-            raise ValueError(f"weights add up to {total}, not 100")
+            raise ValueError(_("weights add up to {total}, not 100").format(total=total))
         return weights
 
     @field_validator("grades")
@@ -753,9 +771,9 @@ class Assessment(Model):
     def _grades_descending(cls, grades: list[GradeBand]) -> list[GradeBand]:
         scores = [g.min_score for g in grades]
         if scores != sorted(scores, reverse=True) or len(set(scores)) != len(scores):
-            raise ValueError("grade bands must be listed from the highest min_score down, without ties")
+            raise ValueError(_("grade bands must be listed from the highest min_score down, without ties"))
         if scores[-1] != 0:
-            raise ValueError("the last grade band must start at min_score 0")
+            raise ValueError(_("the last grade band must start at min_score 0"))
         return grades
 
 
@@ -771,10 +789,10 @@ class CalendarYear(Model):
     def _days_in_year(self) -> CalendarYear:
         for day in [*self.holidays, *self.workdays]:
             if day.year != self.year:
-                raise ValueError(f"{day} is not in {self.year}")
+                raise ValueError(_("{day} is not in {year}").format(day=day, year=self.year))
         both = set(self.holidays) & set(self.workdays)
         if both:
-            raise ValueError(f"{min(both)} is listed as a holiday and as a working day")
+            raise ValueError(_("{day} is listed as a holiday and as a working day").format(day=min(both)))
         return self
 
 
@@ -805,9 +823,10 @@ class ImprovementAction(Model):
     @model_validator(mode="after")
     def _dates_in_order(self) -> ImprovementAction:
         if self.due < self.raised:
-            raise ValueError(f"due {self.due} is before raised {self.raised}")
+            raise ValueError(_("due {due} is before raised {raised}").format(due=self.due, raised=self.raised))
         if self.closed is not None and self.closed < self.raised:
-            raise ValueError(f"closed {self.closed} is before raised {self.raised}")
+            raise ValueError(_("closed {closed} is before raised {raised}").format(closed=self.closed,
+                                                                                   raised=self.raised))
         return self
 
 
@@ -849,8 +868,10 @@ class Policy(Model):
         codes = {r.code for r in self.deductions.rules}
         for cap in self.assessment.grade_caps:
             if cap.when not in CAP_CONDITIONS and cap.when not in codes:
-                raise ValueError(f"grade cap on {cap.when!r}: not {' or '.join(CAP_CONDITIONS)} "
-                                 f"nor a deduction code ({', '.join(sorted(codes))})")
+                *others, last = CAP_CONDITIONS
+                raise ValueError(_("grade cap on {when}: not {conditions} or {last} nor a deduction code "
+                                   "({codes})").format(when=repr(cap.when), conditions=", ".join(others), last=last,
+                                                       codes=", ".join(sorted(codes))))
         return self
 
 

@@ -19,13 +19,14 @@ from pathlib import Path
 
 from .config import Settings
 from .errors import ConversionError
+from .i18n import N_, _
 from .outputs import work_dir
 
-INSTALL_HINT = ("LibreOffice was not found (no 'soffice' on PATH). Install it with:\n"
-                "  sudo apt-get install -y --no-install-recommends libreoffice-writer-nogui fonts-noto-cjk "
-                "poppler-utils python3-uno")
-BRIDGE_HINT = ("LibreOffice's Python bridge (the uno module) was not found; docgen drives LibreOffice through "
-               "it. Install it with:\n  sudo apt-get install -y --no-install-recommends python3-uno")
+INSTALL_HINT = N_("LibreOffice was not found (no 'soffice' on PATH). Install it with:\n"
+                   "  sudo apt-get install -y --no-install-recommends libreoffice-writer-nogui fonts-noto-cjk "
+                   "poppler-utils python3-uno")
+BRIDGE_HINT = N_("LibreOffice's Python bridge (the uno module) was not found; docgen drives LibreOffice through "
+                 "it. Install it with:\n  sudo apt-get install -y --no-install-recommends python3-uno")
 
 # LibreOffice reads each CJK font file (16-25 MB) into a fresh buffer while starting and again for
 # every PDF it exports. glibc serves such blocks with mmap and returns them at once, so each read
@@ -40,7 +41,7 @@ def soffice_binary() -> str:
         found = shutil.which(name)
         if found:
             return found
-    raise ConversionError(INSTALL_HINT)
+    raise ConversionError(_(INSTALL_HINT))
 
 
 def office_env(settings: Settings) -> dict[str, str]:
@@ -87,7 +88,7 @@ def uno_python(settings: Settings) -> str:
     for python in dict.fromkeys(c for c in candidates if c):
         if imports_uno(python):
             return python
-    raise ConversionError(BRIDGE_HINT)
+    raise ConversionError(_(BRIDGE_HINT))
 
 
 @lru_cache(maxsize=8)

@@ -5,6 +5,7 @@ The manifest of what was made from what is manifest.py."""
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shutil
@@ -15,8 +16,36 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import OutputError
+from .i18n import N_, _
 
 TEMP_PREFIX = ".docgen-tmp-"
+
+# What the system says when a file cannot be written or read, for the reader who does not read
+# English (the system's own text, e.strerror, is English: Python does not follow LC_MESSAGES).
+OS_REASONS = {
+    errno.EACCES: N_("Permission denied"),
+    errno.EPERM: N_("Operation not permitted"),
+    errno.EROFS: N_("Read-only file system"),
+    errno.ENOSPC: N_("No space left on device"),
+    errno.EDQUOT: N_("Disk quota exceeded"),
+    errno.ENOENT: N_("No such file or directory"),
+    errno.ENOTDIR: N_("Not a directory"),
+    errno.EISDIR: N_("Is a directory"),
+    errno.EEXIST: N_("File exists"),
+    errno.ENAMETOOLONG: N_("File name too long"),
+    errno.EIO: N_("Input/output error"),
+}
+
+
+def os_reason(e: OSError) -> str:
+    """Why a file operation failed, in the reader's language: the system's text (e.strerror) in
+    English, its translation where docgen has one."""
+    own = e.strerror or str(e)
+    known = OS_REASONS.get(e.errno) if e.errno is not None else None
+    if known is None:
+        return own
+    translated = _(known)
+    return translated if translated != known else own
 
 
 def safe_target(out_dir: Path, relative: str) -> Path:
@@ -24,7 +53,8 @@ def safe_target(out_dir: Path, relative: str) -> Path:
     root = out_dir.resolve()
     target = (root / relative).resolve()
     if not target.is_relative_to(root) or target == root:
-        raise OutputError(f"refusing to write {relative!r}: it would land outside {out_dir}")
+        raise OutputError(_("refusing to write {path!r}: it would land outside {folder}").format(
+            path=relative, folder=out_dir))
     return target
 
 
@@ -48,7 +78,8 @@ def write_atomic(path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
     except OSError as e:
-        raise OutputError(f"cannot write to {path.parent}: {e.strerror}") from e
+        raise OutputError(_("cannot write to {folder}: {reason}").format(folder=path.parent,
+                                                                           reason=os_reason(e))) from e
     try:
         os.fchmod(fd, 0o666 & ~UMASK)
         with os.fdopen(fd, "wb") as f:
@@ -63,7 +94,7 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.close(dir_fd)
     except OSError as e:
         Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"cannot write {path}: {e.strerror}") from e
+        raise OutputError(_("cannot write {path}: {reason}").format(path=path, reason=os_reason(e))) from e
     except BaseException:  # Ctrl-C or SIGTERM in the middle of a write: no temporary file stays
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -126,7 +157,7 @@ def output_lock(out_dir: Path, *, timeout: float = 30.0, wait: bool = True) -> I
         out_dir.mkdir(parents=True, exist_ok=True)
         fd = os.open(out_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as e:
-        raise OutputError(f"cannot write to {out_dir}: {e.strerror}") from e
+        raise OutputError(_("cannot write to {folder}: {reason}").format(folder=out_dir, reason=os_reason(e))) from e
     try:
         deadline = time.monotonic() + (timeout if wait else 0)
         while True:
@@ -135,12 +166,26 @@ def output_lock(out_dir: Path, *, timeout: float = 30.0, wait: bool = True) -> I
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another process"
-                    raise OutputError(f"{out_dir} is locked by {holder}; waited {timeout:.0f} s") from None
+                    holder = _lock_holder(os.pread(fd, 200, 0).decode("utf-8", "replace").strip())
+                    raise OutputError(_("{folder} is locked by {holder}; waited {seconds:.0f} s").format(
+                        folder=out_dir, holder=holder, seconds=timeout if wait else 0)) from None
                 time.sleep(0.2)
+        # the same words in every language: the build that waits reads them (see _lock_holder)
         stamp = f"pid {os.getpid()} on {socket.gethostname()} since {time.strftime('%Y-%m-%d %H:%M:%S')}"
         os.ftruncate(fd, 0)
         os.pwrite(fd, stamp.encode(), 0)
         yield
     finally:
         os.close(fd)
+
+
+_STAMP = re.compile(r"pid (\d+) on (.*) since (.+)")
+
+
+def _lock_holder(stamp: str) -> str:
+    """Who holds an output folder's lock, from the stamp it wrote there, in the reader's language."""
+    found = _STAMP.fullmatch(stamp)
+    if found is None:
+        return stamp or _("another process")
+    return _("pid {pid} on {host} since {since}").format(pid=found.group(1), host=found.group(2),
+                                                         since=found.group(3))

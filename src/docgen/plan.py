@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 from . import context as ctx
 from . import models as m
 from .errors import DocgenError, RequestError, TemplateError
+from .i18n import N_, _, ngettext
 from .manifest import (
     MANIFEST_NAME,
     Manifest,
@@ -354,7 +355,7 @@ def supplement_jobs(data: m.Dataset, held: Sequence[tuple[Job, list[Any]]], temp
             # a term whose old wording is not known cannot be written into an agreement
             if change.input.startswith(NOT_TERMS) or change.note:
                 continue
-            _, kinds = terms.setdefault((change.what, change.old, change.new), (change, []))
+            _first, kinds = terms.setdefault((change.what, change.old, change.new), (change, []))
             kinds.append(job.kind)
     template = supplement_template(templates_dir)
     jobs = []
@@ -363,7 +364,7 @@ def supplement_jobs(data: m.Dataset, held: Sequence[tuple[Job, list[Any]]], temp
             continue
         ag = data.agreement(agreement_id)
         vendor = data.vendor(ag.vendor)
-        changes = [c for c, _ in terms.values()]
+        changes = [c for c, _kinds in terms.values()]
         revision = _revision(data, changes)
         tail = revision["version"] if revision else fingerprint([(c.what, c.old, c.new) for c in changes])[:6]
         number = f"{ag.contract_no}-BC-{tail}"
@@ -386,7 +387,7 @@ def supplement_jobs(data: m.Dataset, held: Sequence[tuple[Job, list[Any]]], temp
 
 def _documents_named(kinds: Sequence[str]) -> str:
     """"合同正文、附件二《服务等级协议》": the documents of the agreement that state a term."""
-    named = {kind: f"{label}《{title}》" for kind, label, title, _ in ctx.ANNEXES}
+    named = {kind: f"{label}《{title}》" for kind, label, title, _form in ctx.ANNEXES}
     named["contract"] = "合同正文"
     order = ["contract", *[a[0] for a in ctx.ANNEXES]]
     return "、".join(named[k] for k in sorted(set(kinds), key=lambda k: order.index(k) if k in order else 99)
@@ -431,12 +432,13 @@ def documents(data: m.Dataset, templates_dir: Path, kinds: Collection[str] | Non
     Raises TemplateError when the template of a kind asked for is missing, and DocgenError when
     two documents would be written to one path.
     """
-    missing = [f"{kind.template_in(templates_dir)} ({kind.title})" for name, kind in KINDS.items()
+    missing = [_("{template} ({title})").format(template=kind.template_in(templates_dir), title=kind.title)
+               for name, kind in KINDS.items()
                if (kinds is None or name in kinds) and not kind.template_in(templates_dir).is_file()]
     if missing:
-        raise TemplateError("template not found: " + "; ".join(missing)
-                            + ". Restore it, or point docgen at a folder that has it (--templates DIR, or "
-                            "templates in docgen.toml; `docgen templates init` copies the shipped ones).")
+        raise TemplateError(_("template not found: {templates}. Restore it, or point docgen at a folder that has "
+                              "it (--templates DIR, or templates in docgen.toml; `docgen templates init` copies "
+                              "the shipped ones).").format(templates=_("; ").join(missing)))
     jobs: list[Job] = []
     for name, kind in KINDS.items():
         if kinds is None or name in kinds:
@@ -453,11 +455,13 @@ def check_one_owner(outputs: Iterable[tuple[str, str]]) -> None:
     for owner, path in outputs:
         key = path.casefold()
         if key in owners:
-            clashes.append(f"{owners[key]} and {owner} would both be written to {path}")
+            clashes.append(_("{first} and {second} would both be written to {path}").format(
+                first=owners[key], second=owner, path=path))
         else:
             owners[key] = owner
     if clashes:
-        raise DocgenError("two documents would overwrite each other: " + "; ".join(clashes))
+        raise DocgenError(_("two documents would overwrite each other: {clashes}").format(
+            clashes=_("; ").join(clashes)))
 
 
 # --------------------------------------------------------------------------- bundles
@@ -514,17 +518,60 @@ def bundle_inputs(bundle: BundleJob, manifest: Manifest, draft: bool, tools: dic
 def _reasons(entry: OutputRecord | None, inputs: dict[str, str], out_dir: Path, force: bool,
              output: str) -> list[str]:
     if force:
-        return ["--force"]
+        return [FORCED]
     if entry is None:
-        return ["new"]
+        return [NEW]
     changed = changed_inputs(entry.inputs, inputs)
     if changed:
-        return [f"{label.split(':', 1)[0] if label.startswith('member:') else label} changed" for label in changed]
+        return [changed_reason(label.split(':', 1)[0] if label.startswith('member:') else label) for label in changed]
     if not outputs_intact(out_dir, entry):
-        return ["output missing or altered"]
+        return [MISSING]
     if any(not rel.startswith(output + ".") for rel in entry.files):
-        return ["output renamed"]
+        return [RENAMED]
     return []
+
+
+# Why an output is made again, as Output.reasons keeps them: the same words in every language,
+# because they are compared (a bundle takes its members' reasons, _collapse reads them, the plan's
+# JSON carries them); reason_text gives one in the reader's language.
+FORCED = "--force"
+NEW = "new"
+MISSING = "output missing or altered"
+RENAMED = "output renamed"
+_CHANGED = " changed"
+_REISSUED = "reissued: "
+_REASON_TEXTS = {
+    # TRANSLATORS: why a document is made again: `--force` was given
+    FORCED: N_("--force"),
+    # TRANSLATORS: why a document is made again: it was never made before
+    NEW: N_("new"),
+    MISSING: N_("output missing or altered"),
+    RENAMED: N_("output renamed"),
+    "member changed": N_("member changed"),
+    "bundle spec changed": N_("bundle spec changed"),
+    "draft changed": N_("draft changed"),
+}
+
+
+def changed_reason(label: str) -> str:
+    """The reason kept for an input `label` ("policy.yaml:deductions") whose hash changed."""
+    return f"{label}{_CHANGED}"
+
+
+def reissued_reason(why: str) -> str:
+    """The reason kept for a signed agreement's document made again by `docgen reissue`."""
+    return f"{_REISSUED}{why}"
+
+
+def reason_text(reason: str) -> str:
+    """A reason of Output.reasons or Output.held in the reader's language."""
+    if reason in _REASON_TEXTS:
+        return _(_REASON_TEXTS[reason])
+    if reason.startswith(_REISSUED):
+        return _("reissued: {reason}").format(reason=reason.removeprefix(_REISSUED))
+    if reason.endswith(_CHANGED):
+        return _("{input} changed").format(input=reason.removesuffix(_CHANGED))
+    return reason
 
 
 # --------------------------------------------------------------------------- the typed plan
@@ -544,7 +591,7 @@ class Output(BaseModel):
     path: str  # relative to the output folder, without the suffix
     template: str | None = None  # relative to the templates folder; None for bundles
     inputs: dict[str, str]  # label → hash, as known when planning (bundles: members as last recorded)
-    reasons: list[str]  # why it is made again; empty: up to date
+    reasons: list[str]  # why it is made again (the same in every language: see reason_text); empty: up to date
     members: list[str] = Field(default_factory=list)  # bundles: member output ids, in order
     held: list[str] = Field(default_factory=list)  # a signed agreement's document: what changed, not applied
     agreement: str = ""  # for documents of an agreement
@@ -552,6 +599,10 @@ class Output(BaseModel):
     @property
     def stale(self) -> bool:
         return bool(self.reasons)
+
+    def why(self) -> str:
+        """Why it is made again, in the reader's language ("policy.yaml:deductions changed")."""
+        return _("; ").join(reason_text(r) for r in self.reasons)
 
 
 class Plan(BaseModel):
@@ -604,7 +655,7 @@ class Plan(BaseModel):
     @property
     def dataset(self) -> m.Dataset:
         if self._dataset is None:
-            raise DocgenError("this plan was read back from JSON; plan again from the data to build it")
+            raise DocgenError(_("this plan was read back from JSON; plan again from the data to build it"))
         return self._dataset
 
     def job(self, output_id: str) -> Job:
@@ -637,17 +688,20 @@ class Plan(BaseModel):
         return self._changes
 
     def explain(self) -> list[str]:
-        """Lines such as 'policy.yaml:deductions changed → 3 服务等级协议, 1 bundle'."""
+        """Lines such as 'policy.yaml:deductions changed → 3 服务等级协议, 1 bundle', in the reader's language."""
         by_reason: dict[str, Counter[str]] = {}
         for output in self.todo:
-            title = "bundle" if output.kind == "bundle" else output.title
+            title = "" if output.kind == "bundle" else output.title  # "": bundles
             for reason in output.reasons:
                 by_reason.setdefault(reason, Counter())[title] += 1
         lines = []
         for reason in sorted(by_reason):
-            parts = ", ".join(f"{n} {title}{'s' if title == 'bundle' and n != 1 else ''}"
-                              for title, n in sorted(by_reason[reason].items()))
-            lines.append(f"{reason} → {parts}")
+            parts = _(", ").join(ngettext("{n} bundle", "{n} bundles", n).format(n=n) if not title
+                                 # TRANSLATORS: how many documents of one title ("3 服务等级协议")
+                                 else _("{n} {title}").format(n=n, title=title)
+                                 for title, n in sorted(by_reason[reason].items()))
+            # TRANSLATORS: a reason, and the outputs it makes again ("3 服务等级协议, 1 bundle")
+            lines.append(_("{reason} → {outputs}").format(reason=reason_text(reason), outputs=parts))
         return lines + self.held_lines()
 
     def held_lines(self) -> list[str]:
@@ -657,10 +711,14 @@ class Plan(BaseModel):
             by_agreement.setdefault(output.agreement, []).append(output)
         lines = []
         for agreement, outputs in sorted(by_agreement.items()):
-            titles = "、".join(o.title for o in outputs)
-            lines.append(f"{len(outputs)} 份已签合同文件保持原样（{agreement}：{titles}），其输入已变化："
-                         f"{_collapse(r for o in outputs for r in o.held)}。"
-                         f"按新数据重新出具：docgen reissue {agreement} --reason \"…\"")
+            n = len(outputs)
+            lines.append(ngettext(
+                "{n} signed document is kept as it was made ({agreement}: {titles}) although its inputs changed: "
+                "{changes}. To make it again from the new data: docgen reissue {agreement} --reason \"…\"",
+                "{n} signed documents are kept as they were made ({agreement}: {titles}) although their inputs "
+                "changed: {changes}. To make them again from the new data: docgen reissue {agreement} --reason \"…\"",
+                n).format(n=n, agreement=agreement, titles="、".join(o.title for o in outputs),  # Chinese titles
+                          changes=_collapse(r for o in outputs for r in o.held)))
         return lines
 
 
@@ -683,16 +741,18 @@ class Options:
 
 
 def _collapse(reasons: Iterable[str]) -> str:
-    """'policy.yaml:deductions changed', 'policy.yaml:leave changed' → 'policy.yaml (deductions, leave) changed'."""
+    """'policy.yaml:deductions changed', 'policy.yaml:leave changed' → 'policy.yaml (deductions, leave) changed',
+    in the reader's language."""
     parts: dict[str, list[str]] = {}
     for reason in dict.fromkeys(reasons):
-        what, _, how = reason.rpartition(" ")
+        what = reason.removesuffix(_CHANGED)
         file, sep, section = what.partition(":")
-        if sep and how == "changed":
+        if sep and what != reason:
             parts.setdefault(file, []).append(section)
         else:
             parts.setdefault(reason, [])
-    return "; ".join(f"{k} ({', '.join(sorted(v))}) changed" if v else k for k, v in parts.items())
+    return _("; ").join(_("{file} ({sections}) changed").format(file=k, sections=", ".join(sorted(v))) if v
+                        else reason_text(k) for k, v in parts.items())
 
 
 def make_plan(data: m.Dataset, jobs: Sequence[Job], *, out_dir: Path, templates_dir: Path, tools: dict[str, str],
@@ -719,7 +779,7 @@ def make_plan(data: m.Dataset, jobs: Sequence[Job], *, out_dir: Path, templates_
         if job.frozen_by and job.frozen_by not in options.reissue and entry is not None and reasons:
             held, reasons = reasons, []  # signed: the document stays as it was made
         elif job.frozen_by in options.reissue:
-            reasons = [f"reissued: {options.reason}"]
+            reasons = [reissued_reason(options.reason)]
         output = Output(id=job.id, kind=job.kind, key=job.key, title=job.title, path=job.output,
                         template=f"{job.template.parent.name}/{job.template.name}", inputs=inputs,
                         reasons=reasons, held=held, agreement=job.tags.get("agreement", ""))
@@ -747,16 +807,16 @@ def make_plan(data: m.Dataset, jobs: Sequence[Job], *, out_dir: Path, templates_
             entry = manifest.outputs.get(bundle.id)
             member_redo = [r for j in bundle.members for r in redo.get(j.id, [])]
             if force:
-                reasons = ["--force"]
+                reasons = [FORCED]
             elif entry is None:
-                reasons = ["new"]
+                reasons = [NEW]
             elif member_redo:
                 reasons = sorted(set(member_redo))
             else:
-                reasons = sorted({f"{'member' if c.startswith('member:') else c} changed"
+                reasons = sorted({changed_reason("member" if c.startswith("member:") else c)
                                   for c in changed_inputs(entry.inputs, inputs)})
                 if not reasons and not outputs_intact(out_dir, entry):
-                    reasons = ["output missing or altered"]
+                    reasons = [MISSING]
             outputs.append(Output(id=bundle.id, kind="bundle", key=bundle.name, title=bundle.spec.title,
                                   path=bundle.output, inputs=inputs, reasons=reasons,
                                   members=[j.id for j in bundle.members]))
@@ -786,26 +846,39 @@ def find_document(jobs: Sequence[Job], kind: str, key: str) -> Job:
         if job.kind == kind and job.key == key:
             return job
     known = ", ".join(j.key for j in jobs if j.kind == kind)
-    raise RequestError(f"no {kind} document for {key!r}; known: {known or 'none'}")
+    if not known:
+        raise RequestError(_("no {kind} document for {key!r}; known: none").format(kind=kind, key=key))
+    raise RequestError(_("no {kind} document for {key!r}; known: {known}").format(kind=kind, key=key, known=known))
 
 
 def find_reports(data: m.Dataset, jobs: Sequence[Job], kind: str, period: str, vendor: str | None) -> list[Job]:
     """The `kind` ("monthly" or "annual") reports of a period ("2026-10" or "2026"), of every
     vendor or of one."""
     if vendor is not None and vendor not in {v.id for v in data.vendors}:
-        raise RequestError(f"no vendor {vendor!r}; known: {', '.join(v.id for v in data.vendors)}")
+        raise RequestError(_("no vendor {vendor!r}; known: {known}").format(
+            vendor=vendor, known=", ".join(v.id for v in data.vendors)))
     tag = "month" if kind == "monthly" else "year"
     found = [j for j in jobs if j.kind == kind and j.tags.get(tag) == period
              and (vendor is None or j.tags.get("vendor") == vendor)]
     if not found:
-        raise DocgenError(f"no {kind} report for {period}: no agreement"
-                          f"{' of ' + vendor if vendor else ''} runs in that period within the records' span")
+        message = _NO_REPORT[(kind, bool(vendor))]
+        raise DocgenError(_(message).format(period=period, vendor=vendor))
     return found
+
+
+_NO_REPORT = {
+    ("monthly", False): N_("no monthly report for {period}: no agreement runs in that period within the records' span"),
+    ("monthly", True): N_("no monthly report for {period}: no agreement of {vendor} runs in that period within the "
+                          "records' span"),
+    ("annual", False): N_("no annual report for {period}: no agreement runs in that period within the records' span"),
+    ("annual", True): N_("no annual report for {period}: no agreement of {vendor} runs in that period within the "
+                         "records' span"),
+}
 
 
 def find_bundle(data: m.Dataset, jobs: Sequence[Job], name: str) -> BundleJob:
     """The bundle called `name`; DocgenError naming the known bundles otherwise."""
     bundles = {b.name: b for b in bundle_jobs(data, jobs)}
     if name not in bundles:
-        raise RequestError(f"no bundle {name!r}; known: {', '.join(sorted(bundles))}")
+        raise RequestError(_("no bundle {name!r}; known: {known}").format(name=name, known=", ".join(sorted(bundles))))
     return bundles[name]

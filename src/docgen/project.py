@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from .config import ProjectConfig, Settings, load_config
 from .errors import DocgenError, RequestError, TemplateError
+from .i18n import _
 
 if TYPE_CHECKING:  # imported when used, so that a build with nothing to do never loads them
     from . import history
@@ -139,9 +140,11 @@ class Project:
             from .metrics import data_months
 
             months = sorted({f"{y}-{mo:02d}" for ag in dataset.agreements for y, mo in data_months(dataset, ag.id)})
-            known = f"{months[0]} to {months[-1]}" if months else "none"
-            raise DocgenError(f"nothing to make for {month}: no report or form falls in it (months with records: "
-                               f"{known})")
+            if not months:
+                raise DocgenError(_("nothing to make for {month}: no report or form falls in it (months with "
+                                    "records: none)").format(month=month))
+            raise DocgenError(_("nothing to make for {month}: no report or form falls in it (months with records: "
+                                "{first} to {last})").format(month=month, first=months[0], last=months[-1]))
         from .plan import bundle_jobs
 
         names = {b.name for b in bundle_jobs(dataset, jobs) if b.spec.per == "month" and b.key == month}
@@ -159,13 +162,16 @@ class Project:
         pack); the files they replace are kept in the output folder's .history (see build)."""
         found = next((a for a in dataset.agreements if a.id == agreement), None)
         if found is None:
-            known = ", ".join(a.id for a in dataset.agreements if a.frozen) or "none"
-            raise RequestError(f"no agreement {agreement!r}; signed agreements: {known}")
+            signed = ", ".join(a.id for a in dataset.agreements if a.frozen)
+            if not signed:
+                raise RequestError(_("no agreement {agreement!r}; signed agreements: none").format(agreement=agreement))
+            raise RequestError(_("no agreement {agreement!r}; signed agreements: {signed}").format(
+                agreement=agreement, signed=signed))
         if not found.frozen:
-            raise RequestError(f"agreement {agreement!r} is a draft: its documents follow the data at every "
-                               "build, so there is nothing to reissue")
+            raise RequestError(_("agreement {agreement!r} is a draft: its documents follow the data at every "
+                                 "build, so there is nothing to reissue").format(agreement=agreement))
         if not reason.strip():
-            raise RequestError("say why the documents are reissued: --reason \"…\"")
+            raise RequestError(_("say why the documents are reissued: --reason \"…\""))
         jobs = [j for j in self.documents(dataset) if j.frozen_by == agreement]
         return self.plan(dataset, only=jobs, reissue=[agreement], reason=reason.strip())
 
@@ -185,7 +191,8 @@ class Project:
         from .plan import manifest_digest
 
         if plan.out_dir != self.config.out_dir:
-            raise DocgenError(f"the plan is for {plan.out_dir}, this project writes to {self.config.out_dir}")
+            raise DocgenError(_("the plan is for {plan_folder}, this project writes to {folder}").format(
+                plan_folder=plan.out_dir, folder=self.config.out_dir))
         from .uptodate import forget
 
         with output_lock(plan.out_dir):
@@ -289,16 +296,17 @@ class Project:
         from .plan import KINDS, SUPPLEMENT, kind_of, supplement_template
 
         if paths and kind is None:
-            raise RequestError("--template needs --kind to know which context to check against")
+            raise RequestError(_("--template needs --kind to know which context to check against"))
         if kind is not None and kind not in KINDS and kind != SUPPLEMENT.name:
-            raise RequestError(f"no document kind {kind!r}; known: {', '.join(sorted([*KINDS, SUPPLEMENT.name]))}")
+            raise RequestError(_("no document kind {kind!r}; known: {known}").format(
+                kind=kind, known=", ".join(sorted([*KINDS, SUPPLEMENT.name]))))
         if paths and kind is not None:
             targets = [(p, kind_of(kind).context_type) for p in paths]
         else:
             targets = [(k.template_in(self.config.templates_dir), k.context_type) for k in KINDS.values()]
             missing = [str(p) for p, _ in targets if not p.is_file()]
             if missing:
-                raise TemplateError(f"template not found: {'; '.join(missing)}")
+                raise TemplateError(_("template not found: {paths}").format(paths="; ".join(missing)))
             targets.append((supplement_template(self.config.templates_dir), SUPPLEMENT.context_type))
         return [TemplateReport(path, [str(p) for p in check_template(path, context_type)])
                 for path, context_type in targets]
@@ -369,5 +377,5 @@ def shipped_templates() -> Path:
 
     spec = find_spec("docgen_templates")
     if spec is None or not spec.submodule_search_locations:
-        raise TemplateError("this docgen installation has no shipped templates (package docgen_templates)")
+        raise TemplateError(_("this docgen installation has no shipped templates (package docgen_templates)"))
     return Path(next(iter(spec.submodule_search_locations)))

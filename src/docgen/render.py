@@ -27,6 +27,7 @@ from lxml import etree
 
 from .errors import TemplateError
 from .formatting import FILTERS
+from .i18n import N_, _
 
 LEFTOVER = re.compile(r"\{\{|\{%|\}\}|%\}")
 _TAG = re.compile(r"<[^>]+>")
@@ -172,8 +173,8 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     def unsafe_undefined(self, obj: Any, attribute: str) -> Any:
         """Refuse at once (jinja would return an undefined value, which `map(attribute=…)` and
         `|list` carry along silently)."""
-        raise jinja2.exceptions.SecurityError(f"{attribute!r} of a {type(obj).__name__} value is not available "
-                                              "to templates")
+        raise jinja2.exceptions.SecurityError(_("{attribute!r} of a {type} value is not available to templates").format(
+            attribute=attribute, type=type(obj).__name__))
 
     def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:  # noqa: A002
         _RENDERING.source = source  # for naming the tag of an error raised while it renders
@@ -187,11 +188,12 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "**":
-            raise jinja2.exceptions.SecurityError("the ** operator is not allowed in templates")
+            raise jinja2.exceptions.SecurityError(_("the ** operator is not allowed in templates"))
         if operator == "*":
             seq, times = (left, right) if isinstance(left, (str, list, tuple)) else (right, left)
             if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and len(seq) * times > MAX_STRING:
-                raise OverflowError(f"a template expression would build a value of {len(seq) * times} items")
+                raise OverflowError(_("a template expression would build a value of {n} items").format(
+                    n=len(seq) * times))
         return super().call_binop(context, operator, left, right)
 
 
@@ -206,8 +208,8 @@ class _BoundedTemplate(jinja2.Template):
         for piece in self.generate(*args, **kwargs):
             size += len(piece)
             if size > MAX_PART:
-                raise OverflowError(f"the template would produce more than {MAX_PART:,} characters of XML "
-                                    "in one part; a loop in it is too large")
+                raise OverflowError(_("the template would produce more than {limit:,} characters of XML in one "
+                                      "part; a loop in it is too large").format(limit=MAX_PART))
             pieces.append(piece)
             if len(pieces) >= 4096:  # keep the list short: many one-character pieces cost 8 bytes each
                 chunks.append("".join(pieces))
@@ -218,8 +220,8 @@ class _BoundedTemplate(jinja2.Template):
 
 def _no_other_templates(name: str) -> None:
     """A DOCX template is one file: {% include %}, {% import %} and {% extends %} find nothing."""
-    raise jinja2.TemplateNotFound(f"{name} ({{% include %}}, {{% import %}} and {{% extends %}} cannot be used in "
-                                  "a DOCX template)")
+    raise jinja2.TemplateNotFound(_("{name} ({{% include %}}, {{% import %}} and {{% extends %}} cannot be used in "
+                                    "a DOCX template)").format(name=name))
 
 
 @lru_cache(maxsize=1)
@@ -271,6 +273,39 @@ class _Template(DocxTemplate):
         if not _LISTING.search(xml):
             return xml
         return super().resolve_listing(xml)
+
+
+_JINJA_MESSAGES = (  # jinja's own words for the mistakes templates make most, in the reader's language
+    (re.compile(r"'(?P<name>[^']*)' is undefined"), N_("{name!r} is undefined")),
+    (re.compile(r"'(?P<owner>[^']*)' has no attribute '(?P<attribute>[^']*)'"),
+     N_("{owner!r} has no attribute {attribute!r}")),
+)
+
+
+def _jinja_message(exc: jinja2.TemplateError) -> str:
+    """jinja's message of `exc`, translated when it is one of _JINJA_MESSAGES (jinja has no catalog)."""
+    message = exc.message or ""
+    for pattern, text in _JINJA_MESSAGES:
+        found = pattern.fullmatch(message)
+        if found:
+            return _(text).format(**found.groupdict())
+    return message
+
+
+def _template_error(template: Path, exc: jinja2.TemplateError) -> str:
+    """What a template error says: the template, the kind of error, the tag and the text near it."""
+    where, tag = _context_text(exc), _tag_of(exc)
+    error, message = type(exc).__name__, _jinja_message(exc)
+    if tag and where:
+        return _("{template}: {error} in {tag}: {message} near: {near}").format(
+            template=template, error=error, tag=tag, message=message, near=where)
+    if tag:
+        return _("{template}: {error} in {tag}: {message}").format(template=template, error=error, tag=tag,
+                                                                 message=message)
+    if where:
+        return _("{template}: {error}: {message} near: {near}").format(template=template, error=error,
+                                                                     message=message, near=where)
+    return _("{template}: {error}: {message}").format(template=template, error=error, message=message)
 
 
 def _context_text(exc: Exception) -> str:
@@ -362,12 +397,13 @@ def _check_leftovers(template: Path, tpl: DocxTemplate) -> None:
         if match:
             start = max(match.start() - 40, 0)
             near = text[start: match.end() + 40].replace("\n", " ").translate(_BRACES_BACK)
-            raise TemplateError(f"{template}: {name}: an unrendered tag is left in the output near: {near!r}")
+            raise TemplateError(_("{template}: {part}: an unrendered tag is left in the output near: {near!r}").format(
+                template=template, part=name, near=near))
 
 
 def _restore_braces(tpl: DocxTemplate) -> None:
     """Put the data's braces back in every rendered part."""
-    for _, part in _rendered_parts(tpl):
+    for _name, part in _rendered_parts(tpl):
         element = getattr(part, "_element", None)
         if element is not None:
             for node in element.iter(f"{_W}t"):  # data reaches a document only as run text
@@ -398,46 +434,53 @@ def preflight(template: Path) -> None:
     try:
         size = template.stat().st_size
     except OSError as e:
-        raise TemplateError(f"{name}: template not found ({e.strerror})") from e
+        raise TemplateError(_("{template}: template not found ({reason})").format(
+            template=name, reason=e.strerror)) from e
     if size == 0:
-        raise TemplateError(f"not a valid DOCX: {name} (the file is empty)")
+        raise TemplateError(_("not a valid DOCX: {template} (the file is empty)").format(template=name))
     if size > MAX_TEMPLATE_BYTES:
-        raise TemplateError(f"not a valid DOCX: {name} ({size} bytes, over {MAX_TEMPLATE_BYTES})")
+        raise TemplateError(_("not a valid DOCX: {template} ({size} bytes, over {limit})").format(
+            template=name, size=size, limit=MAX_TEMPLATE_BYTES))
     if not zipfile.is_zipfile(template):
-        ole = template.read_bytes()[:4] == b"\xd0\xcf\x11\xe0"
-        hint = " (an old .doc or an encrypted file? save it as .docx)" if ole else ""
-        raise TemplateError(f"not a valid DOCX: {name}{hint}")
+        if template.read_bytes()[:4] == b"\xd0\xcf\x11\xe0":
+            raise TemplateError(_("not a valid DOCX: {template} (an old .doc or an encrypted file? save it as "
+                                  ".docx)").format(template=name))
+        raise TemplateError(_("not a valid DOCX: {template}").format(template=name))
     try:
         with zipfile.ZipFile(template) as z:
             infos = z.infolist()
             if len(infos) > MAX_ENTRIES:
-                raise TemplateError(f"not a valid DOCX: {name} ({len(infos)} entries)")
+                raise TemplateError(_("not a valid DOCX: {template} ({n} entries)").format(
+                    template=name, n=len(infos)))
             total = sum(i.file_size for i in infos)
             packed = sum(i.compress_size for i in infos) or 1
             if total > MAX_UNPACKED_BYTES or total / packed > MAX_RATIO:
-                raise TemplateError(f"not a valid DOCX: {name} (unpacks to {total} bytes; "
-                                    "refusing a possible zip bomb)")
+                raise TemplateError(_("not a valid DOCX: {template} (unpacks to {size} bytes; refusing a possible "
+                                      "zip bomb)").format(template=name, size=total))
             names = {i.filename for i in infos}
             if "word/document.xml" not in names:
-                raise TemplateError(f"not a valid DOCX: {name} (no word/document.xml)")
+                raise TemplateError(_("not a valid DOCX: {template} (no word/document.xml)").format(template=name))
             if any(n.lower().endswith("vbaproject.bin") for n in names):
-                raise TemplateError(f"{name}: the template contains macros (vbaProject.bin); save it as a plain .docx")
+                raise TemplateError(_("{template}: the template contains macros (vbaProject.bin); save it as a "
+                                      "plain .docx").format(template=name))
             if any(n.lower().startswith("word/embeddings/") for n in names):
-                raise TemplateError(f"{name}: the template embeds objects (word/embeddings/); remove them")
+                raise TemplateError(_("{template}: the template embeds objects (word/embeddings/); remove "
+                                      "them").format(template=name))
             for entry in sorted(infos, key=lambda i: not i.filename.endswith(".rels")):  # links first
                 if entry.filename.endswith((".xml", ".rels")):
                     _screen_part(name, entry.filename, z.read(entry.filename))
     except zipfile.BadZipFile as e:
-        raise TemplateError(f"not a valid DOCX: {name} ({e})") from e
+        raise TemplateError(_("not a valid DOCX: {template} ({error})").format(template=name, error=e)) from e
 
 
 _REFUSED_TYPES = {  # relationship types (last part of the Type URI) a template may not have
-    "aFChunk": "an imported file (altChunk)", "attachedTemplate": "an attached template",
-    "subDocument": "a subdocument", "frame": "a frame", "oleObject": "an OLE object",
-    "package": "an embedded package", "control": "an ActiveX control", "vbaProject": "macros",
+    "aFChunk": N_("an imported file (altChunk)"), "attachedTemplate": N_("an attached template"),
+    "subDocument": N_("a subdocument"), "frame": N_("a frame"), "oleObject": N_("an OLE object"),
+    "package": N_("an embedded package"), "control": N_("an ActiveX control"), "vbaProject": N_("macros"),
 }
-_REFUSED_ELEMENTS = {"object": "an embedded or linked object (w:object)", "OLEObject": "an OLE object",
-                     "altChunk": "an imported file (altChunk)", "subDoc": "a subdocument", "control": "a control"}
+_REFUSED_ELEMENTS = {"object": N_("an embedded or linked object (w:object)"), "OLEObject": N_("an OLE object"),
+                     "altChunk": N_("an imported file (altChunk)"), "subDoc": N_("a subdocument"),
+                     "control": N_("a control")}
 _FETCHING_FIELDS = re.compile(r"(INCLUDEPICTURE|INCLUDETEXT|(?<!HYPER)LINK|DDEAUTO|DDE|IMPORT)\s", re.IGNORECASE)
 
 
@@ -469,12 +512,14 @@ def _screen_part(template: str, part: str, raw: bytes) -> None:
 
     text = _decoded(raw)
     if re.search(r"<!\s*(DOCTYPE|ENTITY)", text, re.IGNORECASE):
-        raise TemplateError(f"{template}: {part} declares a DOCTYPE or entities; refusing it")
+        raise TemplateError(_("{template}: {part} declares a DOCTYPE or entities; refusing it").format(
+            template=template, part=part))
     try:
         root = etree.fromstring(text.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True,
                                                                       load_dtd=False, huge_tree=True))
     except (etree.XMLSyntaxError, ValueError) as e:
-        raise TemplateError(f"{template}: {part} is not well-formed XML ({e})") from None
+        raise TemplateError(_("{template}: {part} is not well-formed XML ({error})").format(
+            template=template, part=part, error=e)) from None
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
@@ -483,23 +528,27 @@ def _screen_part(template: str, part: str, raw: bytes) -> None:
         if tag == "Relationship":
             kind = _local((attrs.get("Type") or "").rstrip("/").rsplit("/", 1)[-1])
             if kind in _REFUSED_TYPES:
-                raise TemplateError(f"{template}: {part} holds {_REFUSED_TYPES[kind]} ({attrs.get('Target', '')!r}); "
-                                    "refusing it")
+                raise TemplateError(_("{template}: {part} holds {what} ({target!r}); refusing it").format(
+                    template=template, part=part, what=_(_REFUSED_TYPES[kind]), target=attrs.get("Target", "")))
             if (attrs.get("TargetMode") or "").strip().lower() == "external" and kind != "hyperlink":
-                raise TemplateError(f"{template}: {part} refers to an external resource "
-                                    f"({attrs.get('Target', '')!r}); refusing it")
+                raise TemplateError(_("{template}: {part} refers to an external resource ({target!r}); "
+                                      "refusing it").format(template=template, part=part,
+                                                            target=attrs.get("Target", "")))
         elif tag in _REFUSED_ELEMENTS and el.tag.startswith("{http://schemas.openxmlformats.org/wordprocessingml") \
                 or tag == "OLEObject":
-            raise TemplateError(f"{template}: {part} holds {_REFUSED_ELEMENTS[tag]}; refusing it")
+            raise TemplateError(_("{template}: {part} holds {what}; refusing it").format(
+                template=template, part=part, what=_(_REFUSED_ELEMENTS[tag])))
         elif tag == "p" or tag == "fldSimple":  # field codes, however Word split them into runs
             code = attrs.get("instr", "") if tag == "fldSimple" else "".join(
                 t.text or "" for t in el.iter() if isinstance(t.tag, str) and _local(t.tag) == "instrText")
             found = _FETCHING_FIELDS.search(code)
             if found:
-                raise TemplateError(f"{template}: {part} holds a {found.group(1).upper()} field, which fetches what "
-                                    "it shows from a file or the network; refusing it")
+                raise TemplateError(_("{template}: {part} holds a {field} field, which fetches what it shows from "
+                                      "a file or the network; refusing it").format(
+                    template=template, part=part, field=found.group(1).upper()))
         elif tag == "Override" and "macroEnabled" in (attrs.get("ContentType") or ""):
-            raise TemplateError(f"{template}: {part}: the template is macro-enabled; save it as a plain .docx")
+            raise TemplateError(_("{template}: {part}: the template is macro-enabled; save it as a plain "
+                                  ".docx").format(template=template, part=part))
 
 
 RENDER_TIMEOUT = 60.0
@@ -536,30 +585,29 @@ def render_docx(template: Path, context: dict[str, Any], properties: Properties,
     """
     stat = template.stat() if template.exists() else None
     if stat is None:
-        raise TemplateError(f"{template}: template not found")
+        raise TemplateError(_("{template}: template not found").format(template=template))
     _preflight_cached(str(template), stat.st_size, stat.st_mtime_ns)
     try:
         tpl = _Template(str(template))
         with _time_limit(timeout):
             tpl.render(_for_template(tpl, context), jinja_env=environment(), autoescape=True)
     except jinja2.TemplateError as e:
-        where = _context_text(e)
-        tag = _tag_of(e)
-        detail = f" in {tag}" if tag else ""
-        near = f" near: {where}" if where else ""
-        raise TemplateError(f"{template}: {type(e).__name__}{detail}: {e.message}{near}") from e
+        raise TemplateError(_template_error(template, e)) from e
     except OverflowError as e:
         raise TemplateError(f"{template}: {e}") from e
     except RecursionError:
-        raise TemplateError(f"{template}: a macro calls itself without end (or tags are nested too deeply)") from None
+        raise TemplateError(_("{template}: a macro calls itself without end (or tags are nested too "
+                              "deeply)").format(template=template)) from None
     except UnicodeDecodeError as e:
-        raise TemplateError(f"{template}: a part of the template is not UTF-8 text ({e.reason} at byte {e.start}); "
-                            "save it again with Word") from None
+        raise TemplateError(_("{template}: a part of the template is not UTF-8 text ({reason} at byte {byte}); "
+                              "save it again with Word").format(template=template, reason=e.reason,
+                                                                byte=e.start)) from None
     except _TimeUp:
-        raise TemplateError(f"{template}: rendering took longer than {timeout:.0f} s and was stopped; "
-                            "a loop in the template is too large") from None
+        raise TemplateError(_("{template}: rendering took longer than {seconds:.0f} s and was stopped; a loop in "
+                              "the template is too large").format(template=template, seconds=timeout)) from None
     except (zipfile.BadZipFile, KeyError, ValueError) as e:
-        raise TemplateError(f"{template}: not a valid DOCX template ({e})") from e
+        raise TemplateError(_("{template}: not a valid DOCX template ({error})").format(
+            template=template, error=e)) from e
     _check_leftovers(template, tpl)
     _restore_braces(tpl)
     settle_layout(tpl.docx)
@@ -708,7 +756,8 @@ def check_no_leftover_tags(template: Path, data: bytes) -> None:
         if match:
             start = max(match.start() - 40, 0)
             near = text[start: match.end() + 40].replace("\n", " ")
-            raise TemplateError(f"{template}: {part}: an unrendered tag is left in the output near: {near!r}")
+            raise TemplateError(_("{template}: {part}: an unrendered tag is left in the output near: {near!r}").format(
+                template=template, part=part, near=near))
 
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -737,7 +786,7 @@ def normalize_docx(data: bytes) -> bytes:
             raise ValueError("unexpected ZIP layout")
         struct.pack_into("<HH", out, info.header_offset + 10, dos_time, dos_date)
     pos = central
-    for _ in infos:
+    for _info in infos:
         if out[pos:pos + 4] != b"PK\x01\x02":
             raise ValueError("unexpected ZIP layout")
         struct.pack_into("<HH", out, pos + 12, dos_time, dos_date)

@@ -4,10 +4,11 @@ A no-op `docgen build` otherwise imports the whole pipeline (pydantic models alo
 0.25 s), reads the data and plans every output: about 0.6 s for the sample. After every build
 whose result is fully up to date, docgen writes `.docgen-uptodate.json` in the output folder
 with a key over everything a plan reads — the bytes of every file in the data and templates
-folders, the manifest's bytes, docgen's code, LibreOffice's version, the fonts, the folders and
-the options — and what the plan said (how many outputs, the held notices). The next build with
-the same key prints that answer without loading anything else, when every output file the
-manifest lists is still the file the plan found with its recorded hash.
+folders, the manifest's bytes, docgen's code, LibreOffice's version, the fonts, the folders, the
+options and the language of the messages — and what the plan said (how many outputs, the held
+notices). The next build with the same key prints that answer without loading anything else,
+when every output file the manifest lists is still the file the plan found with its recorded
+hash.
 
 Inputs are compared by content, never by sizes or times, so any changed byte anywhere a plan
 reads makes the full plan run. Output files, about 13 MB for the sample, are compared by their
@@ -55,11 +56,13 @@ def _tree(digest: hashlib._Hash, folder: Path, out_dir: Path) -> None:
 
 def state_key(config: ProjectConfig, options: dict[str, object]) -> str:
     """sha256 over everything a plan of `config` with `options` reads (see the module doc)."""
+    from .i18n import messages_id
     from .versions import tools_fingerprint
 
     digest = hashlib.sha256()
+    # the language too: the record keeps the held notices as they were printed, in that language
     digest.update(json.dumps({"options": options, "tools": tools_fingerprint(config.settings, bool(options["pdf"])),
-                              "out": str(config.out_dir)}, sort_keys=True).encode())
+                              "out": str(config.out_dir), "language": messages_id()}, sort_keys=True).encode())
     _tree(digest, config.data_dir, config.out_dir)
     _tree(digest, config.templates_dir, config.out_dir)
     try:

@@ -24,6 +24,7 @@ from pypdf.errors import PyPdfError
 
 from .bundle import BUNDLE_KEY
 from .errors import DocgenError, OutputError
+from .i18n import _, ngettext
 from .manifest import (
     MANIFEST_NAME,
     Manifest,
@@ -41,9 +42,22 @@ if TYPE_CHECKING:
     from .project import Project
 
 
+ALTERED = "ALTERED"  # the verdict word scripts look for in `docgen verify`'s output: never translated
+
+
+def _altered(what: str) -> str:
+    """The content verdict of an altered file (or bundle member): the token ALTERED, then what differs."""
+    # TRANSLATORS: {altered} is the word ALTERED, kept in English for scripts; keep it first
+    return _("{altered}: {what}").format(altered=ALTERED, what=what)
+
+
 @dataclass
 class Verdict:
-    """What `docgen verify` found out about one file."""
+    """What `docgen verify` found out about one file.
+
+    `state` says what the content check found, in words that do not depend on the language:
+    "unchecked", "identical", "page texts" (identical page texts, bytes differ), "altered",
+    "not compared", "not recorded"; `content` says it to the reader."""
 
     file: Path
     document: str
@@ -51,13 +65,14 @@ class Verdict:
     template: str = ""
     matches_data: bool = False
     changed: list[str] = field(default_factory=list)
-    content: str = "not checked (no manifest found)"
+    content: str = field(default_factory=lambda: _("not checked (no manifest found)"))
     members: list[str] = field(default_factory=list)
+    state: str = "unchecked"
 
     @property
     def altered(self) -> bool:
         """The file (or a bundle member's pages) differs from what was made."""
-        return self.content.startswith("ALTERED")
+        return self.state == "altered"
 
     @property
     def ok(self) -> bool:
@@ -67,15 +82,15 @@ class Verdict:
     def lines(self) -> list[str]:
         out = [f"{self.file}: {self.document}"]
         if self.template:
-            out.append(f"  template: {self.template}")
+            out.append("  " + _("template: {template}").format(template=self.template))
         if self.policy_version:
-            out.append(f"  policy version now: {self.policy_version}")
+            out.append("  " + _("policy version now: {version}").format(version=self.policy_version))
         if self.matches_data:
-            out.append("  matches what the current data, template and policy produce")
+            out.append("  " + _("matches what the current data, template and policy produce"))
         else:
-            out.append("  DOES NOT match what the current data would produce")
+            out.append("  " + _("DOES NOT match what the current data would produce"))
             out += [f"    {c}" for c in self.changed]
-        out.append(f"  file content: {self.content}")
+        out.append("  " + _("file content: {content}").format(content=self.content))
         out += [f"    {m}" for m in self.members]
         return out
 
@@ -100,23 +115,23 @@ def keywords_of(path: Path) -> tuple[str, bytes]:
             kept = custom_property(data, PROVENANCE_PROPERTY)
             return kept or Document(BytesIO(data)).core_properties.keywords or "", data
         except (KeyError, ValueError, PackageNotFoundError, zipfile.BadZipFile) as e:
-            raise DocgenError(f"{path}: a ZIP file but not a DOCX document ({e}); docgen verifies the DOCX "
-                              "and PDF files it made") from e
-    raise DocgenError(f"{path}: not a DOCX or PDF file")
+            raise DocgenError(_("{path}: a ZIP file but not a DOCX document ({error}); docgen verifies the DOCX "
+                                "and PDF files it made").format(path=path, error=e)) from e
+    raise DocgenError(_("{path}: not a DOCX or PDF file").format(path=path))
 
 
 def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as e:
-        raise DocgenError(f"{path}: cannot be read ({e.strerror})") from e
+        raise DocgenError(_("{path}: cannot be read ({reason})").format(path=path, reason=e.strerror)) from e
 
 
 def _pdf_metadata(path: Path, data: bytes) -> dict[str, object]:
     try:
         return dict(PdfReader(BytesIO(data)).metadata or {})
     except (PyPdfError, ValueError, KeyError, OSError) as e:
-        raise DocgenError(f"{path}: not a readable PDF ({e})") from e
+        raise DocgenError(_("{path}: not a readable PDF ({error})").format(path=path, error=e)) from e
 
 
 def _manifest_for(path: Path) -> tuple[Manifest, Path] | None:
@@ -140,14 +155,15 @@ def verify(path: Path, project: Project) -> Verdict:
     keywords, data = keywords_of(path)
     found = parse_provenance(keywords)
     if found is None:
-        raise DocgenError(f"{path}: carries no docgen provenance (keywords: {keywords!r}); was it made by docgen?")
+        raise DocgenError(_("{path}: carries no docgen provenance (keywords: {keywords!r}); was it made by docgen?")
+                          .format(path=path, keywords=keywords))
     job_id, digest = found
     dataset = project.validate()
     jobs = {j.id: j for j in project.documents(dataset)}
     verdict = Verdict(path, job_id, policy_version=dataset.policy.version)
     job = jobs.get(job_id)
     if job is None:
-        verdict.changed.append(f"the current data no longer calls for {job_id}")
+        verdict.changed.append(_("the current data no longer calls for {document}").format(document=job_id))
         return verdict
     verdict.template = f"{job.template.parent.name}/{job.template.name}"
     current = job_inputs(job, tools_fingerprint(project.settings))
@@ -158,19 +174,23 @@ def verify(path: Path, project: Project) -> Verdict:
         entry = manifest.outputs.get(job_id)
         if entry is not None:
             if inputs_digest(entry.inputs).startswith(digest):
-                verdict.changed = [f"{label} changed since the file was made"
+                verdict.changed = [_("{input} changed since the file was made").format(input=label)
                                    for label in changed_inputs(entry.inputs, current)]
-            verdict.content = _content(path, data, entry, root)
+            verdict.state, verdict.content = _content(path, data, entry, root)
     if not verdict.matches_data and not verdict.changed:
-        verdict.changed.append("inputs differ (no manifest of this build at hand to say which)")
-    if not verdict.content.startswith(("identical", "ALTERED", "page texts")):
+        verdict.changed.append(_("inputs differ (no manifest of this build at hand to say which)"))
+    if verdict.state not in ("identical", "altered", "page texts"):
         if verdict.matches_data:
             made = remake(job, dataset, project, pdf=data.startswith(b"%PDF-"))
-            verdict.content = ("identical to the document the current data makes (made again to compare)"
-                               if made == data else "ALTERED: " + describe_difference(data, made))
+            if made == data:
+                verdict.state = "identical"
+                verdict.content = _("identical to the document the current data makes (made again to compare)")
+            else:
+                verdict.state, verdict.content = "altered", _altered(describe_difference(data, made))
         else:
-            verdict.content = ("not compared: the inputs changed since the file was made, so it cannot be made "
-                               "again as it was")
+            verdict.state = "not compared"
+            verdict.content = _("not compared: the inputs changed since the file was made, so it cannot be made "
+                                "again as it was")
     return verdict
 
 
@@ -217,12 +237,18 @@ def describe_difference(found: bytes, made: bytes) -> str:
     a, b = _page_texts(found), _page_texts(made)
     if kind == "PDF" and len(a) != len(b):
         first = next((i for i in range(min(len(a), len(b))) if a[i] != b[i]), min(len(a), len(b)))
-        return (f"the file has {len(a)} pages, the document {len(b)}; they differ from page {first + 1} on "
-                f"(the document's page {first + 1} begins 「{b[first][:30] if first < len(b) else ''}」)")
+        return ngettext("the file has {found} page, the document {made}; they differ from page {page} on "
+                        "(the document's page {page} begins 「{start}」)",
+                        "the file has {found} pages, the document {made}; they differ from page {page} on "
+                        "(the document's page {page} begins 「{start}」)", len(a)).format(
+            found=len(a), made=len(b), page=first + 1, start=b[first][:30] if first < len(b) else "")
     for i, (x, y) in enumerate(zip(a, b, strict=True)):
         if x != y:
-            return f"{'page ' + str(i + 1) if kind == 'PDF' else 'the text'} differs: {_first_change(x, y)}"
-    return f"the same text, but not the bytes of the {kind} the data makes (the file was rewritten)"
+            if kind == "PDF":
+                return _("page {page} differs: {change}").format(page=i + 1, change=_first_change(x, y))
+            return _("the text differs: {change}").format(change=_first_change(x, y))
+    return _("the same text, but not the bytes of the {kind} the data makes (the file was rewritten)").format(
+        kind=kind)
 
 
 def _first_change(found: str, made: str) -> str:
@@ -232,11 +258,12 @@ def _first_change(found: str, made: str) -> str:
         if tag == "equal":
             continue
         if tag == "delete":
-            return f"the file has 「{found[i1:i2][:30]}」 where the document has nothing"
+            return _("the file has 「{found}」 where the document has nothing").format(found=found[i1:i2][:30])
         if tag == "insert":
-            return f"the file lacks 「{made[j1:j2][:30]}」"
-        return f"the file has 「{found[i1:i2][:30]}」 where the document has 「{made[j1:j2][:30]}」"
-    return "only in spacing"
+            return _("the file lacks 「{made}」").format(made=made[j1:j2][:30])
+        return _("the file has 「{found}」 where the document has 「{made}」").format(
+            found=found[i1:i2][:30], made=made[j1:j2][:30])
+    return _("only in spacing")
 
 
 def verify_bundle(path: Path, data: bytes, project: Project) -> Verdict:
@@ -251,22 +278,24 @@ def verify_bundle(path: Path, data: bytes, project: Project) -> Verdict:
         record = json.loads(str(_pdf_metadata(path, data)[BUNDLE_KEY]))
         members = list(record["members"])
     except (ValueError, KeyError, TypeError) as e:
-        raise DocgenError(f"{path}: its bundle record is damaged ({e})") from e
+        raise DocgenError(_("{path}: its bundle record is damaged ({error})").format(path=path, error=e)) from e
     dataset = project.validate()
     jobs = {j.id: j for j in project.documents(dataset)}
     tools = tools_fingerprint(project.settings)
     pages = _page_texts(data)
-    verdict = Verdict(path, f"bundle:{record.get('bundle', '?')} ({len(members)} documents)",
+    described = ngettext("bundle:{bundle} ({n} document)", "bundle:{bundle} ({n} documents)", len(members))
+    verdict = Verdict(path, described.format(bundle=record.get("bundle", "?"), n=len(members)),
                       policy_version=dataset.policy.version, matches_data=True)
     at_hand = _manifest_for(path)
     altered = []
     for n, member in enumerate(members, start=1):
         first, count, job_id = int(member["first"]), int(member["pages"]), str(member["id"])
-        label = f"{n}. {job_id} (pages {first}–{first + count - 1})"
+        label = _("{n}. {document} (pages {first}–{last})").format(n=n, document=job_id, first=first,
+                                                                     last=first + count - 1)
         job = jobs.get(job_id)
         if job is None:
             verdict.matches_data = False
-            verdict.members.append(f"{label}: the current data no longer calls for it")
+            verdict.members.append(_("{member}: the current data no longer calls for it").format(member=label))
             continue
         current = inputs_digest(job_inputs(job, tools)) == member.get("digest")
         reference = None
@@ -279,48 +308,61 @@ def verify_bundle(path: Path, data: bytes, project: Project) -> Verdict:
         if not current:
             verdict.matches_data = False
         if reference is None:
-            verdict.members.append(f"{label}: the inputs changed since the bundle was made; pages not compared")
+            verdict.members.append(_("{member}: the inputs changed since the bundle was made; pages not compared")
+                                   .format(member=label))
             continue
         theirs = pages[first - 1:first - 1 + count]
         ours = _page_texts(reference)
         problem = ""
         if len(theirs) != len(ours):
-            problem = f"the bundle has {len(theirs)} pages of it, the document {len(ours)}"
+            problem = ngettext("the bundle has {found} page of it, the document {made}",
+                               "the bundle has {found} pages of it, the document {made}", len(theirs)).format(
+                found=len(theirs), made=len(ours))
         else:
             bad = next((i for i, (t, o) in enumerate(zip(theirs, ours, strict=True)) if o not in t), None)
             if bad is not None:
-                problem = f"page {first + bad} differs: {_first_change(theirs[bad], ours[bad])}"
-        state = "matches the current data" if current else "made from inputs that have changed since"
+                problem = _("page {page} differs: {change}").format(page=first + bad,
+                                                                   change=_first_change(theirs[bad], ours[bad]))
         if problem:
-            altered.append(f"{job_id}: {problem}")
-            verdict.members.append(f"{label}: ALTERED: {problem}")
+            altered.append(_("{document}: {problem}").format(document=job_id, problem=problem))
+            verdict.members.append(_("{member}: {verdict}").format(member=label, verdict=_altered(problem)))
+        elif current:
+            verdict.members.append(_("{member}: pages say what the document says; matches the current data")
+                                   .format(member=label))
         else:
-            verdict.members.append(f"{label}: pages say what the document says; {state}")
+            verdict.members.append(_("{member}: pages say what the document says; made from inputs that have "
+                                     "changed since").format(member=label))
     if len(pages) < max((int(m["first"]) + int(m["pages"]) - 1 for m in members), default=0):
-        altered.append(f"the bundle has {len(pages)} pages, fewer than its members need")
+        altered.append(ngettext("the bundle has {n} page, fewer than its members need",
+                                "the bundle has {n} pages, fewer than its members need", len(pages)).format(
+            n=len(pages)))
     if not verdict.matches_data:
-        verdict.changed.append("some members were made from inputs that have changed (see below)")
-    verdict.content = (("ALTERED: " + "; ".join(altered)) if altered
-                       else "every member's pages say what its document says")
+        verdict.changed.append(_("some members were made from inputs that have changed (see below)"))
+    if altered:
+        verdict.state, verdict.content = "altered", _altered("; ".join(altered))
+    else:
+        verdict.state, verdict.content = "identical", _("every member's pages say what its document says")
     return verdict
 
 
-def _content(path: Path, data: bytes, entry: OutputRecord, root: Path) -> str:
+def _content(path: Path, data: bytes, entry: OutputRecord, root: Path) -> tuple[str, str]:
+    """The state of the file's content against the manifest's record (see Verdict), and its words."""
     inside = path.resolve().is_relative_to(root.resolve())
     rel = path.resolve().relative_to(root.resolve()).as_posix() if inside else ""
     recorded = entry.files.get(rel)
     if recorded == sha256(data):
-        return "identical to the file this build recorded"
+        return "identical", _("identical to the file this build recorded")
     if data.startswith(b"%PDF-") and entry.pdf_page_text_sha256:
         # manifests of earlier versions, whose PDFs were not byte-repeatable
         pages = page_text_hashes(data)
         if pages == entry.pdf_page_text_sha256:
-            return "page texts identical to the recorded PDF (bytes differ)"
-        return "ALTERED: page texts differ from the recorded PDF"
+            return "page texts", _("page texts identical to the recorded PDF (bytes differ)")
+        return "altered", _altered(_("page texts differ from the recorded PDF"))
     if recorded is not None:
         kind = "PDF" if data.startswith(b"%PDF-") else "DOCX"
-        return f"ALTERED: differs from the recorded {kind}"
+        return "altered", _altered(_("differs from the recorded {kind}").format(kind=kind))
     if not data.startswith(b"%PDF-") and entry.docx_sha256:
-        return "identical to the recorded DOCX" if entry.docx_sha256 == sha256(data) else \
-            "ALTERED: differs from the recorded DOCX"
-    return "not recorded in the manifest"
+        if entry.docx_sha256 == sha256(data):
+            return "identical", _("identical to the recorded DOCX")
+        return "altered", _altered(_("differs from the recorded {kind}").format(kind="DOCX"))
+    return "not recorded", _("not recorded in the manifest")

@@ -17,7 +17,8 @@ from .office import soffice_binary
 
 
 def code_fingerprint(root: Path | None = None) -> str:
-    """`__version__` and a hash of docgen's own installed files (code, font configuration), so
+    """`__version__` and a hash of docgen's own installed files (code, font configuration; not the
+    message catalogs, which change no document), so
     that any change to the code that makes documents rebuilds them and `verify` notices it.
     Hashing the package's few hundred kilobytes takes about a millisecond."""
     import hashlib
@@ -27,7 +28,8 @@ def code_fingerprint(root: Path | None = None) -> str:
     root = root or Path(__file__).resolve().parent
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix not in (".pyc", ".pyo"):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix not in (".pyc", ".pyo") \
+                and path.relative_to(root).parts[0] != "locale":  # messages do not make documents
             digest.update(path.relative_to(root).as_posix().encode() + b"\0")
             digest.update(path.read_bytes() + b"\0")
     return f"{__version__}+{digest.hexdigest()[:16]}"
