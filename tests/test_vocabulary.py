@@ -83,3 +83,81 @@ def test_without_a_vocabulary_the_defaults_apply(tmp_path: Path) -> None:
     fields = sorted(p.field for p in caught.value.problems)
     assert fields == ["categories", "sla.service_window"], caught.value
     assert load_dataset(SAMPLE_DATA).policy.vocabulary.window("5×8").hours == "09:00-17:00"
+
+
+POSTS_AND_LEAVE = """\
+  vocabulary:
+    service_windows:
+      - {name: "5×8", days: 工作日, hours: "09:00-17:00"}
+      - {name: "7×24", days: 每天, hours: "00:00-24:00"}
+      - {name: "5×12", days: 工作日, hours: "08:00-20:00"}
+    leave_types: [事假, 病假, 年假, 调休, 婚假, 丧假, 产假, 陪产假]
+"""
+
+
+def _posts_and_leave(tmp_path: Path, *, post: str = "5×12", leave: str = "陪产假", vocabulary: bool = True) -> Path:
+    """The sample with hx-01 on a `post` post and leave QJ-001 of type `leave`."""
+    folder = tmp_path / "data"
+    shutil.copytree(SAMPLE_DATA, folder)
+    use_checkout_templates(tmp_path)
+    if vocabulary:
+        policy = (folder / "policy.yaml").read_text(encoding="utf-8")
+        (folder / "policy.yaml").write_text(policy.replace("  deductions:\n", POSTS_AND_LEAVE + "  deductions:\n", 1),
+                                            encoding="utf-8")
+    staff = (folder / "staff.yaml").read_text(encoding="utf-8")
+    (folder / "staff.yaml").write_text(staff.replace('post_type: "5×8"', f'post_type: "{post}"', 1), encoding="utf-8")
+    leave_text = (folder / "leave.yaml").read_text(encoding="utf-8")
+    (folder / "leave.yaml").write_text(leave_text.replace("type: 事假", f"type: {leave}", 1), encoding="utf-8")
+    return folder
+
+
+def test_a_post_type_and_a_leave_type_added_in_the_policy_appear_on_the_form(tmp_path: Path) -> None:
+    _posts_and_leave(tmp_path)
+    project = docgen.Project.load(tmp_path)
+    data = project.validate()
+    assert data.staff[0].post_type == "5×12" and data.post_window(data.staff[0]).hours == "08:00-20:00"
+    leave = next(r for r in data.leave if r.id == "QJ-001")
+    assert leave.type == "陪产假"
+    result = project.build(project.plan_document(data, "leave", "QJ-001", pdf=False))
+    assert result.ok, result.failed
+    form = _text(next((tmp_path / "out").rglob("*QJ-001*.docx")))
+    assert "陪产假" in form
+
+
+def test_a_post_or_leave_type_the_policy_does_not_define_is_refused_with_the_ones_it_does(tmp_path: Path) -> None:
+    from docgen import i18n
+
+    folder = _posts_and_leave(tmp_path, post="7x24", leave="探亲假", vocabulary=False)
+    with pytest.raises(InputError) as caught:
+        load_dataset(folder)
+    by_field = {p.field: p for p in caught.value.problems}
+    assert set(by_field) == {"post_type", "type"}, caught.value
+    post, leave = by_field["post_type"], by_field["type"]
+    assert post.file.endswith("staff.yaml") and post.line == 8
+    assert "unknown post type '7x24'" in post.message and "5×8, 7×24" in post.message
+    assert leave.file.endswith("leave.yaml") and leave.line == 5
+    assert "unknown leave type '探亲假'" in leave.message and "vocabulary.leave_types" in leave.message
+    with i18n.use("zh"), pytest.raises(InputError) as zh:
+        load_dataset(folder)
+    text = str(zh.value)
+    assert "未知的岗位类型 '7x24'" in text and "×" in text and "未知的假别 '探亲假'" in text
+
+
+def test_a_per_day_absence_counts_the_days_its_posts_window_serves() -> None:
+    from datetime import date
+
+    from docgen import models as m
+    from docgen.metrics import _event_days
+    from docgen.workdays import WorkCalendar
+
+    rule = m.DeductionRule.model_validate({"code": "absent", "name": "旷工", "amount": "500", "unit": "人/天",
+                                           "basis": "x"})
+    event = m.AttendanceEvent(id="A1", date=date(2026, 11, 13), staff="s", kind="absent", count=3)
+    calendar = WorkCalendar()
+    five_twelve = m.ServiceWindow(name="5×12", days="工作日", hours="08:00-20:00")
+    every_day = m.ServiceWindow(name="6×12", days="每天", hours="08:00-20:00")
+    # 2026-11-13 is a Friday: a 工作日 window skips the weekend, a 每天 window does not
+    assert _event_days(event, rule, five_twelve, calendar) == [date(2026, 11, 13), date(2026, 11, 16),
+                                                                 date(2026, 11, 17)]
+    assert _event_days(event, rule, every_day, calendar) == [date(2026, 11, 13), date(2026, 11, 14),
+                                                               date(2026, 11, 15)]

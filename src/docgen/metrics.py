@@ -218,7 +218,7 @@ class DeductionLine:
     note: str = ""
     """the record's facts as exported"""
     days: list[_dt.date] = field(default_factory=list)
-    """every day a per-day event covers (旷工 ×2: both days): working days for a 5×8 post"""
+    """every day a per-day event covers (旷工 ×2: both days): working days for a post on a 工作日 window (5×8)"""
     after_leave: str = ""
     """a leave of the person that ended before the event without 销假 (the absence follows it)"""
 
@@ -517,16 +517,17 @@ def downtime_by_month(ticket: m.Ticket) -> dict[tuple[int, int], int]:
     return parts
 
 
-def _event_days(event: m.AttendanceEvent, rule: m.DeductionRule, person: m.StaffMember,
+def _event_days(event: m.AttendanceEvent, rule: m.DeductionRule, window: m.ServiceWindow,
                 calendar: WorkCalendar) -> list[date]:
     """The days an attendance event covers: for a rule counted per day (unit …天) with count N,
-    N days from its date — working days for a 5×8 post, calendar days otherwise; else its date."""
+    N days from its date — working days for a post whose window serves on 工作日 (5×8), calendar
+    days for one that serves 每天 (7×24); else its date."""
     if event.count == 1 or not rule.unit.endswith("天"):
         return [event.date]
     days: list[date] = []
     day = event.date
     while len(days) < event.count:
-        if person.post_type != "5×8" or calendar.is_workday(day):
+        if window.days != "工作日" or calendar.is_workday(day):
             days.append(day)
         day += timedelta(days=1)
     return days
@@ -831,7 +832,7 @@ def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -
         DeductionLine(date=e.date, staff=e.staff, staff_name=staff_of[e.staff].name, rule_code=e.kind,
                       rule_name=rules[e.kind].name, count=e.count, unit_amount=rules[e.kind].amount,
                       amount=q2(rules[e.kind].amount * e.count), record=e.id, note=e.note,
-                      days=_event_days(e, rules[e.kind], staff_of[e.staff], calendar),
+                      days=_event_days(e, rules[e.kind], data.post_window(staff_of[e.staff], policy), calendar),
                       after_leave=_unfinished_leave(data, e) if rules[e.kind].unit.endswith("天") else "")
         for e in sorted(data.attendance, key=lambda e: (e.date, e.id))
         if e.staff in staff_of and start <= e.date <= end

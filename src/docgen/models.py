@@ -543,7 +543,8 @@ class Agreement(Model):
 
 # --------------------------------------------------------------------------- staff and records
 
-PostType = Literal["5×8", "7×24"]
+# the service window of an on-site post: one of the policy's vocabulary.service_windows (5×8, 7×24 …)
+PostType = Annotated[Text, Field(description="岗位的服务窗口，管理办法 vocabulary.service_windows 之一（默认 5×8、7×24）")]
 
 
 class StaffMember(Model):
@@ -610,7 +611,9 @@ class AttendanceEvent(Model):
     note: str = ""
 
 
-LeaveType = Literal["事假", "病假", "年假", "调休", "婚假", "丧假", "产假"]
+# one of the policy's vocabulary.leave_types (by default the seven below)
+LeaveType = Annotated[Text, Field(description="假别，管理办法 vocabulary.leave_types 之一（默认事假、病假、年假、调休、婚假、丧假、产假）")]
+DEFAULT_LEAVE_TYPES = ("事假", "病假", "年假", "调休", "婚假", "丧假", "产假")
 
 
 class LeaveRequest(Model):
@@ -839,10 +842,13 @@ class ProblemRules(Model):
 
 
 class Vocabulary(Model):
-    """Lists legal may extend without a new docgen: service windows and service categories."""
+    """Lists legal may extend without a new docgen: service windows (which also name the posts of
+    on-site staff), service categories and leave types."""
 
     service_windows: list[ServiceWindow] = Field(default_factory=lambda: list(DEFAULT_WINDOWS), min_length=1)
     service_categories: list[Text] = Field(default_factory=lambda: list(DEFAULT_CATEGORIES), min_length=1)
+    leave_types: list[Text] = Field(default_factory=lambda: list(DEFAULT_LEAVE_TYPES), min_length=1,
+                                    description="请假登记可用的假别（默认：事假、病假、年假、调休、婚假、丧假、产假）")
 
     def window(self, name: str) -> ServiceWindow | None:
         return next((w for w in self.service_windows if w.name == name), None)
@@ -957,6 +963,17 @@ class Dataset(Model):
         found = self.policy_for_agreement(agreement).vocabulary.window(sla.service_window) or next(
             (w for p in reversed(self.policies) if (w := p.vocabulary.window(sla.service_window))), None)
         return resolve_window(sla, found)
+
+    def post_window(self, person: StaffMember, policy: Policy | None = None) -> ServiceWindow:
+        """The service window of a person's post as `policy` (default: the current one) defines
+        it, else the newest version that does, else the shipped default of that name."""
+        name = person.post_type
+        found = (policy or self.policy).vocabulary.window(name) or next(
+            (w for p in reversed(self.policies) if (w := p.vocabulary.window(name))), None)
+        if found is None:  # validation refuses an unknown post type; a data set built in code may still have one
+            found = next((w for w in DEFAULT_WINDOWS if w.name == name),
+                         ServiceWindow(name=name, days="工作日", hours=DEFAULT_HOURS))
+        return found
 
     def policy_version(self, version: str) -> Policy:
         return next((p for p in self.policies if p.version == version), self.policy)

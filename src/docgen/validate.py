@@ -689,9 +689,10 @@ _UNKNOWN_NONE = {
 
 
 def _vocabulary(recs: dict[str, list[Record]], files: dict[str, str], problems: list[Problem]) -> None:
-    """Service windows and categories are the policy's (vocabulary; by default 5×8 and 7×24 and
-    the eight categories): an agreement names a window its policy defines, a vendor categories
-    some version lists, a deduction rule windows of its own version."""
+    """Service windows, categories and leave types are the policy's (vocabulary; by default 5×8 and
+    7×24, the eight categories and seven leave types): an agreement names a window its policy
+    defines, a vendor categories some version lists, a post (staff post_type) and a leave type
+    what some version defines, a deduction rule windows of its own version."""
     policies = [r.model for r in recs.get("policy", [])]
     if not policies:
         return
@@ -716,6 +717,22 @@ def _vocabulary(recs: dict[str, list[Record]], files: dict[str, str], problems: 
                                         _("unknown service category {value!r}; the policy ({file}) lists "
                                           "{names}: add it to vocabulary.service_categories there").format(
                                             value=category, file=files["policy"], names=_list(sorted(categories)))))
+    windows = list(dict.fromkeys(w.name for p in policies for w in p.vocabulary.service_windows))
+    for rec in recs.get("staff", []):
+        if rec.model.post_type not in windows:
+            line, col, _walked = node_position(rec.node, ("post_type",))
+            problems.append(Problem(rec.file, line, col, "post_type", _with_hint(
+                _("unknown post type {value!r}; a post is one of the service windows of the policy ({file}): "
+                  "{names}; add it to vocabulary.service_windows there").format(
+                    value=rec.model.post_type, file=files["policy"], names=_list(windows)), rec.model.post_type)))
+    leave_types = list(dict.fromkeys(t for p in policies for t in p.vocabulary.leave_types))
+    for rec in recs.get("leave", []):
+        if rec.model.type not in leave_types:
+            line, col, _walked = node_position(rec.node, ("type",))
+            problems.append(Problem(rec.file, line, col, "type", _(
+                "unknown leave type {value!r}; the policy ({file}) lists {names}: add it to "
+                "vocabulary.leave_types there").format(value=rec.model.type, file=files["policy"],
+                                                       names=_list(leave_types))))
     for rec in recs.get("policy", []):
         defined = {w.name for w in rec.model.vocabulary.service_windows}
         for i, rule in enumerate(rec.model.deductions.rules):
