@@ -156,7 +156,7 @@ def load_config(root: Path | str = ".", *, environ: Mapping[str, str] | None = N
 
 def _read(file: Path) -> _ProjectTable:
     try:
-        text = file.read_text(encoding="utf-8")
+        text = file.read_text(encoding="utf-8-sig")  # a byte order mark (as Windows Notepad writes) is dropped
     except UnicodeDecodeError as e:
         raise InputError([Problem(str(file), None, None, "", _(
             "is not {encoding} (byte 0x{byte:02X}); save the file as UTF-8").format(
@@ -173,7 +173,7 @@ def _read(file: Path) -> _ProjectTable:
         line, col = (int(at.group(1)), int(at.group(2))) if at else (None, None)
         message = str(e).split(" (at ")[0]
         raise InputError([Problem(str(file), line, col, "",
-                                  _toml_message(message, bom=text.startswith("\ufeff")))]) from e
+                                  _toml_message(message))]) from e
     problems: list[Problem] = []
 
     def problem(loc: tuple[str, ...], message: str) -> None:
@@ -222,12 +222,8 @@ _TOML_PROBLEMS = {
 }
 
 
-def _toml_message(message: str, *, bom: bool = False) -> str:
-    """What is wrong in a docgen.toml, from the TOML reader's `message` (`bom`: the file starts
-    with a byte order mark, which Windows Notepad writes and TOML does not allow)."""
-    if bom and message == "Invalid statement":
-        return _("not valid TOML: the file starts with an invisible byte order mark (BOM); save it as UTF-8 "
-                 "without BOM")
+def _toml_message(message: str) -> str:
+    """What is wrong in a docgen.toml, from the TOML reader's `message`."""
     known = _TOML_PROBLEMS.get(message)
     if known:
         return _(known)
