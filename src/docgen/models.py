@@ -544,7 +544,8 @@ class Agreement(Model):
 # --------------------------------------------------------------------------- staff and records
 
 # the service window of an on-site post: one of the policy's vocabulary.service_windows (5×8, 7×24 …)
-PostType = Annotated[Text, Field(description="岗位的服务窗口，管理办法 vocabulary.service_windows 之一（默认 5×8、7×24）")]
+PostType = Annotated[Text, Field(
+    description="岗位的服务窗口，管理办法 vocabulary.service_windows 之一（默认 5×8、7×24）")]
 
 
 class StaffMember(Model):
@@ -612,7 +613,8 @@ class AttendanceEvent(Model):
 
 
 # one of the policy's vocabulary.leave_types (by default the seven below)
-LeaveType = Annotated[Text, Field(description="假别，管理办法 vocabulary.leave_types 之一（默认事假、病假、年假、调休、婚假、丧假、产假）")]
+LeaveType = Annotated[Text, Field(
+    description="假别，管理办法 vocabulary.leave_types 之一（默认事假、病假、年假、调休、婚假、丧假、产假）")]
 DEFAULT_LEAVE_TYPES = ("事假", "病假", "年假", "调休", "婚假", "丧假", "产假")
 
 

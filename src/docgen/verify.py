@@ -168,6 +168,12 @@ def verify(path: Path, project: Project) -> Verdict:
     verdict.template = f"{job.template.parent.name}/{job.template.name}"
     current = job_inputs(job, tools_fingerprint(project.settings))
     verdict.matches_data = inputs_digest(current).startswith(digest)
+    if not verdict.matches_data and not data.startswith(b"%PDF-"):
+        # a DOCX made without its PDF (render --format docx) was stamped without LibreOffice's and
+        # the fonts' versions, which shape only the PDF
+        docx_only = job_inputs(job, tools_fingerprint(project.settings, pdf=False))
+        if inputs_digest(docx_only).startswith(digest):
+            verdict.matches_data, current = True, docx_only
     at_hand = _manifest_for(path)
     if at_hand is not None:
         manifest, root = at_hand
@@ -181,7 +187,7 @@ def verify(path: Path, project: Project) -> Verdict:
         verdict.changed.append(_("inputs differ (no manifest of this build at hand to say which)"))
     if verdict.state not in ("identical", "altered", "page texts"):
         if verdict.matches_data:
-            made = remake(job, dataset, project, pdf=data.startswith(b"%PDF-"))
+            made = remake(job, dataset, project, pdf=data.startswith(b"%PDF-"), inputs=current)
             if made == data:
                 verdict.state = "identical"
                 verdict.content = _("identical to the document the current data makes (made again to compare)")
@@ -194,8 +200,10 @@ def verify(path: Path, project: Project) -> Verdict:
     return verdict
 
 
-def remake(job: Job, dataset: m.Dataset, project: Project, *, pdf: bool) -> bytes:
-    """The DOCX (or PDF) bytes that a build makes of `job` from `dataset` now."""
+def remake(job: Job, dataset: m.Dataset, project: Project, *, pdf: bool,
+           inputs: dict[str, str] | None = None) -> bytes:
+    """The DOCX (or PDF) bytes that a build makes of `job` from `dataset` now (`inputs`: the
+    input hashes to stamp it with, by default those of a build that makes the PDF too)."""
     import shutil
 
     from .build import properties_for
@@ -206,7 +214,7 @@ def remake(job: Job, dataset: m.Dataset, project: Project, *, pdf: bool) -> byte
     from .render import render_docx
     from .versions import tools_fingerprint
 
-    inputs = job_inputs(job, tools_fingerprint(project.settings))
+    inputs = inputs or job_inputs(job, tools_fingerprint(project.settings))
     docx = render_docx(job.template, job.build_context(),
                        properties_for(job, dataset.client.name, provenance(job.id, inputs)))
     if not pdf:
