@@ -125,6 +125,13 @@ def test_an_invisible_character_in_a_key(tmp_path: Path) -> None:
     assert any("未知字段 'contract_no\\u200b'；其中有看不见的字符（零宽空格 U+200B）" in p for p in found), found
 
 
+def test_an_invisible_character_in_an_id_is_shown_in_the_records_name(tmp_path: Path) -> None:
+    with i18n.use("zh"):
+        found = _problems(tmp_path, "staff.yaml", "- id: hx-01", "- id: hx\u200b-01")
+    assert any(p.startswith(f"staff.yaml:{_line('staff.yaml', '- id: hx-01')}:9: staff[第1项 hx<U+200B>-01].id: ")
+               and "零宽空格 U+200B" in p for p in found), found
+
+
 def test_a_misnamed_file_says_which_name_docgen_reads(tmp_path: Path) -> None:
     folder = tmp_path / "data"
     shutil.copytree(SAMPLE_DATA, folder)

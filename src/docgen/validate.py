@@ -21,7 +21,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from . import models as m
 from .errors import DocgenError, InputError, Problem
 from .i18n import N_, _, ngettext
-from .load import CsvRow, CsvTable, load_csv, load_xlsx, load_yaml, node_position
+from .load import INVISIBLE, CsvRow, CsvTable, load_csv, load_xlsx, load_yaml, node_position
 
 
 @dataclass(frozen=True)
@@ -417,6 +417,8 @@ def _field_path(root: Any, loc: tuple[Any, ...]) -> str:
             name = next((str(item[k]) for k in ("id", "code", "key", "level", "name")
                          if isinstance(item, CommentedMap) and isinstance(item.get(k), (str, int))), "")
             name = name if len(name) <= 24 else name[:23] + "…"
+            # an invisible character of the id is shown, as U+200B, so the reader sees where it is
+            name = "".join(f"<U+{ord(c):04X}>" if c in INVISIBLE or not c.isprintable() else c for c in name)
             # TRANSLATORS: a record of a list in a field's path, by its position counted from 1 and its id
             out += (_("[#{n} {name}]").format(n=part + 1, name=name) if name
                     else _("[#{n}]").format(n=part + 1))
