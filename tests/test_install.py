@@ -36,7 +36,7 @@ def test_a_plain_install_builds_the_sample_data_from_another_folder(tmp_path: Pa
                         timeout=120)
     assert missing.returncode == 1 and "template not found" in missing.stderr and "templates init" in missing.stderr
     init = spawn.run([sys.executable, "-S", "-m", "docgen.cli", "templates", "init"], cwd=work, env=env, timeout=120)
-    assert init.returncode == 0 and "12 template(s) copied" in init.stdout, init.stdout + init.stderr
+    assert init.returncode == 0 and "12 templates copied" in init.stdout, init.stdout + init.stderr
     run = spawn.run([sys.executable, "-S", "-m", "docgen.cli", "build", "--data", "data", "--out", "out"],
                     cwd=work, env=env, timeout=600)
     assert run.returncode == 0, run.stderr

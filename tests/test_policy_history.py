@@ -4,6 +4,7 @@ version in force on its first day; a revision rewrites neither earlier reports n
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -143,3 +144,62 @@ def test_a_revision_from_december_rewrites_no_report_and_no_signed_contract(samp
     assert not any("800.00" in c for c in sla_cells("hx-2026")), "a signed SLA annex was rewritten"
     contract = next(out.glob("contracts/hx-2027/*_运维外包服务合同.docx"))
     assert "2026.2 版" in "\n".join(p.text for p in Document(str(contract)).paragraphs)
+    # the three 补充协议 are signed and recorded: none is drafted again, and nothing else is made
+    agreements = (sample_copy / "agreements.yaml").read_text(encoding="utf-8")
+    for ag_id, number in (("hx-2026", "001"), ("lc-2026", "002"), ("qs-2026", "003")):
+        at = agreements.index(f"- id: {ag_id}\n")
+        status = agreements.index("    status: signed\n", at) + len("    status: signed\n")
+        agreements = (agreements[:status] + "    supplements:\n      - policy_version: \"2026.2\"\n"
+                      f"        signed: 2026-11-25\n        number: CH-YW-2026-{number}-BC-2026.2\n"
+                      + agreements[status:])
+    (sample_copy / "agreements.yaml").write_text(agreements, encoding="utf-8")
+    dry = runner.invoke(cli, [*args, "--dry-run"])
+    assert dry.exit_code == 0 and "a supplementary agreement will be drafted" not in dry.output, dry.output
+    assert "Everything is up to date" in dry.output or "0 outputs would be made" in dry.output, dry.output
+
+
+def _signed(folder: Path, effective: str, supplement: str = "") -> Path:
+    """The mini data with hx-2026 signed (and `supplement` recorded) and a version 2026.2 from `effective`."""
+    data = _with_revision(folder, effective)
+    text = (data / "agreements.yaml").read_text(encoding="utf-8")
+    at = text.index("    contract_no:")
+    (data / "agreements.yaml").write_text(text[:at] + "    status: signed\n" + supplement + text[at:], encoding="utf-8")
+    return data
+
+
+@pytest.mark.parametrize(("supplement", "october", "november"), [
+    ("", "2026.1", "2026.1"),  # no 补充协议 signed: the contract's version, whatever came into force since
+    ('    supplements:\n      - {policy_version: "2026.2", signed: 2026-09-20}\n', "2026.2", "2026.2"),
+    # signed in the middle of October: from the first month that starts after it
+    ('    supplements:\n      - {policy_version: "2026.2", signed: 2026-10-10}\n', "2026.1", "2026.2"),
+])
+def test_a_signed_agreement_applies_its_contracts_version_until_a_supplement_is_signed(
+        tmp_path: Path, supplement: str, october: str, november: str) -> None:
+    """Clause 1.5 of the contract: a revision of the policy applies to a signed agreement only once a
+    补充协议 is signed, so its reports apply the version it was signed under until then."""
+    data = load_dataset(_signed(tmp_path / "data", "2026-10-01", supplement))
+    ag = data.agreement("hx-2026")
+    assert data.bound_version(ag).version == "2026.1"
+    oct_metrics = month_metrics(data, "hx-2026", 2026, 10)
+    assert oct_metrics.policy_version == october
+    fee = {"2026.1": Decimal("500.00"), "2026.2": Decimal("800.00")}[october]
+    assert [line.amount for line in oct_metrics.deduction_lines] == [fee]  # the one late arrival of 10-05
+    assert monthly_context(data, ag, 2026, 10)["policy"]["version"] == october
+    assert data.policy_applied(ag, date(2026, 11, 1)).version == november
+
+
+def test_a_supplement_names_a_known_version_a_date_after_signing_and_a_signed_agreement(tmp_path: Path) -> None:
+    data = _signed(tmp_path / "data", "2026-10-01",
+                   '    supplements:\n      - {policy_version: "2027.1", signed: 2020-01-01}\n')
+    found = _problems(data)
+    assert any("supplements[1].policy_version: unknown policy version '2027.1'; the data has 2026.1, 2026.2" in p
+               for p in found), found
+    assert any("supplements[1].signed: the supplement is signed on 2020-01-01, before the agreement itself" in p
+               for p in found), found
+    draft = _with_revision(tmp_path / "draft", "2026-10-01")
+    text = (draft / "agreements.yaml").read_text(encoding="utf-8")
+    at = text.index("    contract_no:")
+    (draft / "agreements.yaml").write_text(
+        text[:at] + '    supplements:\n      - {policy_version: "2026.2", signed: 2026-10-10}\n' + text[at:],
+        encoding="utf-8")
+    assert any("a draft agreement has no signed supplements" in p for p in _problems(draft))

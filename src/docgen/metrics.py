@@ -744,7 +744,9 @@ def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -
     a year is judged on the same per-month scale as a month.
     """
     ag = data.agreement(agreement_id)
-    sla, policy = ag.sla, data.policy_on(start)  # the version in force on the period's first day
+    # the terms of the version the agreement applies for a period starting then (its contract's,
+    # see Dataset.policy_applied); the working-day calendar of the version in force then
+    sla, policy = ag.sla, data.policy_applied(ag, start)
     end_dt = datetime.combine(end, time.max)
     spanned = _months_spanned(start, end)
     n_months = Decimal(len(spanned))
@@ -757,7 +759,7 @@ def period_metrics(data: m.Dataset, agreement_id: str, start: date, end: date) -
         by_severity[t.severity] = by_severity.get(t.severity, 0) + 1
         by_category[t.category] = by_category.get(t.category, 0) + 1
 
-    calendar = WorkCalendar.of(policy)
+    calendar = WorkCalendar.of(data.policy_on(start))
     start_dt = datetime.combine(start, time.min)
     known = [t for t in data.tickets if t.agreement == agreement_id and t.opened <= end_dt]
     limits = [o for t in known for o in limit_outcomes(data, t)]
@@ -989,11 +991,12 @@ def settle_quarters(data: m.Dataset, agreement: m.Agreement, cy: ContractYear, m
                     quarters: Sequence[Quarter]) -> list[tuple[Quarter, Settlement]]:
     """Each quarter's fee settled as the contract says: the performance part of the quarter's fees
     is paid at the payout the policy gives the quarter's grade; credits and deductions are the
-    sums of its months. The payout is that of the version in force on the quarter's first month."""
+    sums of its months. The payout is that of the version the agreement applies for the quarter's
+    first month."""
     out = []
     for q in quarters:
         in_q = [mm for mm in months if _months_between(cy.start, mm.period_start) // 3 + 1 == q.number]
-        payouts = data.policy_on(in_q[0].period_start).assessment.performance_payout_pct
+        payouts = data.policy_applied(agreement, in_q[0].period_start).assessment.performance_payout_pct
         out.append((q, settle(sum((mm.fee for mm in in_q), ZERO), agreement.fees.performance_share_pct, q.grade,
                               payouts, sum((mm.credit_amount for mm in in_q), ZERO),
                               sum((mm.deduction_applied for mm in in_q), ZERO))))
@@ -1084,7 +1087,8 @@ def year_metrics(data: m.Dataset, agreement_id: str, year: int) -> YearMetrics:
     cy = contract_year(data, agreement_id, year)
     months_of_year = [(y, mo) for y, mo in data_months(data, agreement_id) if cy.holds(y, mo)]
     first = date(*months_of_year[0], 1) if months_of_year else cy.start
-    policy = data.policy_on(first)  # the year's assessment: the version in force on its first day
+    ag = data.agreement(agreement_id)
+    policy = data.policy_applied(ag, first)  # the year's assessment: the version applied for its first month
     assessment = policy.assessment
     months = [month_metrics(data, agreement_id, y, mo) for y, mo in months_of_year]
     quarters: list[Quarter] = []
@@ -1095,7 +1099,7 @@ def year_metrics(data: m.Dataset, agreement_id: str, year: int) -> YearMetrics:
             label = (f"{year}年第{QUARTER_NAMES[qi]}季度" if cy.calendar_aligned else
                      f"合同年度第{QUARTER_NAMES[qi]}季度（{_quarter_span(cy, qi)}）")
             quarters.append(Quarter(label=label, months=len(in_q), score=score,
-                                    grade=quarter_grade(data.policy_on(in_q[0].period_start), score, in_q),
+                                    grade=quarter_grade(data.policy_applied(ag, in_q[0].period_start), score, in_q),
                                     number=qi + 1))
     review = period_metrics(data, agreement_id, months[0].period_start, months[-1].period_end) if months else None
     share = assessment.annual_quarters_pct

@@ -486,6 +486,15 @@ class Termination(Model):
     reason: Text = Field(description="终止原因")
 
 
+class SignedSupplement(Model):
+    """A 补充协议 both parties signed that brings a later version of the policy into a signed
+    agreement (clause 1.5 of the contract: a revision applies only once a supplement is signed)."""
+
+    policy_version: Text = Field(description="补充协议引入的管理办法版本")
+    signed: Date = Field(description="补充协议的签署日期（双方签署日期不一致的，以后签署一方的日期为准）")
+    number: Text | None = Field(default=None, description="补充协议编号，如 CH-YW-2026-001-BC-2026.2")
+
+
 AgreementStatus = Literal["draft", "signed", "terminated"]
 
 
@@ -513,6 +522,9 @@ class Agreement(Model):
     status: AgreementStatus = Field(default="draft", description="草稿 draft / 已签 signed / 已终止 terminated")
     terminated: Termination | None = Field(default=None, description="终止日期与原因（status: terminated）")
     policy_version: Text | None = Field(default=None, description="起草时依据的管理办法版本")
+    supplements: list[SignedSupplement] = Field(
+        default_factory=list,
+        description="已签署的补充协议（引入管理办法新版本）；报告自其生效后开始的月份起适用该版本")
 
     @property
     def frozen(self) -> bool:
@@ -957,6 +969,29 @@ class Dataset(Model):
         """The version an agreement's contract documents quote: the one it pins (policy_version),
         else the newest (a draft follows the current policy; a signed one is kept as made)."""
         return self.policy_version(agreement.policy_version) if agreement.policy_version else self.policy
+
+    def bound_version(self, agreement: Agreement) -> Policy:
+        """The policy version a signed agreement was signed under: the one it pins
+        (policy_version), else the one in force on its signing date (the first version when none
+        was in force yet)."""
+        if agreement.policy_version:
+            return self.policy_version(agreement.policy_version)
+        return version_on(self.policies, agreement.signing_date) or self.policy
+
+    def policy_applied(self, agreement: Agreement, day: date) -> Policy:
+        """The policy version whose terms (deductions, cap, assessment) an agreement's figures
+        apply for a period starting on `day`. A draft: the version in force on `day`. A signed
+        agreement: what its contract says (clause 1.5): the version it was signed under, and a
+        later version only from the first period that starts on or after both that version's
+        effective date and the signing of the 补充协议 that brings it in."""
+        if not agreement.frozen:
+            return self.policy_on(day)
+        applied = self.bound_version(agreement)
+        for supplement in sorted(agreement.supplements, key=lambda s: s.signed):
+            version = self.policy_version(supplement.policy_version)
+            if max(version.effective_date, supplement.signed) <= day:
+                applied = version
+        return applied
 
     def window_of(self, agreement: Agreement) -> ServiceWindow:
         """The service window an agreement's documents and clocks apply: its window as the policy it

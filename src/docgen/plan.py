@@ -72,7 +72,9 @@ class Job:
         return f"{self.kind}:{self.key}"
 
 
-LIFECYCLE = frozenset({"status", "terminated"})
+# the signed supplements too: signing one changes no document of the contract itself (only the
+# reports of the months whose applied version it changes, see _policies_of)
+LIFECYCLE = frozenset({"status", "terminated", "supplements"})
 
 
 def terms_of(agreement: m.Agreement) -> dict[str, Any]:
@@ -216,12 +218,17 @@ def _months_of(start: datetime, end: datetime) -> list[tuple[int, int]]:
     return out
 
 
-def _policies_of(data: m.Dataset, months: list[tuple[int, int]]) -> dict[str, Any]:
-    """The policy inputs of a report over `months`: each month applies the version in force on its
-    first day, so a report depends on every version its months apply."""
+def _policies_of(data: m.Dataset, ag: m.Agreement, months: list[tuple[int, int]]) -> dict[str, Any]:
+    """The policy inputs of a report of `ag` over `months`: each month applies the terms of the
+    version the agreement applies for it (Dataset.policy_applied: for a signed agreement, its
+    contract's and those of the signed supplements) and the calendar of the version in force on its
+    first day, so a report depends on every version its months apply (a signed supplement changes
+    the report of a month only when it changes the version that month applies)."""
     parts: dict[str, Any] = {}
     for year, month in months:
-        parts.update(policy_parts(data, data.policy_on(date(year, month, 1)), ("deductions", "assessment", "calendar")))
+        first = date(year, month, 1)
+        parts.update(policy_parts(data, data.policy_applied(ag, first), ("deductions", "assessment")))
+        parts.update(policy_parts(data, data.policy_on(first), ("calendar",)))
     return parts
 
 
@@ -249,7 +256,7 @@ def _monthly_jobs(data: m.Dataset, templates: Path) -> Iterator[Job]:
                 inputs={"client.yaml": data.client, f"vendors.yaml:{vendor.id}": vendor,
                         f"agreements.yaml:{ag.id}": terms_of(ag),
                         **_records_of(data, ag.id, window),
-                        **_policies_of(data, window)},
+                        **_policies_of(data, ag, window)},
                 tags={"vendor": vendor.id, "group": vendor.short_name, "month": key, "agreement": ag.id},
                 subject=f"{vendor.name} · {year}年{month}月",
             )
@@ -277,7 +284,7 @@ def _annual_jobs(data: m.Dataset, templates: Path) -> Iterator[Job]:
                 inputs={"client.yaml": data.client, f"vendors.yaml:{vendor.id}": vendor,
                         f"agreements.yaml:{ag.id}": terms_of(ag),
                         **_records_of(data, ag.id, months),
-                        **_policies_of(data, months),
+                        **_policies_of(data, ag, months),
                         # whether the contract year is complete (the renewal advice waits for it)
                         "records:span": span},
                 tags={"vendor": vendor.id, "group": vendor.short_name, "year": str(year), "agreement": ag.id},
@@ -366,6 +373,8 @@ def supplement_jobs(data: m.Dataset, held: Sequence[tuple[Job, list[Any]]], temp
         vendor = data.vendor(ag.vendor)
         changes = [c for c, _kinds in terms.values()]
         revision = _revision(data, changes)
+        if revision and revision["version"] in {s.policy_version for s in ag.supplements}:
+            continue  # that supplement is signed (agreements.yaml supplements): nothing to draft
         tail = revision["version"] if revision else fingerprint([(c.what, c.old, c.new) for c in changes])[:6]
         number = f"{ag.contract_no}-BC-{tail}"
         plain_terms = [_term(ag, change, kinds) for change, kinds in terms.values()

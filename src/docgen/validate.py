@@ -690,6 +690,30 @@ _UNKNOWN_NONE = {
 }
 
 
+def _supplements(recs: dict[str, list[Record]], problems: list[Problem]) -> None:
+    """A signed supplement names a policy version the data has, is signed on or after its
+    agreement, and belongs to a signed agreement (a draft follows the current policy anyway)."""
+    versions = [r.model.version for r in recs.get("policy", [])]
+    for rec in recs["agreements"]:
+        ag = rec.model
+        for i, supplement in enumerate(ag.supplements):
+            def at(*field: str, i: int = i, node: Any = rec.node) -> tuple[int | None, int | None]:
+                line, col, _walked = node_position(node, ("supplements", i, *field))
+                return line, col
+            if supplement.policy_version not in versions:
+                problems.append(Problem(rec.file, *at("policy_version"), f"supplements[{i + 1}].policy_version", _(
+                    "unknown policy version {value!r}; the data has {names}").format(
+                        value=supplement.policy_version, names=_list(versions))))
+            if supplement.signed < ag.signing_date:
+                problems.append(Problem(rec.file, *at("signed"), f"supplements[{i + 1}].signed", _(
+                    "the supplement is signed on {signed}, before the agreement itself ({signing_date})").format(
+                        signed=supplement.signed, signing_date=ag.signing_date)))
+            if not ag.frozen:
+                problems.append(Problem(rec.file, *at(), f"supplements[{i + 1}]", _(
+                    "a draft agreement has no signed supplements: its documents follow the current policy; "
+                    "record the supplement once the agreement is signed (status: signed)")))
+
+
 def _vocabulary(recs: dict[str, list[Record]], files: dict[str, str], problems: list[Problem]) -> None:
     """Service windows, categories and leave types are the policy's (vocabulary; by default 5×8 and
     7×24, the eight categories and seven leave types): an agreement names a window its policy
@@ -776,6 +800,7 @@ def _cross_check(recs: dict[str, list[Record]], files: dict[str, str], problems:
                                         ticket=rec.model.ticket)))
         seen_reviews.add(rec.model.ticket)
     _vocabulary(recs, files, problems)
+    _supplements(recs, problems)
     vendors = Targets(recs["vendors"], invalid_ids["vendors"], "vendors" in unusable)
     agreements = Targets(recs["agreements"], invalid_ids["agreements"], "agreements" in unusable)
     staff = Targets(recs["staff"], invalid_ids["staff"], "staff" in unusable)
