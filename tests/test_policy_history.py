@@ -170,8 +170,9 @@ def _signed(folder: Path, effective: str, supplement: str = "") -> Path:
 @pytest.mark.parametrize(("supplement", "october", "november"), [
     ("", "2026.1", "2026.1"),  # no 补充协议 signed: the contract's version, whatever came into force since
     ('    supplements:\n      - {policy_version: "2026.2", signed: 2026-09-20}\n', "2026.2", "2026.2"),
-    # signed in the middle of October: from the first month that starts after it
+    # signed after the version's effective date: from the month after the month of its signing
     ('    supplements:\n      - {policy_version: "2026.2", signed: 2026-10-10}\n', "2026.1", "2026.2"),
+    ('    supplements:\n      - {policy_version: "2026.2", signed: 2026-11-01}\n', "2026.1", "2026.1"),
 ])
 def test_a_signed_agreement_applies_its_contracts_version_until_a_supplement_is_signed(
         tmp_path: Path, supplement: str, october: str, november: str) -> None:

@@ -495,6 +495,14 @@ class SignedSupplement(Model):
     number: Text | None = Field(default=None, description="补充协议编号，如 CH-YW-2026-001-BC-2026.2")
 
 
+def supplement_applies_from(effective: date, signed: date) -> date:
+    """The first day a period must start on for a signed supplement to apply to it: the version's
+    effective date, or the first day of the month after the signing when it is signed later."""
+    if signed <= effective:
+        return effective
+    return date(signed.year + signed.month // 12, signed.month % 12 + 1, 1)
+
+
 AgreementStatus = Literal["draft", "signed", "terminated"]
 
 
@@ -982,14 +990,15 @@ class Dataset(Model):
         """The policy version whose terms (deductions, cap, assessment) an agreement's figures
         apply for a period starting on `day`. A draft: the version in force on `day`. A signed
         agreement: what its contract says (clause 1.5): the version it was signed under, and a
-        later version only from the first period that starts on or after both that version's
-        effective date and the signing of the 补充协议 that brings it in."""
+        later version only as the 补充协议 that brings it in says (第二条): from the periods
+        that start on or after that version's effective date, or, when the supplement is signed
+        after that date, from the month after the month of its signing."""
         if not agreement.frozen:
             return self.policy_on(day)
         applied = self.bound_version(agreement)
         for supplement in sorted(agreement.supplements, key=lambda s: s.signed):
             version = self.policy_version(supplement.policy_version)
-            if max(version.effective_date, supplement.signed) <= day:
+            if day >= supplement_applies_from(version.effective_date, supplement.signed):
                 applied = version
         return applied
 
