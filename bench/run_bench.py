@@ -74,15 +74,26 @@ def naive(files: list[Path], outdir: Path, *, shared_profile: bool) -> float:
     return elapsed
 
 
+BATCH_CPU: list[float] = []  # CPU seconds (user + system) LibreOffice spent in each plain batch run
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def batch2(files: list[Path], outdir: Path, tuned: bool = False) -> float:
     halves = [files[0::2], files[1::2]]
     profiles = [Path(tempfile.mkdtemp()) for _ in halves]
+    cpu_before = _children_cpu()
     start = time.monotonic()
     procs = [subprocess.Popen(soffice_cmd(p, outdir, h), env=soffice_env(tuned), stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL) for p, h in zip(profiles, halves, strict=True)]
     for p in procs:
         p.wait(timeout=1800)
     elapsed = time.monotonic() - start
+    if not tuned:
+        BATCH_CPU.append(_children_cpu() - cpu_before)
     for p in profiles:
         shutil.rmtree(p, ignore_errors=True)
     return elapsed
@@ -290,6 +301,10 @@ def main() -> None:
         shutil.rmtree(sdir, ignore_errors=True)
 
     speedup, vs_batch = naive_s / cli_s, cli_s / batch_s
+    # the least a build can take on this machine: the CPU work it cannot skip, spread over every CPU
+    cpus = os.cpu_count() or 1
+    convert_cpu = statistics.median(BATCH_CPU)
+    floor_s = (convert_cpu + render_s + fidelity_s + repeat_cpu) / cpus
     docs_per_s = [docs / secs for _, _, docs, _, secs, _ in scale_rows]
     steady = len(docs_per_s) < 2 or min(docs_per_s) >= 0.8 * max(docs_per_s)
     peak = max((r[5] for r in scale_rows), default=0.0)
@@ -335,6 +350,13 @@ def main() -> None:
         "they run in checker threads while LibreOffice converts the next documents.",
         "",
         "## Against the goals",
+        "",
+        f"The CPU budget first. LibreOffice's own conversion of the {n} documents took {convert_cpu:.1f} CPU-s "
+        f"(user + system, the median of the plain batch runs); rendering {render_s:.1f} s, the fidelity check "
+        f"{fidelity_s:.1f} s and the font numbering {repeat_cpu:.1f} CPU-s come on top. Spread perfectly over "
+        f"this machine's {cpus} CPUs that is {floor_s:.1f} s at the least, before validation, bundles and the "
+        f"manifest: at most {naive_s / floor_s:.1f}× the naive loop and at least {floor_s / batch_s:.2f}× the "
+        "two batches, whatever docgen does around LibreOffice.",
         "",
         f"- At least 8× faster per document than the naive loop, with the fidelity check on: {speedup:.1f}× → "
         f"{met(speedup >= 8)}.",
