@@ -2,8 +2,9 @@
 
 What it holds that the sample does not: a vendor with two agreements (the second one running
 from August 2026 to July 2027, across a year end), a month in which that agreement has no
-ticket at all, a 0.01 deduction next to deductions a hundred thousand times larger, and bundle
-specs of its own.
+ticket at all, a 0.01 deduction next to deductions a hundred thousand times larger, bundle
+specs of its own, and a policy revision from September that one signed agreement has signed a
+补充协议 for and the others have not.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 import re
 import shutil
 from copy import deepcopy
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -25,6 +27,8 @@ from docgen.manifest import MANIFEST_NAME
 pytestmark = [pytest.mark.soffice, pytest.mark.skipif(not have_soffice(), reason="LibreOffice is not installed")]
 
 SECOND = "lc-2027"
+REVISION = "2026.2"
+REVISED = {"early_leave": 600.00, "absence": 2500.00}  # 早退 and 旷工 in the revision
 
 
 def _yaml() -> YAML:
@@ -47,6 +51,7 @@ def make_stress_data(dest: Path) -> Path:
     second["start"] = "2026-08-01"
     second["end"] = "2027-07-31"
     doc["agreements"].append(second)
+    lc["supplements"] = [{"policy_version": REVISION, "signed": date(2026, 8, 20)}]  # see the revision below
     with path.open("w", encoding="utf-8") as f:
         y.dump(doc, f)
     # dates as YAML dates again (deepcopy + str above keeps the sample's style readable)
@@ -59,6 +64,20 @@ def make_stress_data(dest: Path) -> Path:
     pdoc["policy"]["deductions"]["rules"][0]["amount"] = 0.01  # 迟到: one cent next to thousands
     with policy.open("w", encoding="utf-8") as f:
         y.dump(pdoc, f)
+    # a revision in the middle of the term: lc-2026 signs its 补充协议 before it takes effect, hx-2026
+    # does not (so its contract's version goes on applying), lc-2027 was signed under the old one
+    revision = deepcopy(pdoc)
+    revision["policy"]["version"] = REVISION
+    revision["policy"]["effective_date"] = "2026-09-01"
+    for rule in revision["policy"]["deductions"]["rules"]:
+        if rule["code"] in REVISED:
+            rule["amount"] = REVISED[rule["code"]]
+    (dest / "policy").mkdir()
+    with (dest / "policy" / f"{REVISION}.yaml").open("w", encoding="utf-8") as f:
+        y.dump(revision, f)
+    text = (dest / "policy" / f"{REVISION}.yaml").read_text(encoding="utf-8")
+    (dest / "policy" / f"{REVISION}.yaml").write_text(
+        text.replace("effective_date: '2026-09-01'", "effective_date: 2026-09-01"), encoding="utf-8")
 
     staff = dest / "staff.yaml"
     staff.write_text(staff.read_text(encoding="utf-8").rstrip("\n") + f"""
@@ -159,3 +178,17 @@ def test_no_signature_block_is_parted_from_the_other(stress_build):
             both = [i for i in where if "甲方（盖章）" in pages[i] and "乙方（盖章）" in pages[i]]
             assert both, f"{pdf.name}: the signature blocks are on pages {sorted(where)}"
     assert signed >= 10
+
+
+def test_each_signed_agreement_applies_the_version_its_contract_and_supplements_bind(stress_build):
+    """From September lc-2026 applies 2026.2 (its 补充协议 was signed in August); hx-2026 and
+    lc-2027, which signed none, go on applying 2026.1, as their contracts say."""
+    out, _ = stress_build
+    for month in ("2026-09", "2026-10"):
+        for agreement, version in (("lc-2026", REVISION), ("hx-2026", "2026.1"), (SECOND, "2026.1")):
+            report = next(out.glob(f"reports/{month}/月度运维服务报告_*_{agreement}_{month}.pdf"))
+            text = re.sub(r"\s+", "", pdftotext(report))
+            other = "2026.1" if version == REVISION else REVISION
+            assert f"{version}版" in text and f"{other}版" not in text, (report.name, version)
+    july = re.sub(r"\s+", "", pdftotext(next(out.glob("reports/2026-07/月度运维服务报告_*_lc-2026_2026-07.pdf"))))
+    assert "2026.1版" in july  # before the revision took effect
