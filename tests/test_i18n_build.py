@@ -114,7 +114,7 @@ def test_a_manifest_of_another_version(tmp_path: Path) -> None:
     (tmp_path / MANIFEST_NAME).write_text(json.dumps({"version": 9, "outputs": {}}), encoding="utf-8")
     with i18n.use("zh"), pytest.raises(OutputError) as zh:
         Manifest.load(tmp_path)
-    assert str(zh.value) == (f"{tmp_path / MANIFEST_NAME}：清单文件的版本 9 不是此 docgen 能读取的版本（1, 2）；"
+    assert str(zh.value) == (f"{tmp_path / MANIFEST_NAME}：生成清单的版本 9 不是此 docgen 能读取的版本（1, 2）；"
                              "它是由另一版本的 docgen 写入的。请改用那个版本，或生成到一个新的输出文件夹。")
     with pytest.raises(OutputError, match="manifest version 9 is not one this docgen reads"):
         Manifest.load(tmp_path)

@@ -100,7 +100,7 @@ def test_a_duplicate_key_and_refused_yaml_features(tmp_path: Path) -> None:
     with i18n.use("zh"):
         assert _yaml_problems(tmp_path, "city: 苏州\nname: 华信\ncity: 无锡\n") == [
             "client.yaml:3:1: 键 'city' 重复；第一次出现在第 1 行"]
-        assert _yaml_problems(tmp_path, "name: !!str 华信\n") == ["client.yaml:1:7: 不允许使用标签（tag:yaml.org,2002:str）；删除它"]
+        assert _yaml_problems(tmp_path, "name: !!str 华信\n") == ["client.yaml:1:7: 不允许使用标签（tag:yaml.org,2002:str）；请删除它"]
         assert _yaml_problems(tmp_path, "- 华信\n") == ["client.yaml:1:1: 文件最外层应为“键: 值”形式的内容，实际是一个列表（以“- ”开头）"]
         assert _yaml_problems(tmp_path, "\n\n") == ["client.yaml:1:1: 文件是空的"]
     assert _yaml_problems(tmp_path, "city: 苏州\nname: 华信\ncity: 无锡\n") == [
@@ -110,7 +110,7 @@ def test_a_duplicate_key_and_refused_yaml_features(tmp_path: Path) -> None:
 def test_a_control_character_is_a_located_problem_not_a_crash(tmp_path: Path) -> None:
     with i18n.use("zh"):
         [problem] = _yaml_problems(tmp_path, "city: 苏州\nname: 华\x07信\n")
-    assert problem == "client.yaml:2:8: YAML 文件中不允许出现字符 U+0007（第 8 列）；删除它（常见于从其他程序复制的文字）"
+    assert problem == "client.yaml:2:8: YAML 文件中不允许出现字符 U+0007（第 8 列）；请删除它（常见于从其他程序复制的文字）"
     [problem] = _yaml_problems(tmp_path, "city: 苏州\nname: 华\x07信\n")
     assert problem.startswith("client.yaml:2:8: the character U+0007 (column 8) is not allowed in a YAML file")
 
@@ -121,7 +121,7 @@ def test_what_a_chinese_keyboard_slips_in_is_named_at_the_character() -> None:
         found = [str(p) for p in screen_text(text, "client.yaml")]
         assert [i18n._(INVISIBLE[c]) for c in "\u200b\u00a0"] == ["零宽空格 U+200B", "不换行空格 U+00A0"]
     assert found == ["client.yaml:2:7: name: 全角冒号“：”（第 7 列）：键 name 后应为半角冒号“:”再加一个空格",
-                     "client.yaml:3:10: 看不见的字符：零宽空格 U+200B（第 10 列）；删除它（常见于从网页或聊天软件复制的文字）"]
+                     "client.yaml:3:10: 看不见的字符：零宽空格 U+200B（第 10 列）；请删除它（常见于从网页或聊天软件复制的文字）"]
     found = [str(p) for p in screen_text(text, "client.yaml")]
     assert found[1] == ("client.yaml:3:10: invisible character: zero-width space U+200B (column 10); delete it "
                         "(it often comes with text copied from a web page or a chat app)")

@@ -54,7 +54,7 @@ def test_an_unknown_bundle_and_a_month_without_reports_are_told_in_chinese(tmp_p
         find_bundle(data, jobs, "contract-pack")
     with i18n.use("zh"), pytest.raises(DocgenError) as month:
         find_reports(data, jobs, "monthly", "2025-01", "hx")
-    assert str(month.value) == ("没有 2025-01 的月度报告：在记录覆盖的时间内，这段时间供应商 hx 没有履行中的合同"), month.value
+    assert str(month.value) == ("没有 2025-01 的月度报告：在记录覆盖的时间范围内，供应商 hx 在这段时间没有履行中的合同"), month.value
     with pytest.raises(DocgenError, match="no monthly report for 2025-01: no agreement of hx runs in that period"):
         find_reports(data, jobs, "monthly", "2025-01", "hx")
 
@@ -96,9 +96,9 @@ def test_signed_documents_kept_as_made_are_told_in_chinese(tmp_path: Path) -> No
     plan = Plan(out_dir=tmp_path, templates_dir=TEMPLATES, tools={}, manifest_digest="none", outputs=held)
     with i18n.use("zh"):
         assert plan.held_lines() == [
-            "2 份已签合同文件保持原样（hx-2026：运维外包服务合同、服务等级协议），其输入已变化："
+            "2 份已签合同文件保持原样（hx-2026：运维外包服务合同、服务等级协议），尽管其输入已有变化："
             "policy.yaml（deductions, leave）有变化；输出文件缺失或已被改动。"
-            "按新数据重新出具：docgen reissue hx-2026 --reason \"…\""]
+            "如需按新数据重新出具：docgen reissue hx-2026 --reason \"…\""]
     assert plan.held_lines() == [
         "2 signed documents are kept as they were made (hx-2026: 运维外包服务合同、服务等级协议) although their "
         "inputs changed: policy.yaml (deductions, leave) changed; output missing or altered. To make them again "
@@ -109,7 +109,7 @@ def test_template_check_findings_are_told_in_chinese_and_cached_per_language(tmp
     bad = _leave_form(tmp_path, "{{ person.name }}", "{{ person.nmae }}")
     with i18n.use("zh"):
         found = [str(p) for p in check_template(bad, LeaveContext)]
-    assert any("leave_form.docx：document 第 " in p and "段：StaffMember 没有字段 'nmae'；是不是 'name'？" in p
+    assert any("leave_form.docx：document 第 " in p and "段：StaffMember 没有字段 'nmae'；是不是想写 'name'？" in p
                and "\n    附近文字：" in p for p in found), found
     cache = tmp_path / "cache"
     with pytest.raises(TemplateError) as en:

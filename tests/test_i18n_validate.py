@@ -62,7 +62,7 @@ def test_a_percentage_and_ten_thousand_yuan(tmp_path: Path) -> None:
 def test_an_impossible_date_says_what_is_wrong_with_it(tmp_path: Path) -> None:
     zh, en = _both(tmp_path, "agreements.yaml", "start: 2026-01-01", "start: 2026-13-45")
     assert any(p.endswith("agreements[第1项 hx-2026].start: '2026-13-45' 不是有效的日期：月份应在 1 到 12 之间；"
-                          "日期写作 年-月-日，如 2026-03-01") for p in zh), zh
+                          "日期请写作 YYYY-MM-DD，如 2026-03-01") for p in zh), zh
     assert any(p.endswith("agreements[#1 hx-2026].start: '2026-13-45' is not a valid date: the month must be 1 to 12; "
                           "write dates as YYYY-MM-DD, such as 2026-03-01") for p in en), en
 
@@ -70,7 +70,7 @@ def test_an_impossible_date_says_what_is_wrong_with_it(tmp_path: Path) -> None:
 def test_a_time_out_of_range_in_an_export(tmp_path: Path) -> None:
     zh, en = _both(tmp_path, "tickets.csv", "2026-10-03 09:00", "2026-10-03 25:00")
     assert "tickets.csv:2:7: tickets.opened: '2026-10-03 25:00' 不是有效的日期时间：小时应在 0 到 23 之间；" \
-           "写作 年-月-日 时:分，如 2026-03-01 09:30" in zh, zh
+           "请写作 YYYY-MM-DD HH:MM，如 2026-03-01 09:30" in zh, zh
     assert "tickets.csv:2:7: tickets.opened: '2026-10-03 25:00' is not a valid date and time: the hour must be 0 " \
            "to 23; write it as YYYY-MM-DD HH:MM, such as 2026-03-01 09:30" in en, en
 

@@ -220,4 +220,4 @@ def test_a_redline_of_a_pdf_is_refused(tmp_path: Path, runner, monkeypatch) -> N
     with i18n.use("zh"):
         result = runner.invoke(cli, ["diff", str(pdf), str(docx), "--data", "data", "--redline", "r.docx"])
     assert result.exit_code == 1
-    assert "--redline 需要两份 DOCX 文件（修订是 Word 的功能，PDF 没有）" in result.output, result.output
+    assert "--redline 需要两份 DOCX 文件（修订标记是 Word 的功能，PDF 没有）" in result.output, result.output
