@@ -132,7 +132,7 @@ def test_rmb_upper_ignores_ambient_decimal_context() -> None:
 
 @pytest.mark.parametrize("bad", [Decimal("-0.01"), Decimal("-0.001"), Decimal("-5"), -1])
 def test_rmb_upper_rejects_negative(bad: Decimal | int) -> None:
-    with pytest.raises(ValueError, match="^金额不能为负数: "):
+    with pytest.raises(ValueError, match="^an amount must not be negative: "):
         rmb_upper(bad)
 
 

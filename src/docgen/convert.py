@@ -33,6 +33,7 @@ from .pdfpost import checked_pdf
 DEFAULT_TIMEOUT = 60.0  # seconds one document may take
 STOPPED = N_("stopped before conversion")  # the reason of a document left when the build was stopped
 NO_PDF = N_("LibreOffice wrote no PDF")
+OPEN_FAILED = N_("LibreOffice could not open the document")  # as uno_worker.convert says it
 
 
 @dataclass(frozen=True)
@@ -337,6 +338,8 @@ class UnoConverter(Converter):
             if not answer.get("ok"):
                 # the reason is LibreOffice's own text (a UNO exception's message), shown as it is
                 reason = answer.get("error") or _("no reason given")
+                if str(reason).endswith(OPEN_FAILED):  # the worker's own words (uno_worker.convert)
+                    reason = _(OPEN_FAILED)
                 error = _("LibreOffice could not convert the document: {reason}").format(reason=reason)
                 continue
             if not data:

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Context, Decimal
 
+from .i18n import _
+
 DIGITS = "零壹贰叁肆伍陆柒捌玖"
 SMALL_UNITS = ("", "拾", "佰", "仟")
 LIMIT = Decimal(10) ** 16
@@ -18,7 +20,7 @@ def _as_decimal(value: object) -> Decimal:
         raise TypeError(f"amounts must be Decimal or int, not {type(value).__name__}: {value!r}")
     result = Decimal(value)
     if not result.is_finite():
-        raise ValueError(f"金额必须是有限数: {value}")
+        raise ValueError(_("an amount must be a finite number: {value}").format(value=value))
     return result
 
 
@@ -63,11 +65,11 @@ def rmb_upper(amount: Decimal | int) -> str:
     """
     value = _as_decimal(amount)
     if value < 0:
-        raise ValueError(f"金额不能为负数: {amount}")
+        raise ValueError(_("an amount must not be negative: {amount}").format(amount=amount))
     if value < LIMIT:
         value = _round(value, 2)  # only now: a huge value would need a huge quantize
     if value >= LIMIT:
-        raise ValueError(f"金额过大（须小于 10^16 元）: {amount}")
+        raise ValueError(_("the amount is too large (it must be under 10^16 yuan): {amount}").format(amount=amount))
     yuan_part, cents = divmod(int(value.scaleb(2, context=Context(prec=40))), 100)
     jiao, fen = divmod(cents, 10)
     if yuan_part == 0 and cents == 0:
@@ -147,7 +149,7 @@ def duration(minutes: int) -> str:
     if isinstance(minutes, bool) or not isinstance(minutes, int):
         raise TypeError(f"durations are whole minutes (int), not {minutes!r}")
     if minutes < 0:
-        raise ValueError(f"时长不能为负数: {minutes}")
+        raise ValueError(_("a duration must not be negative: {minutes}").format(minutes=minutes))
     if minutes >= 2880 and minutes % 1440 == 0:
         return f"{minutes // 1440}天"
     hours, mins = divmod(minutes, 60)

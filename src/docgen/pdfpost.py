@@ -8,15 +8,17 @@ import hashlib
 import re
 
 from .errors import ConversionError
+from .i18n import _
 from .pdfids import renumber_type1
 
 
 def checked_pdf(data: bytes, what: str, *, fonts_numbered: bool = False) -> bytes:
     """Refuse output that is not a readable PDF with at least one page; return it repeatable."""
     if not data:
-        raise ConversionError(f"{what}: LibreOffice wrote an empty file")
+        raise ConversionError(_("{what}: LibreOffice wrote an empty file").format(what=what))
     if not data.startswith(b"%PDF-"):
-        raise ConversionError(f"{what}: LibreOffice output is not a PDF (starts with {data[:8]!r})")
+        raise ConversionError(_("{what}: LibreOffice output is not a PDF (starts with {start!r})").format(
+            what=what, start=data[:8]))
     from io import BytesIO
 
     from pypdf import PdfReader
@@ -25,9 +27,10 @@ def checked_pdf(data: bytes, what: str, *, fonts_numbered: bool = False) -> byte
     try:
         pages = len(PdfReader(BytesIO(data), strict=False).pages)
     except (PyPdfError, ValueError, KeyError, OSError) as e:
-        raise ConversionError(f"{what}: LibreOffice wrote an unreadable PDF ({e})") from e
+        raise ConversionError(_("{what}: LibreOffice wrote an unreadable PDF ({error})").format(
+            what=what, error=e)) from e
     if pages < 1:
-        raise ConversionError(f"{what}: LibreOffice wrote a PDF without pages")
+        raise ConversionError(_("{what}: LibreOffice wrote a PDF without pages").format(what=what))
     return repeatable_pdf(data, fonts_numbered=fonts_numbered)
 
 

@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 
 from . import models as m
 from .errors import DocgenError
+from .i18n import _
 
 MAJOR_LEVELS = ("P1", "P2")  # 一级、二级: timed from the report even outside the window (SLA annex §2.1)
 
@@ -79,11 +80,12 @@ def window_start(moment: datetime, window: m.ServiceWindow, calendar: WorkCalend
         return moment
     if _serves_on(day, window, calendar) and moment.time() < opens:
         return datetime.combine(day, opens, moment.tzinfo)
-    for _ in range(60):  # the longest run of days off (春节 with its weekends) is well under that
+    for _attempt in range(60):  # the longest run of days off (春节 with its weekends) is well under that
         day += timedelta(days=1)
         if _serves_on(day, window, calendar):
             return datetime.combine(day, opens, moment.tzinfo)
-    raise DocgenError(f"no working day within 60 days after {moment:%Y-%m-%d}; check the policy's calendar")
+    raise DocgenError(_("no working day within 60 days after {day:%Y-%m-%d}; check the policy's calendar").format(
+        day=moment))
 
 
 def clock_start(ticket: m.Ticket, window: m.ServiceWindow, calendar: WorkCalendar) -> datetime:
