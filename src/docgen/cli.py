@@ -15,7 +15,7 @@ import click
 
 from . import __version__, i18n
 from .errors import DocgenError, RequestError
-from .i18n import _, ngettext
+from .i18n import N_, _, ngettext
 
 if TYPE_CHECKING:  # the pipeline is imported when a command runs, so `--help` starts fast
     from .build import BuildResult
@@ -26,6 +26,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 # the kinds `render` makes one document of (plan.KINDS without the reports, which `report` makes);
 # spelled out so that `--help` does not import the pipeline
 ONE_DOCUMENT_KINDS = ("contract", "scope", "sla", "nda", "assessment", "staffing", "pricing", "leave", "change")
+
+# words click translates where it shows them without marking them for a catalog
+CLICK_WORDS = (N_("required"),)
+
 
 def _speak_click() -> None:
     """Click's own words (Usage:, Options:, Error:, Missing argument …) in the reader's language
@@ -49,6 +53,7 @@ def help_texts(command: click.Command) -> Iterator[tuple[click.Command | click.P
         if text:
             yield command, attr, inspect.cleandoc(text)
     for param in command.params:
+        # (metavars stay ASCII: click aligns the columns of --help by characters, not by width)
         text = getattr(param, "_en_help", getattr(param, "help", None))
         if text:
             yield param, "help", text
@@ -109,6 +114,7 @@ def _progress(quiet: bool, verbose: bool, as_json: bool) -> str | bool:
 
 def _folder(flag: str, help_text: str) -> Callable[[F], F]:
     return click.option(flag, f"{flag[2:]}_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+                        metavar="FOLDER",
                         help=help_text)
 
 
@@ -142,7 +148,7 @@ def with_project(*folders: str) -> Callable[[Callable[..., None]], Callable[...,
               help="Language of messages and help: zh (中文) or en [default: from LANG / LC_ALL; Chinese "
                    "unless the locale is English]. Documents are always in Chinese.")
 @click.version_option(__version__, prog_name="docgen")
-@click.option("--project", "project_dir", type=click.Path(path_type=Path), default=None,
+@click.option("--project", "project_dir", type=click.Path(path_type=Path), default=None, metavar="FOLDER",
               help="Project folder (or its docgen.toml) [default: the current folder].")
 def cli(project_dir: Path | None) -> None:
     """Contracts, forms and service reports for IT-outsourcing vendor management.
@@ -175,6 +181,7 @@ def validate(project: Project) -> None:
 
 @cli.command()
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("schema"),
+              metavar="FOLDER",
               show_default=True, help="Folder the JSON Schema files are written to.")
 @with_project()
 def schema(out_dir: Path, project: Project) -> None:
@@ -214,8 +221,9 @@ def report() -> None:
 
 
 @report.command("monthly")
-@click.option("--month", required=True, callback=lambda ctx, param, value: _month(value), help="The month, as YYYY-MM.")
-@click.option("--vendor", help="Only this vendor id (default: every vendor).")
+@click.option("--month", required=True, callback=lambda ctx, param, value: _month(value), metavar="YYYY-MM",
+              help="The month, as YYYY-MM.")
+@click.option("--vendor", metavar="ID", help="Only this vendor id (default: every vendor).")
 @with_project("data", "templates", "out")
 def report_monthly(month: str, vendor: str | None, project: Project) -> None:
     """Make the 月度运维服务报告 of every vendor (or one) for a month, as DOCX and PDF.
@@ -255,8 +263,8 @@ def month(month: str, draft: bool, quiet: bool, verbose: bool, as_json: bool, pr
 
 
 @report.command("annual")
-@click.option("--year", required=True, type=click.IntRange(2000, 2100), help="The year.")
-@click.option("--vendor", help="Only this vendor id (default: every vendor).")
+@click.option("--year", required=True, type=click.IntRange(2000, 2100), metavar="YEAR", help="The year.")
+@click.option("--vendor", metavar="ID", help="Only this vendor id (default: every vendor).")
 @with_project("data", "templates", "out")
 def report_annual(year: int, vendor: str | None, project: Project) -> None:
     """Make the 年度运维服务报告 of every vendor (or one) for a year, as DOCX and PDF.
@@ -285,7 +293,7 @@ def bundle(name: str, draft: bool, project: Project) -> None:
 
 @cli.command()
 @with_project("data", "templates", "out")
-@click.option("--jobs", type=click.IntRange(1, 64), default=None,
+@click.option("--jobs", type=click.IntRange(1, 64), default=None, metavar="N",
               help="Parallel LibreOffice workers [default: jobs in docgen.toml, else the CPU count].")
 @click.option("--force", is_flag=True, help="Make every output again, changed or not.")
 @click.option("--dry-run", is_flag=True, help="Only say what would be made and why.")
@@ -350,7 +358,8 @@ def _count_warnings(dataset: Any) -> None:
 
 @cli.command()
 @click.argument("agreement")
-@click.option("--reason", required=True, help="Why the signed documents are made again (kept with the old files).")
+@click.option("--reason", required=True, metavar="TEXT",
+              help="Why the signed documents are made again (kept with the old files).")
 @with_project("data", "templates", "out")
 def reissue(agreement: str, reason: str, project: Project) -> None:
     """Make the documents of a signed agreement again from the current data.
@@ -425,6 +434,7 @@ def history_restore(project: Project, build: str) -> None:
 @click.argument("build")
 @click.argument("path", required=False)
 @click.option("--to", "dest", type=click.Path(path_type=Path), default=Path("."), show_default=True,
+              metavar="FILE",
               help="File (or folder) to write the version of PATH to.")
 @click.pass_obj
 def history_show(project: Project, build: str, path: str | None, dest: Path) -> None:
@@ -463,6 +473,7 @@ def history_diff(project: Project, old: str, new: str) -> None:
 @click.argument("old", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.argument("new", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.option("--redline", "redline_to", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              metavar="FILE",
               help="Also write a DOCX with the changes as tracked changes (both files DOCX).")
 @with_project("data", "out")
 def diff(old: Path, new: Path, redline_to: Path | None, project: Project) -> None:
@@ -485,9 +496,11 @@ def templates() -> None:
 
 @templates.command("check")
 @click.option("--template", "paths", multiple=True, type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              metavar="FILE",
               help="Check this file instead of the project's template (with --kind).")
-@click.option("--kind", help="Document kind whose context the file is checked against (contract, sla, nda, leave, "
-                             "change, monthly, annual).")
+@click.option("--kind", metavar="KIND",
+              help="Document kind whose context the file is checked against (contract, sla, nda, leave, "
+                   "change, monthly, annual).")
 @with_project("templates")
 def templates_check(paths: tuple[Path, ...], kind: str | None, project: Project) -> None:
     """Check every tag of every template against the data model, before rendering anything.
