@@ -1,4 +1,5 @@
-"""A plain (non-editable) `pip install` carries the templates and the font configuration."""
+"""A plain (non-editable) `pip install` carries the templates, the font configuration and the message
+catalog."""
 
 from __future__ import annotations
 
@@ -37,6 +38,10 @@ def test_a_plain_install_builds_the_sample_data_from_another_folder(tmp_path: Pa
     assert missing.returncode == 1 and "template not found" in missing.stderr and "templates init" in missing.stderr
     init = spawn.run([sys.executable, "-S", "-m", "docgen.cli", "templates", "init"], cwd=work, env=env, timeout=120)
     assert init.returncode == 0 and "12 templates copied" in init.stdout, init.stdout + init.stderr
+    # the Chinese catalog travels with the code too
+    again = spawn.run([sys.executable, "-S", "-m", "docgen.cli", "templates", "init", "--lang", "zh"], cwd=work,
+                      env=env, timeout=120)
+    assert again.returncode == 0 and "已复制 0 个模板到 templates。" in again.stdout, again.stdout + again.stderr
     run = spawn.run([sys.executable, "-S", "-m", "docgen.cli", "build", "--data", "data", "--out", "out"],
                     cwd=work, env=env, timeout=600)
     assert run.returncode == 0, run.stderr
