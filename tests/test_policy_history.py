@@ -204,3 +204,58 @@ def test_a_supplement_names_a_known_version_a_date_after_signing_and_a_signed_ag
         text[:at] + '    supplements:\n      - {policy_version: "2026.2", signed: 2026-10-10}\n' + text[at:],
         encoding="utf-8")
     assert any("a draft agreement has no signed supplements" in p for p in _problems(draft))
+
+
+def _project(tmp_path: Path):
+    import docgen
+    from conftest import use_checkout_templates
+
+    use_checkout_templates(tmp_path)
+    return docgen.Project.load(tmp_path)
+
+
+def _docx_text(path: Path) -> str:
+    doc = Document(str(path))
+    return "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells])
+
+
+def test_a_signed_agreements_documents_made_for_the_first_time_quote_the_version_it_is_bound_to(
+        tmp_path: Path) -> None:
+    """A revision already in the data when a signed agreement's documents are first made (a new
+    output folder, a lost build): they quote the version the agreement is bound to, as its reports
+    apply; the next build holds them against the newer version and drafts the 补充协议."""
+    _signed(tmp_path / "data", "2026-10-01")
+    project = _project(tmp_path)
+    data = project.validate()
+    for kind in ("contract", "sla", "assessment"):
+        result = project.build(project.plan_document(data, kind, "hx-2026", pdf=False))
+        assert result.ok, result.failed
+    contract = _docx_text(next((tmp_path / "out/contracts/hx-2026").glob("*_运维外包服务合同.docx")))
+    assert "2026.1 版" in contract and "2026.2" not in contract
+    for name in ("*-SLA_服务等级协议.docx", "*-KPI_考核办法.docx"):
+        text = _docx_text(next((tmp_path / "out/contracts/hx-2026").glob(name)))
+        assert "2026.1" in text and "2026.2" not in text, name
+    plan = project.plan(project.validate(), pdf=False, bundles=False)
+    held = {o.kind for o in plan.outputs if o.held and o.agreement == "hx-2026"}
+    assert {"contract", "sla", "assessment"} <= held
+    drafts = [o for o in plan.outputs if o.kind == "supplement" and o.key == "hx-2026"]
+    assert len(drafts) == 1 and drafts[0].reasons, plan.explain()
+
+
+def test_a_signed_agreement_is_bound_to_the_version_its_kept_contract_quotes(tmp_path: Path) -> None:
+    """Made as a draft under 2026.2 and then marked signed (signed on a day 2026.1 was still in
+    force): the kept contract quotes 2026.2, so its reports apply 2026.2, not the version in force
+    on the signing date."""
+    data_dir = _with_revision(tmp_path / "data", "2026-10-01")
+    project = _project(tmp_path)
+    data = project.validate()
+    assert project.build(project.plan_document(data, "contract", "hx-2026", pdf=False)).ok
+    text = (data_dir / "agreements.yaml").read_text(encoding="utf-8")
+    at = text.index("    contract_no:")
+    (data_dir / "agreements.yaml").write_text(text[:at] + "    status: signed\n" + text[at:], encoding="utf-8")
+    data = project.validate()
+    ag = data.agreement("hx-2026")
+    assert ag.policy_version is None and ag.signing_date < date(2026, 10, 1)
+    assert data.bound_version(ag).version == "2026.2"
+    assert month_metrics(data, "hx-2026", 2026, 10).policy_version == "2026.2"
+    assert load_dataset(data_dir).bound_version(ag).version == "2026.1"  # without the output folder's record

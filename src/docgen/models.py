@@ -960,10 +960,20 @@ class Dataset(Model):
     _memo: dict[Any, Any] = PrivateAttr(default_factory=dict)
     # validate.data_digest of the files this data set was read from (None: not read from files)
     _source_digest: str | None = PrivateAttr(default=None)
+    # agreement id → the policy version its kept contract documents quote (from the output folder's
+    # manifest, see record_signed_versions): what a signed agreement without policy_version is bound to
+    _signed_under: dict[str, str] = PrivateAttr(default_factory=dict)
 
     @property
     def source_digest(self) -> str | None:
         return self._source_digest
+
+    def record_signed_versions(self, versions: dict[str, str]) -> None:
+        """Tell the data set which policy version the kept contract documents of its signed
+        agreements quote (agreement id → version), so they are bound to what was signed."""
+        known = {p.version for p in self.policies}
+        self._signed_under = {k: v for k, v in versions.items() if v in known}
+        self._memo.clear()  # figures computed before may have applied another version
 
     def __eq__(self, other: object) -> bool:
         """The same data: the fields, not the figures kept with them or where they were read."""
@@ -980,10 +990,13 @@ class Dataset(Model):
 
     def bound_version(self, agreement: Agreement) -> Policy:
         """The policy version a signed agreement was signed under: the one it pins
-        (policy_version), else the one in force on its signing date (the first version when none
-        was in force yet)."""
+        (policy_version), else the one its kept contract documents quote (when the output
+        folder's manifest says so, see record_signed_versions), else the one in force on its
+        signing date (the first version when none was in force yet)."""
         if agreement.policy_version:
             return self.policy_version(agreement.policy_version)
+        if agreement.id in self._signed_under:
+            return self.policy_version(self._signed_under[agreement.id])
         return version_on(self.policies, agreement.signing_date) or self.policy
 
     def policy_applied(self, agreement: Agreement, day: date) -> Policy:

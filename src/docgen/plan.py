@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from functools import partial
@@ -66,6 +66,9 @@ class Job:
     subject: str = ""
     tags: dict[str, str] = field(default_factory=dict, compare=False)
     frozen_by: str = ""  # the signed agreement whose documents this is: kept as made, never remade
+    # for a signed agreement's document: the same document as the version the agreement is bound to
+    # makes it, for when it is made for the first time (a build keeps the ones it made)
+    first_made: Callable[[], Job] | None = field(default=None, compare=False, repr=False)
 
     @property
     def id(self) -> str:
@@ -103,26 +106,38 @@ def _agreement_jobs(kind: str, template: str, title: str, suffix: str,
         for ag in data.agreements:
             number = f"{ag.contract_no}{suffix}"
             vendor = data.vendor(ag.vendor)
-            yield Job(
-                kind=kind,
-                key=ag.id,
-                title=title,
-                template=templates / template,
-                output=f"contracts/{ag.id}/{number}_{title}",
-                build_context=partial(ctx.agreement_context, data, ag, number),
-                inputs={
-                    "client.yaml": data.client,
-                    f"vendors.yaml:{vendor.id}": vendor,
-                    f"agreements.yaml:{ag.id}": terms_of(ag),
-                    **(policy_parts(data, data.policy_for_agreement(ag), policy_sections)
-                       if policy_sections is not None else {}),
-                    **(reads(data, ag) if reads is not None else {}),
-                },
-                tags={"agreement": ag.id, "vendor": vendor.id, "group": vendor.short_name},
-                vendor=vendor.id,
-                subject=f"{vendor.name} · {ag.project_name}",
-                frozen_by=ag.id if ag.frozen else "",
-            )
+
+            def job(quoting: m.Agreement, ag: m.Agreement = ag, number: str = number,
+                    vendor: m.Vendor = vendor) -> Job:
+                return Job(
+                    kind=kind,
+                    key=ag.id,
+                    title=title,
+                    template=templates / template,
+                    output=f"contracts/{ag.id}/{number}_{title}",
+                    build_context=partial(ctx.agreement_context, data, quoting, number),
+                    inputs={
+                        "client.yaml": data.client,
+                        f"vendors.yaml:{vendor.id}": vendor,
+                        f"agreements.yaml:{ag.id}": terms_of(ag),
+                        **(policy_parts(data, data.policy_for_agreement(quoting), policy_sections)
+                           if policy_sections is not None else {}),
+                        **(reads(data, ag) if reads is not None else {}),
+                    },
+                    tags={"agreement": ag.id, "vendor": vendor.id, "group": vendor.short_name},
+                    vendor=vendor.id,
+                    subject=f"{vendor.name} · {ag.project_name}",
+                    frozen_by=ag.id if ag.frozen else "",
+                )
+
+            made = job(ag)
+            bound = data.bound_version(ag) if ag.frozen else None
+            if bound is not None and bound.version != data.policy_for_agreement(ag).version:
+                # a signed agreement's document made for the first time quotes the version it is
+                # bound to; later builds keep it, and hold it when the current version differs
+                pinned = ag.model_copy(update={"policy_version": bound.version})
+                made = replace(made, first_made=partial(job, pinned))
+            yield made
     return instances
 
 
@@ -798,8 +813,10 @@ def make_plan(data: m.Dataset, jobs: Sequence[Job], *, out_dir: Path, templates_
 
     held_changes = []
     for job in jobs:
-        output = add(job)
         entry = manifest.outputs.get(job.id)
+        if entry is None and job.first_made is not None and job.frozen_by not in options.reissue:
+            job = job.first_made()
+        output = add(job)
         if output.held and entry is not None:
             held_changes.append((job, changes_between(entry.inputs, output.inputs, job.inputs, values)))
     supplements = supplement_jobs(data, held_changes, templates_dir)

@@ -70,7 +70,31 @@ class Project:
         """Read and check every data file; InputError lists every problem (file:line:col: field)."""
         from .validate import load_dataset
 
-        return load_dataset(self.config.data_dir, self.settings.cache_dir)
+        dataset = load_dataset(self.config.data_dir, self.settings.cache_dir)
+        dataset.record_signed_versions(self.signed_versions(dataset))
+        return dataset
+
+    def signed_versions(self, dataset: m.Dataset) -> dict[str, str]:
+        """For each signed agreement without policy_version, the policy version its contract
+        quotes as kept in the output folder (read from the manifest's record of the contract's
+        inputs); the agreements never built here are left out."""
+        from .manifest import Manifest
+
+        try:
+            manifest = Manifest.load(self.config.out_dir)
+        except DocgenError:
+            return {}
+        by_file = {file: version for version, file in dataset.policy_files.items()}
+        out = {}
+        for ag in dataset.agreements:
+            entry = manifest.outputs.get(f"contract:{ag.id}")
+            if not ag.frozen or ag.policy_version or entry is None:
+                continue
+            quoted = [by_file[label.removesuffix(":version")] for label in entry.inputs
+                      if label.endswith(":version") and label.removesuffix(":version") in by_file]
+            if len(quoted) == 1:
+                out[ag.id] = quoted[0]
+        return out
 
     def counts(self, dataset: m.Dataset) -> dict[str, int]:
         """Records per entity, for `docgen validate`."""
