@@ -268,6 +268,9 @@ def test_a_policy_revision_keeps_explains_redlines_and_drafts(sample_copy: Path,
     [table] = [t for t in Document(f"{supplement}.docx").tables if t.rows[0].cells[0].text == "序号"]
     rows = sorted([c.text for c in r.cells][1:] for r in table.rows[1:])
     assert "CH-YW-2026-001" in words and "2026.2" in words and "2026年10月1日" in words
+    # 第二条 states the rule the reports apply (Dataset.policy_applied): months from the effective date
+    assert "2.2　上述变更适用于首日在2026年10月1日（含）以后的各服务月份" in words
+    assert "依原合同第1.5条的约定，管理办法此后的修订，经双方签订补充协议后方适用于原合同" in words
     assert rows == sorted(IN_THE_SUPPLEMENT)
     pdf = subprocess.run(["pdftotext", f"{supplement}.pdf", "-"], capture_output=True, text=True,
                          check=True).stdout
