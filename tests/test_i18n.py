@@ -131,3 +131,29 @@ def test_a_message_the_catalog_lacks_is_given_in_english():
     with i18n.use("en"):
         assert i18n._("Aborted!") == "Aborted!"
         assert i18n.ngettext("{n} bundle", "{n} bundles", 3).format(n=3) == "3 bundles"
+
+
+def test_the_compiled_catalog_is_kept_in_the_cache_and_read_back(tmp_path, monkeypatch):
+    monkeypatch.setenv("DOCGEN_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(i18n._state, "zh", None)
+    with i18n.use("zh"):
+        assert i18n._("Aborted!") == "已中止。"
+    [kept] = (tmp_path / "cache" / "locale").glob("docgen-zh_CN-*.mo")
+    monkeypatch.setattr(i18n._state, "zh", None)
+
+    def no_compiling(source: bytes) -> bytes:
+        raise AssertionError("the kept catalog was not used")
+
+    monkeypatch.setattr(i18n, "_compile", no_compiling)
+    with i18n.use("zh"):
+        assert i18n._("Aborted!") == "已中止。"
+
+
+def test_a_cache_that_cannot_be_written_still_gives_chinese(tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("DOCGEN_CACHE", str(blocker / "cache"))
+    monkeypatch.setattr(i18n._state, "zh", None)
+    with i18n.use("zh"):
+        assert i18n._("Aborted!") == "已中止。"
+    assert list(tmp_path.iterdir()) == [blocker]

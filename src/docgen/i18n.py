@@ -9,7 +9,7 @@ Every message docgen prints is written in the code in English and marked for tra
 
 The Chinese catalog is `locale/zh_CN/LC_MESSAGES/docgen.po`, kept with Babel's gettext tools
 (`tools/catalog.py` extracts the messages into `locale/docgen.pot` and updates the catalog). It is
-compiled in memory when first needed, so no compiled file is kept next to it. A message the
+compiled when first needed and the compiled file is kept in docgen's cache (never next to it). A message the
 catalog does not have is printed in English; `tests/test_i18n.py` makes sure there is none.
 
 The language is the process's: `set_language("en")`, or the locale of the environment (see
@@ -43,22 +43,70 @@ _state = _State()
 
 
 def _load_zh() -> gettext.NullTranslations:
-    """The Chinese catalog, compiled from its .po file by Babel (English if it cannot be read)."""
+    """The Chinese catalog, compiled from its .po file by Babel (English if it cannot be read).
+    The compiled catalog is kept in docgen's cache under the hash of the .po file, so a command
+    reads it in a millisecond instead of compiling it (about 0.1 s) each time."""
     with _state.lock:
         if _state.zh is None:
             try:
-                from babel.messages.mofile import write_mo
-                from babel.messages.pofile import read_po
-
-                with CATALOG.open("rb") as f:
-                    catalog = read_po(f, locale="zh_CN", domain="docgen")
-                compiled = io.BytesIO()
-                write_mo(compiled, catalog, use_fuzzy=False)
-                compiled.seek(0)
-                _state.zh = gettext.GNUTranslations(compiled)
+                source = CATALOG.read_bytes()
+                kept = _kept_file(source)
+                if kept is not None and kept.is_file():
+                    with kept.open("rb") as f:
+                        _state.zh = gettext.GNUTranslations(f)
+                else:
+                    compiled = _compile(source)
+                    _keep(kept, compiled)
+                    _state.zh = gettext.GNUTranslations(io.BytesIO(compiled))
             except (OSError, ImportError, ValueError):  # a broken install: English rather than nothing
                 _state.zh = gettext.NullTranslations()
         return _state.zh
+
+
+def _compile(source: bytes) -> bytes:
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    catalog = read_po(io.BytesIO(source), locale="zh_CN", domain="docgen")
+    out = io.BytesIO()
+    write_mo(out, catalog, use_fuzzy=False)
+    return out.getvalue()
+
+
+def _kept_file(source: bytes) -> Path | None:
+    """Where the compiled catalog of `source` is kept, or None without a usable cache folder."""
+    import hashlib
+    import os
+
+    from .config import default_cache_dir
+
+    try:
+        folder = default_cache_dir(os.environ) / "locale"
+    except (OSError, RuntimeError, KeyError):  # no home folder: compile in memory
+        return None
+    return folder / f"docgen-zh_CN-{hashlib.sha256(source).hexdigest()[:16]}.mo"
+
+
+def _keep(path: Path | None, compiled: bytes) -> None:
+    """Write the compiled catalog where the next command finds it; a cache that cannot be
+    written only costs the next command the compilation."""
+    if path is None:
+        return
+    import os
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".docgen-tmp-", suffix=".mo")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(compiled)
+            os.replace(tmp, path)  # atomic: another process reads the old file or the whole new one
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    except OSError:
+        pass
 
 
 def language() -> str:
