@@ -207,8 +207,9 @@ def test_a_supplement_names_a_known_version_a_date_after_signing_and_a_signed_ag
 
 
 def _project(tmp_path: Path):
-    import docgen
     from conftest import use_checkout_templates
+
+    import docgen
 
     use_checkout_templates(tmp_path)
     return docgen.Project.load(tmp_path)
