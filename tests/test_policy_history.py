@@ -259,4 +259,6 @@ def test_a_signed_agreement_is_bound_to_the_version_its_kept_contract_quotes(tmp
     assert ag.policy_version is None and ag.signing_date < date(2026, 10, 1)
     assert data.bound_version(ag).version == "2026.2"
     assert month_metrics(data, "hx-2026", 2026, 10).policy_version == "2026.2"
+    # but not before 2026.2 took effect (as after a reissue under the new version): September keeps 2026.1
+    assert month_metrics(data, "hx-2026", 2026, 9).policy_version == "2026.1"
     assert load_dataset(data_dir).bound_version(ag).version == "2026.1"  # without the output folder's record

@@ -1005,10 +1005,15 @@ class Dataset(Model):
         agreement: what its contract says (clause 1.5): the version it was signed under, and a
         later version only as the 补充协议 that brings it in says (第二条): from the periods
         that start on or after that version's effective date, or, when the supplement is signed
-        after that date, from the month after the month of its signing."""
+        after that date, from the month after the month of its signing. No version applies to a
+        period that starts before its own effective date: those apply the version then in force."""
         if not agreement.frozen:
             return self.policy_on(day)
         applied = self.bound_version(agreement)
+        if applied.effective_date > day:
+            # a version applies to no period before it takes effect (a contract reissued under a
+            # later version leaves the months before it as they were)
+            applied = self.policy_on(day)
         for supplement in sorted(agreement.supplements, key=lambda s: s.signed):
             version = self.policy_version(supplement.policy_version)
             if day >= supplement_applies_from(version.effective_date, supplement.signed):
